@@ -1,0 +1,1 @@
+"""Pipeline components. Every module here registers its components on import."""

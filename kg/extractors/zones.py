@@ -1,0 +1,56 @@
+"""Zones: 国家许昌经济技术开发区, 许昌经开区, 市城乡一体化示范区, 中原电气谷 …
+
+Also records bare references (开发区, 经开区, 示范区, 全区) that mean the article's own
+zone: they are not names, but they tell which zone a passage is about.
+"""
+from __future__ import annotations
+
+import re
+
+from kg.document import Doc
+from kg.lexicon import industry_words, places
+from kg.names import left_start, strip_quotes
+from kg.pipeline import RECOGNIZE, component
+
+ZONE_HEADS = (
+    "经济技术开发区|高新技术产业开发区|高新技术开发区|经济开发区|技术开发区|开发区|经开区|高新区|"
+    "示范区|产业集聚区|商务中心区|综合保税区|保税区|自由贸易试验区|自贸区|合作区"
+)
+_HEAD = re.compile(rf"(?:{ZONE_HEADS})")
+# 中原电气谷, 武汉光谷: a region and an industry followed by 谷.
+_VALLEY = re.compile(r"谷")
+# Words between a place and the head that do not make a zone specific.
+_QUALIFIERS = re.compile(r"^(国家级?|省级?|市级?|国家|全省|全市|全国|我市|本市|该|全|首批|第[一二三四五六七八九十]+批|两|三)+$")
+BARE_REFERENCES = ("开发区", "经开区", "高新区", "示范区", "全区", "该区", "本区")
+
+
+def _is_generic_zone(prefix: str) -> bool:
+    p = strip_quotes(prefix)
+    return not p or bool(_QUALIFIERS.match(p)) or len(p) < 2 or p.endswith(("产业", "工业"))
+
+
+@component("zones", RECOGNIZE + 1)
+def recognize_zones(doc: Doc) -> None:
+    text = doc.text
+    for m in _HEAD.finditer(text):
+        start = left_start(doc, m.start(), 14)
+        prefix = text[start:m.start()]
+        if prefix.startswith("市") and len(prefix) > 1:
+            # 市城乡一体化示范区: "the city's" zone; the name is kept as written.
+            pass
+        if _is_generic_zone(prefix):
+            if m.group() in BARE_REFERENCES and not text[m.end():m.end() + 2].startswith(("管委", "工委", "党工委")):
+                doc.home_refs.append((m.start(), m.end()))
+            continue
+        doc.add_mention("Zone", start, m.end(), rule="zone-head")
+    for m in _VALLEY.finditer(text):
+        start = left_start(doc, m.start(), 8)
+        prefix = text[start:m.start()]
+        # Needs a region and an industry: 中原 + 电气 + 谷.
+        if any(prefix.endswith(w) for w in industry_words()) and len(prefix) >= 4 and \
+                any(prefix.startswith(p) for p in ("中原", "中部", "华中", "华北", "华南", "华东", "西部", "东部", "中国")
+                    ) | (prefix[:2] in places()):
+            doc.add_mention("Zone", start, m.end(), rule="zone-valley")
+    for m in re.finditer(r"全区|该区|本区", text):
+        doc.home_refs.append((m.start(), m.end()))
+    doc.home_refs.sort()

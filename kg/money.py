@@ -1,0 +1,66 @@
+"""Money amounts in Chinese text: ``15亿元``, ``3.5万元``, ``十五亿元``, ``1.2亿美元``.
+
+Values are exact :class:`~decimal.Decimal` yuan (or dollars), never floats, so that
+``39.2亿元`` is 3920000000 and not 3919999999.9999995.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import cn2an
+
+_UNITS = {"": 1, "十": 10, "百": 100, "千": 1000, "万": 10_000, "十万": 100_000, "百万": 1_000_000,
+          "千万": 10_000_000, "亿": 100_000_000, "十亿": 1_000_000_000, "百亿": 10_000_000_000,
+          "千亿": 100_000_000_000, "万亿": 1_000_000_000_000}
+_CN_DIGITS = "零〇一二两三四五六七八九十百千"
+NUMBER = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?|[{_CN_DIGITS}点]+)"
+# The number, an optional magnitude, and the currency; 元 alone means yuan.
+AMOUNT_RE = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千|百)?\s*(?P<cur>元人民币|元|美元|欧元)")
+_CURRENCY = {"元": "CNY", "元人民币": "CNY", "美元": "USD", "欧元": "EUR"}
+
+
+@dataclass(frozen=True)
+class Amount:
+    value: Decimal
+    currency: str
+    start: int
+    end: int
+
+    @property
+    def cny(self) -> int | None:
+        return int(self.value) if self.currency == "CNY" else None
+
+
+def parse_number(text: str) -> Decimal | None:
+    text = text.replace(",", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        pass
+    try:
+        return Decimal(str(cn2an.cn2an(text, "smart")))
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def find_amounts(text: str, offset: int = 0) -> list[Amount]:
+    """Every money amount in ``text``; offsets are shifted by ``offset``."""
+    found = []
+    for m in AMOUNT_RE.finditer(text):
+        num = parse_number(m["num"])
+        if num is None or not num.is_finite() or num < 0:
+            continue
+        value = (num * _UNITS[m["unit"] or ""]).quantize(Decimal(1))
+        found.append(Amount(value, _CURRENCY[m["cur"]], offset + m.start(), offset + m.end()))
+    return found
+
+
+def format_cny(value: int) -> str:
+    """The way Chinese reports write an amount: 1500000000 → '15亿元'."""
+    for unit, size in (("亿", 100_000_000), ("万", 10_000)):
+        if value >= size:
+            q = Decimal(value) / size
+            return f"{q.normalize():f}{unit}元"
+    return f"{value}元"

@@ -1,0 +1,131 @@
+"""Finding where a name starts, and whether it is a name at all.
+
+Chinese names of zones, parks, enterprises and projects end in a recognisable head
+(经济技术开发区, 产业园, 有限公司, 项目) but have no marked start. A name starts after
+the last function word, verb, punctuation mark or quantity before its head; these
+helpers walk jieba tokens leftwards from the head to find that point.
+"""
+from __future__ import annotations
+
+import re
+
+from kg.document import Doc
+from kg.lexicon import industry_words, is_boundary_word, places, stopwords, word_frequency
+
+_WORDISH = re.compile(r"^[\u3400-\u9fffA-Za-z0-9·\-]+$")
+_DIGITS = re.compile(r"^[0-9.]+$")
+_QUANTITY = re.compile(r"^([0-9.]+|[一二三四五六七八九十两几百千万]+)(个|家|项|批|条|栋|座|类|大|期)?$")
+# A zone head inside a name ends it: 经开区智能电梯产业链…项目 starts after 经开区.
+_ZONE_WORDS = ("开发区", "经开区", "高新区", "示范区", "集聚区", "中心区", "保税区", "合作区", "全区", "该区")
+QUOTES = "“”\"'‘’「」『』《》"
+
+
+def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool = False,
+               floor: int | None = None) -> int:
+    """Where the name whose head begins at ``head_start`` starts.
+
+    Walks the sentence's tokens leftwards, taking tokens until a boundary: a stop
+    word, punctuation, a quantity, a zone head, or ``max_chars`` reached. ``floor``
+    is a position the name may not cross (e.g. the end of a list separator).
+    """
+    sent = doc.sentence_at(head_start)
+    lower = max(sent.start, floor if floor is not None else sent.start)
+    toks = doc.tokens(sent)
+    start = head_start
+    prev_len = 0
+    # Tokens that straddle head_start: split them, the left part belongs to the name.
+    for s, e in reversed(toks):
+        if s >= head_start:
+            continue
+        if s < lower:
+            break
+        word = doc.text[s:min(e, head_start)]
+        # Two single characters in a row are a name jieba could not split (中|德),
+        # so a lone character's dictionary tag says little; only stop words count.
+        lone_pair = len(word) == 1 and prev_len == 1
+        if not _WORDISH.match(word) or word.startswith("·") or word.endswith(_ZONE_WORDS) or \
+                (word in stopwords() if lone_pair else is_boundary_word(word)):
+            break
+        if _QUANTITY.match(word) and not allow_digits:
+            break
+        if head_start - s > max_chars:
+            break
+        # "的" glued into a token (e.g. 新的) is a boundary too.
+        if word.startswith("的"):
+            break
+        start = s
+        prev_len = len(word)
+    return start
+
+
+def strip_quotes(name: str) -> str:
+    return name.strip(QUOTES + " ")
+
+
+_GENERIC_PREFIXES = ("本", "该", "全", "各", "我", "此", "这", "那", "其", "某", "上述", "相关", "有关", "一批", "一个", "多个")
+# Modifiers that make a chain or cluster generic ("优势产业集群", "重点产业链").
+GENERIC_MODIFIERS = frozenset(
+    "优势 主导 重点 特色 新兴 战略性新兴 高新技术 传统 支柱 龙头 全 整个 上下游 相关 各类 各 多个 "
+    "一批 一条 两 三 四 五 大 好 新 强 现代化 高端 完整 区域 地方 当地 本地 本区 全区 全市 全省 全国 "
+    "先进制造业 制造业 产业 企业 创新型企业 中小企业 上 下 中 骨干 重大 亿元以上 省 市 县 区 国家 省级 市级 "
+    "国家级 首批 第一批 若干 供应链 创新 新型".split()
+)
+
+
+def is_generic_prefix(prefix: str) -> bool:
+    """True when the part of a name before its head says nothing specific."""
+    p = strip_quotes(prefix)
+    if len(p) < 2:
+        return True
+    if p in GENERIC_MODIFIERS or p.startswith(_GENERIC_PREFIXES):
+        return True
+    if _QUANTITY.match(p) or _DIGITS.match(p):
+        return True
+    return False
+
+
+def place_prefix(name: str) -> str:
+    """The place name a name starts with (许昌 of 许昌富森生物科技…), or ''."""
+    best = ""
+    table = places()
+    for n in range(2, min(len(name), 9) + 1):
+        if name[:n] in table:
+            best = name[:n]
+    return best
+
+
+def is_rare_word(word: str) -> bool:
+    """Words jieba barely knows are likely brand names (宏途, 卫龙, 航盛)."""
+    return word_frequency(word) < 300 and word not in industry_words()
+
+
+def brand_prefix(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """The brand a project or park name starts with: 宏途|山药食品产业园 → 宏途.
+
+    A brand is a run of rare tokens (words jieba does not know or barely knows) at
+    the start of the name, optionally after a place (上海|航盛), up to the first
+    common industry or product word. No brand when the name starts with an
+    industry word (电子产业园) or is only a place and industry words (深圳电子工业园).
+    """
+    sent = doc.sentence_at(start)
+    toks = [(s, e) for s, e in doc.tokens(sent) if s >= start and e <= end]
+    if not toks:
+        return None
+    i = 0
+    b_start = toks[0][0]
+    if doc.text[toks[0][0]:toks[0][1]] in places() and len(toks) > 1:
+        i = 1  # 上海航盛: the place is part of the enterprise's name
+    j = i
+    while j < len(toks):
+        word = doc.text[toks[j][0]:toks[j][1]]
+        if not _WORDISH.match(word) or _DIGITS.match(word) or not is_rare_word(word) or word in places():
+            break
+        j += 1
+    if j == i:
+        return None
+    b_end = toks[j - 1][1]
+    brand = doc.text[toks[i][0]:b_end]
+    # Single characters that jieba could not place are not a brand on their own.
+    if len(brand) < 2 or b_end >= end:
+        return None
+    return b_start, b_end

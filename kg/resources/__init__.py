@@ -1,0 +1,1 @@
+"""Lexicons and the jieba user dictionary shipped with zonekg (data files only)."""
