@@ -87,6 +87,11 @@ def _word_tags() -> dict[str, str]:
 _BOUNDARY_TAGS = ("v", "p", "c", "u", "d", "r", "m", "q", "t", "f", "a", "y", "e", "o", "z")
 
 
+def word_tag(word: str) -> str | None:
+    """jieba's dictionary part-of-speech tag of a word, None when unknown."""
+    return _word_tags().get(word)
+
+
 def is_boundary_word(word: str) -> bool:
     """True when ``word`` cannot be part of a name (looked up, not tagged in context)."""
     if word in stopwords():

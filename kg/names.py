@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from kg.document import Doc
-from kg.lexicon import industry_words, is_boundary_word, places, stopwords, word_frequency
+from kg.lexicon import industry_words, is_boundary_word, places, stopwords, word_frequency, word_tag
 
 _WORDISH = re.compile(r"^[\u3400-\u9fffA-Za-z0-9·\-]+$")
 _DIGITS = re.compile(r"^[0-9.]+$")
@@ -21,40 +21,55 @@ QUOTES = "“”\"'‘’「」『』《》"
 
 
 def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool = False,
-               floor: int | None = None) -> int:
+               floor: int | None = None, extra_stops: frozenset[str] = frozenset(),
+               inner_ok: frozenset[str] = frozenset()) -> int:
     """Where the name whose head begins at ``head_start`` starts.
 
     Walks the sentence's tokens leftwards, taking tokens until a boundary: a stop
-    word, punctuation, a quantity, a zone head, or ``max_chars`` reached. ``floor``
-    is a position the name may not cross (e.g. the end of a list separator).
+    word, a word whose dictionary tag is a verb, preposition, adverb …, punctuation,
+    a quantity (unless ``allow_digits``), a zone head, or ``max_chars`` reached.
+    ``floor`` is a position the name may not cross; ``extra_stops`` are more words
+    that end it (企业 before a company name); ``inner_ok`` words never end it.
     """
     sent = doc.sentence_at(head_start)
     lower = max(sent.start, floor if floor is not None else sent.start)
-    toks = doc.tokens(sent)
+    toks = [(s, min(e, head_start)) for s, e in doc.tokens(sent) if s < head_start and e > lower]
     start = head_start
-    prev_len = 0
-    # Tokens that straddle head_start: split them, the left part belongs to the name.
-    for s, e in reversed(toks):
-        if s >= head_start:
-            continue
-        if s < lower:
-            break
-        word = doc.text[s:min(e, head_start)]
-        # Two single characters in a row are a name jieba could not split (中|德),
-        # so a lone character's dictionary tag says little; only stop words count.
-        lone_pair = len(word) == 1 and prev_len == 1
-        if not _WORDISH.match(word) or word.startswith("·") or word.endswith(_ZONE_WORDS) or \
-                (word in stopwords() if lone_pair else is_boundary_word(word)):
-            break
-        if _QUANTITY.match(word) and not allow_digits:
-            break
+    prev = ""
+    for i in range(len(toks) - 1, -1, -1):
+        s, e = toks[i]
+        s = max(s, lower)
+        word = doc.text[s:e]
         if head_start - s > max_chars:
             break
-        # "的" glued into a token (e.g. 新的) is a boundary too.
+        if word in inner_ok:
+            start, prev = s, word
+            continue
+        if word == "·" and prev:  # 碧桂园·芙蓉台
+            start, prev = s, word
+            continue
+        if not _WORDISH.match(word) or word.startswith("·") or word.endswith(_ZONE_WORDS) or word in extra_stops:
+            break
+        if allow_digits and (_DIGITS.match(word) or (word_tag(word) or "").startswith(("m", "q"))):
+            start, prev = s, word
+            continue
+        if _QUANTITY.match(word) and not allow_digits:
+            break
+        if len(word) > 1 and word_frequency(word) == 0 and word[0] in stopwords() and word[1:] not in stopwords():
+            # jieba glued a function word to an unknown name (使西继|迅达): split it off.
+            start = s + 1
+            break
+        if len(word) == 1 and word not in stopwords():
+            left = doc.text[toks[i - 1][0]:toks[i - 1][1]] if i > 0 else ""
+            # A lone character after a rare word is part of that name (利锐|特|电气).
+            if left and is_rare_word(left) or prev and len(prev) == 1:
+                start, prev = s, word
+                continue
+        if is_boundary_word(word) and not (word not in stopwords() and 0 < word_frequency(word) < 120):
+            break
         if word.startswith("的"):
             break
-        start = s
-        prev_len = len(word)
+        start, prev = s, word
     return start
 
 
@@ -95,8 +110,18 @@ def place_prefix(name: str) -> str:
 
 
 def is_rare_word(word: str) -> bool:
-    """Words jieba barely knows are likely brand names (宏途, 卫龙, 航盛)."""
-    return word_frequency(word) < 300 and word not in industry_words()
+    """Words jieba barely knows are likely brand names (宏途, 卫龙, 航盛).
+
+    Dictionary phrases of four or more characters (大力发展, 资金周转) and verbs or
+    idioms are ordinary language however rare, never a brand.
+    """
+    if word in industry_words() or word in stopwords() or not _WORDISH.match(word) or _DIGITS.match(word):
+        return False
+    freq = word_frequency(word)
+    if freq == 0:
+        return True
+    tag = word_tag(word) or ""
+    return freq < 120 and len(word) <= 3 and not tag.startswith(("v", "l", "i", "u", "p", "c", "q"))
 
 
 def brand_prefix(doc: Doc, start: int, end: int) -> tuple[int, int] | None:

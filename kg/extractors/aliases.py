@@ -1,0 +1,160 @@
+"""Alias resolution within one article: which names are spellings of one thing.
+
+- ``(以下简称X)`` defines X as a name of the entity just before it; a generic X
+  (开发区) instead marks that zone as the article's own.
+- The article's own zone ("home zone") is that one, or else its most mentioned zone.
+- A name nested in a longer name of the same type is a short form of it
+  (年产9000吨核苷类产品项目 in 许昌富森…年产9000吨核苷类产品项目).
+- Company short and full names share a base: 西继迅达 ↔ 西继迅达电梯有限公司,
+  卫龙 ↔ 卫龙食品 ↔ 卫龙公司; but a 集团 is not its subsidiary (双汇集团 ≠ 双汇物流).
+- A project named with and without its city or 项目 is one project.
+- OCR variants: one character off, same length, far rarer → the same entity.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from kg.document import Doc, Key
+from kg.extractors.enterprises import INDUSTRY_HEADS, LEGAL_HEADS
+from kg.extractors.zones import BARE_REFERENCES
+from kg.names import place_prefix
+from kg.pipeline import RESOLVE, component
+
+_DEFINITION = re.compile(r"^\s*[(（]\s*(?:以下)?简称[:：]?\s*[“\"'‘]?(?P<alias>[^)）”\"'’]{1,20})[”\"'’]?\s*[)）]")
+_CONTAINERS = ("Enterprise",)  # types whose full names swallow other heads (…产业园有限公司)
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[Key, Key] = {}
+
+    def find(self, k: Key) -> Key:
+        self.parent.setdefault(k, k)
+        while self.parent[k] != k:
+            self.parent[k] = self.parent[self.parent[k]]
+            k = self.parent[k]
+        return k
+
+    def union(self, a: Key, b: Key, prefer: Key | None = None) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        keep = self.find(prefer) if prefer is not None else min(ra, rb, key=lambda k: (-len(k[1]), k[1]))
+        other = rb if keep == ra else ra
+        self.parent[other] = keep
+
+
+def legal_base(name: str) -> str:
+    """许昌富森生物科技股份有限公司 → 富森生物科技; 上海航盛 → 航盛."""
+    base = name
+    for head in sorted(LEGAL_HEADS, key=len, reverse=True):
+        if base.endswith(head) and len(base) > len(head) + 1:
+            base = base[: -len(head)]
+            break
+    place = place_prefix(base)
+    if place and len(base) - len(place) >= 2:
+        base = base[len(place):]
+    return base
+
+
+def core_name(name: str) -> str:
+    """The brand without its industry ending: 富森生物科技 → 富森生物 → 富森? no: one ending only."""
+    base = legal_base(name)
+    for head in sorted(INDUSTRY_HEADS + ("装备", "智能装备", "运输", "冷却", "驱动"), key=len, reverse=True):
+        if base.endswith(head) and len(base) - len(head) >= 2:
+            return base[: -len(head)]
+    return base
+
+
+def _project_key(name: str) -> str:
+    core = name[:-2] if name.endswith("项目") and len(name) > 3 else name
+    place = place_prefix(core)
+    if place and len(core) - len(place) >= 4:
+        core = core[len(place):]
+    return core
+
+
+@component("aliases", RESOLVE)
+def resolve_aliases(doc: Doc) -> None:
+    text = doc.text
+    # Heads swallowed by a company's full name are not entities of their own.
+    companies = [m for m in doc.mentions if m.type in _CONTAINERS and m.rule == "legal-head"]
+    doc.mentions = [m for m in doc.mentions if m.type in _CONTAINERS or not any(
+        c.start <= m.start and m.end <= c.end for c in companies)]
+
+    uf = _UnionFind()
+    counts = Counter(m.key for m in doc.mentions)
+    for m in doc.mentions:
+        uf.find(m.key)
+
+    # (以下简称X)
+    for m in list(doc.mentions):
+        d = _DEFINITION.match(text, m.end)
+        if not d:
+            continue
+        alias = d["alias"].strip()
+        if alias in BARE_REFERENCES or alias in ("园区", "该区", "本区"):
+            if m.type == "Zone":
+                doc.home_zone = m.key
+            continue
+        for occ in re.finditer(re.escape(alias), text):
+            if not any(x.start <= occ.start() < x.end for x in doc.mentions if x.type == m.type):
+                doc.add_mention(m.type, occ.start(), occ.end(), alias, rule="defined-alias")
+        uf.union((m.type, alias), m.key, prefer=m.key)
+
+    # Same-type nesting: the inner name is a short form of the outer one.
+    by_type: dict[str, list] = {}
+    for m in doc.mentions:
+        by_type.setdefault(m.type, []).append(m)
+    for type_, ms in by_type.items():
+        if type_ in ("Zone", "Place"):
+            continue
+        for inner in ms:
+            for outer in ms:
+                if outer.start <= inner.start and inner.end <= outer.end and outer.name != inner.name:
+                    uf.union(inner.key, outer.key, prefer=outer.key)
+
+    # Company short and full names.
+    ents = sorted({m.name for m in doc.mentions_of("Enterprise")})
+    for a in ents:
+        for b in ents:
+            if a >= b:
+                continue
+            la, lb, ca, cb = legal_base(a), legal_base(b), core_name(a), core_name(b)
+            group = a.endswith("集团") or b.endswith("集团")
+            if la == lb or (ca == lb and b == lb) or (cb == la and a == la) or (ca == cb and not group and len(ca) >= 2):
+                uf.union(("Enterprise", a), ("Enterprise", b))
+
+    # Projects with and without their city or 项目.
+    projects = sorted({m.name for m in doc.mentions_of("Project")})
+    for a in projects:
+        for b in projects:
+            if a < b and _project_key(a) == _project_key(b):
+                uf.union(("Project", a), ("Project", b))
+
+    # OCR variants: one character off and at least three times rarer.
+    for type_ in ("Zone", "Enterprise", "Park", "Project"):
+        names = sorted({m.name for m in doc.mentions if m.type == type_})
+        for a in names:
+            for b in names:
+                if a == b or len(a) != len(b) or len(a) < 4:
+                    continue
+                diff = [i for i in range(len(a)) if a[i] != b[i]]
+                if len(diff) == 1 and counts[(type_, a)] * 3 <= counts[(type_, b)]:
+                    uf.union((type_, a), (type_, b), prefer=(type_, b))
+
+    for k in list(uf.parent):
+        root = uf.find(k)
+        if root != k:
+            doc.alias_of[k] = root
+
+    if doc.home_zone is None:
+        zone_counts = Counter(doc.resolve(m.key) for m in doc.mentions_of("Zone"))
+        if zone_counts:
+            first = {}
+            for m in doc.mentions_of("Zone"):
+                first.setdefault(doc.resolve(m.key), m.start)
+            doc.home_zone = max(zone_counts, key=lambda k: (zone_counts[k], -first[k]))
+    else:
+        doc.home_zone = doc.resolve(doc.home_zone)

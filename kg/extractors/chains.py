@@ -1,0 +1,44 @@
+"""Industrial chains (电力装备产业链) and clusters (生物医药产业集群, 现代服务业集群)."""
+from __future__ import annotations
+
+import re
+
+from kg.document import Doc
+from kg.names import GENERIC_MODIFIERS, is_generic_prefix, left_start
+from kg.pipeline import RECOGNIZE, component
+
+_CHAIN = re.compile(r"产业链")
+# 产业集群, or 服务业集群: an industry ending in 业 followed by 集群.
+_CLUSTER = re.compile(r"产业集群|(?<=业)集群")
+
+
+def _inside_other(doc: Doc, start: int, end: int) -> bool:
+    # 智能电梯产业链研发制造基地项目 names a project, not a chain of the zone.
+    return any(m.start <= start and end <= m.end and (m.start, m.end) != (start, end)
+               for m in doc.mentions if m.type in ("Project", "Enterprise", "Park"))
+
+
+def _specific(prefix: str) -> bool:
+    return not is_generic_prefix(prefix) and prefix not in GENERIC_MODIFIERS and not prefix.endswith(("企", "型企业"))
+
+
+@component("chains", RECOGNIZE + 6)
+def recognize_chains(doc: Doc) -> None:
+    text = doc.text
+    for pattern, type_ in ((_CHAIN, "IndustryChain"), (_CLUSTER, "IndustryCluster")):
+        for m in pattern.finditer(text):
+            head_start = m.start()
+            if type_ == "IndustryCluster" and m.group() == "集群":
+                head_start -= 1  # keep 业 with the industry: 现代服务|业集群
+                while head_start > 0 and text[head_start - 1] not in "，,。、；;的和及与是为" and m.start() - head_start < 6:
+                    head_start -= 1
+                start = left_start(doc, head_start + 1, 12) if head_start + 1 < m.start() else head_start
+                start = min(start, head_start)
+            else:
+                start = left_start(doc, head_start, 12)
+            prefix = text[start:m.start()]
+            if type_ == "IndustryCluster" and m.group() == "集群":
+                prefix = prefix[:-1] if prefix.endswith("产业") else prefix
+            if not _specific(prefix.rstrip("业") or prefix) or _inside_other(doc, start, m.end()):
+                continue
+            doc.add_mention(type_, start, m.end(), rule="chain-head" if type_ == "IndustryChain" else "cluster-head")

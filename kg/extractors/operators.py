@@ -1,0 +1,71 @@
+"""Who builds or runs a project (operatedBy).
+
+- A project named after its enterprise: 奥诺药业氨基酸及其衍生物 → 奥诺药业.
+- 由X建设运营 after the project: 许昌生物医药产业园项目由许昌开瑞…有限公司建设运营.
+- X(与Y)(合作)投资/建设的P: 嘉吉公司投资的调配糖浆生产项目.
+"""
+from __future__ import annotations
+
+import re
+
+from kg.document import Doc
+from kg.extractors.aliases import core_name, legal_base
+from kg.pipeline import RELATE, component
+
+_BY = re.compile(r"由(?P<who>[^，,。；;]{2,30}?)(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造)")
+_BUILT_BY = re.compile(r"(?:合作)?(?:投资建设|合作建设|投资|建设|开发|打造)的")
+
+
+def _enterprise_spans(doc: Doc):
+    return sorted(doc.mentions_of("Enterprise"), key=lambda m: m.start)
+
+
+@component("operators", RELATE + 2)
+def relate_operators(doc: Doc) -> None:
+    ents = _enterprise_spans(doc)
+    names: dict[str, tuple] = {}
+    for m in ents:
+        key = doc.resolve(m.key)
+        for n in {m.name, legal_base(m.name), core_name(m.name)}:
+            if len(n) >= 2:
+                names.setdefault(n, key)
+    seen = set()
+    for p in sorted(doc.mentions_of("Project"), key=lambda m: m.start):
+        pk = doc.resolve(p.key)
+        sent = doc.sentence_at(p.start)
+        # Named after its enterprise (the longest known name it starts with).
+        prefix = max((n for n in names if p.name.startswith(n) and len(p.name) > len(n)), key=len, default=None)
+        if prefix and (pk, names[prefix]) not in seen:
+            seen.add((pk, names[prefix]))
+            doc.add_fact("operatedBy", pk, names[prefix], sent.index, rule="name-prefix")
+        # P由X建设运营
+        by = _BY.match(doc.text, p.end)
+        if by:
+            for e in ents:
+                if by.start("who") <= e.start and e.end <= by.end("who"):
+                    ek = doc.resolve(e.key)
+                    if (pk, ek) not in seen:
+                        seen.add((pk, ek))
+                        doc.add_fact("operatedBy", pk, ek, sent.index, rule="by")
+        # X(与Y)投资的P: enterprises ending right before the verb phrase that ends at P.
+        before = doc.text[sent.start:p.start]
+        bm = None
+        for bm in _BUILT_BY.finditer(before):
+            pass
+        if bm and bm.end() == len(before) or (bm and re.fullmatch(r"[^，,。；;]*", before[bm.end():]) and
+                                                  _list_reaches(doc, sent.start + bm.end(), p.start)):
+            verb_at = sent.start + bm.start()
+            clause_start = max(before.rfind(c, 0, bm.start()) for c in "，,。；;") + 1 + sent.start
+            for e in ents:
+                if clause_start <= e.start and e.end <= verb_at:
+                    ek = doc.resolve(e.key)
+                    if (pk, ek) not in seen:
+                        seen.add((pk, ek))
+                        doc.add_fact("operatedBy", pk, ek, sent.index, rule="built-by")
+
+
+def _list_reaches(doc: Doc, start: int, end: int) -> bool:
+    """True when text[start:end] is a list of project names ending at a project (A、B项目)."""
+    between = doc.text[start:end]
+    return between.endswith("、") and all(
+        any(m.start == s for m in doc.mentions_of("Project")) for s in [start])

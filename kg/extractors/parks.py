@@ -1,0 +1,49 @@
+"""Parks inside a zone: 电梯产业园, 轻工食品工业园, 城北园区, 许昌5G泛在小镇 …
+
+A park-like name that starts with a brand (宏途山药食品产业园, 航盛汽车电子工业园) is
+an enterprise's project rather than a park of the zone; it becomes a Project, and the
+brand an Enterprise (see projects.py). A list may already have typed the span.
+"""
+from __future__ import annotations
+
+import re
+
+from kg.document import Doc
+from kg.names import brand_prefix, is_generic_prefix, left_start
+from kg.pipeline import RECOGNIZE, component
+
+PARK_HEADS = "产业园区|工业园区|科技园区|产业园|工业园|科技园|物流园|孵化园|创业园|产业基地|园中园|区中园|泛在小镇|小镇|园区"
+PARK_HEAD = re.compile(rf"(?:{PARK_HEADS})$")
+_HEAD = re.compile(PARK_HEADS)
+# Followed by one of these, the park name is part of a company's name.
+_COMPANY_AFTER = re.compile(r"有限|股份|公司|集团")
+
+
+def canonical_park_name(name: str) -> str:
+    # 生物医药产业园区 and 生物医药产业园 are one park.
+    return name[:-1] if name.endswith(("产业园区", "工业园区", "科技园区")) else name
+
+
+@component("parks", RECOGNIZE + 4)
+def recognize_parks(doc: Doc) -> None:
+    text = doc.text
+    for m in _HEAD.finditer(text):
+        if _COMPANY_AFTER.match(text, m.end()):
+            continue
+        start = left_start(doc, m.start(), 14, allow_digits=True)
+        while start < m.start() and not text[start].isalnum():
+            start += 1
+        prefix = text[start:m.start()]
+        if is_generic_prefix(prefix) or "项目" in prefix:
+            continue
+        if m.group() in ("园区", "小镇") and len(prefix) < 2:
+            continue
+        span = (start, m.end())
+        claimed = doc.claimed.get(span)
+        if claimed is not None:
+            continue  # a list said what it is
+        if brand_prefix(doc, start, m.end()) is not None:
+            doc.claimed[span] = "Project"
+            doc.add_mention("Project", start, m.end(), rule="branded-park")
+            continue
+        doc.add_mention("Park", start, m.end(), canonical_park_name(text[start:m.end()]), rule="park-head")
