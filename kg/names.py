@@ -14,10 +14,21 @@ from kg.lexicon import industry_words, is_boundary_word, places, stopwords, word
 
 _WORDISH = re.compile(r"^[\u3400-\u9fffA-Za-z0-9·\-]+$")
 _DIGITS = re.compile(r"^[0-9.]+$")
+_IDEOGRAPHS = re.compile(r"^[\u3400-\u9fff]+$")
 _QUANTITY = re.compile(r"^([0-9.]+|[一二三四五六七八九十两几百千万]+)(个|家|项|批|条|栋|座|类|大|期)?$")
 # A zone head inside a name ends it: 经开区智能电梯产业链…项目 starts after 经开区.
 _ZONE_WORDS = ("开发区", "经开区", "高新区", "示范区", "集聚区", "中心区", "保税区", "合作区", "全区", "该区")
 QUOTES = "“”\"'‘’「」『』《》"
+# Single characters that are always grammar, never part of a name.
+FUNCTION_CHARS = frozenset("的了在与和及或由从向对把被将为是于以之等并而且也都就又还仅只其该这那每各")
+
+
+def _rare_non_verb(word: str) -> bool:
+    """A rare dictionary word that is not a verb is more likely a name than grammar (同方, 快意)."""
+    if word in stopwords():
+        return False
+    tag = word_tag(word) or ""
+    return 0 < word_frequency(word) < 120 and tag.startswith(("n", "a", "d", "f", "b"))
 
 
 def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool = False,
@@ -59,13 +70,14 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
             # jieba glued a function word to an unknown name (使西继|迅达): split it off.
             start = s + 1
             break
-        if len(word) == 1 and word not in stopwords():
+        if len(word) == 1 and word not in FUNCTION_CHARS:
             left = doc.text[toks[i - 1][0]:toks[i - 1][1]] if i > 0 else ""
-            # A lone character after a rare word is part of that name (利锐|特|电气).
-            if left and is_rare_word(left) or prev and len(prev) == 1:
+            # Lone characters next to a rare word or to each other are a name jieba
+            # could not split (利锐|特|电气, 中国|安|能|集团).
+            if (left and (is_rare_word(left) or len(left) == 1) and left not in FUNCTION_CHARS) or (prev and len(prev) == 1):
                 start, prev = s, word
                 continue
-        if is_boundary_word(word) and not (word not in stopwords() and 0 < word_frequency(word) < 120):
+        if is_boundary_word(word) and not _rare_non_verb(word):
             break
         if word.startswith("的"):
             break
@@ -115,7 +127,7 @@ def is_rare_word(word: str) -> bool:
     Dictionary phrases of four or more characters (大力发展, 资金周转) and verbs or
     idioms are ordinary language however rare, never a brand.
     """
-    if word in industry_words() or word in stopwords() or not _WORDISH.match(word) or _DIGITS.match(word):
+    if word in industry_words() or word in stopwords() or not _IDEOGRAPHS.match(word):
         return False
     freq = word_frequency(word)
     if freq == 0:
@@ -133,7 +145,7 @@ def brand_prefix(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     industry word (电子产业园) or is only a place and industry words (深圳电子工业园).
     """
     sent = doc.sentence_at(start)
-    toks = [(s, e) for s, e in doc.tokens(sent) if s >= start and e <= end]
+    toks = _merge_lone_chars(doc, [(s, e) for s, e in doc.tokens(sent) if s >= start and e <= end])
     if not toks:
         return None
     i = 0
@@ -145,6 +157,9 @@ def brand_prefix(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         word = doc.text[toks[j][0]:toks[j][1]]
         if not _WORDISH.match(word) or _DIGITS.match(word) or not is_rare_word(word) or word in places():
             break
+        # Brands are short: 瑞维思|减水剂 stops after the brand.
+        if j > i and toks[j][1] - toks[i][0] > 4:
+            break
         j += 1
     if j == i:
         return None
@@ -154,3 +169,19 @@ def brand_prefix(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     if len(brand) < 2 or b_end >= end:
         return None
     return b_start, b_end
+
+
+def _merge_lone_chars(doc: Doc, toks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Glue a lone character to the word before it when together they are no dictionary
+    word: jieba splits unknown names like 华中|星 and 海能|达."""
+    out: list[tuple[int, int]] = []
+    for s, e in toks:
+        word = doc.text[s:e]
+        if out and e - s == 1 and word not in FUNCTION_CHARS and word not in industry_words():
+            ps, pe = out[-1]
+            prev = doc.text[ps:pe]
+            if 1 < len(prev) <= 3 and _WORDISH.match(prev) and not word_frequency(prev + word) and prev not in places():
+                out[-1] = (ps, e)
+                continue
+        out.append((s, e))
+    return out

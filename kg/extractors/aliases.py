@@ -21,7 +21,7 @@ from kg.extractors.zones import BARE_REFERENCES
 from kg.names import place_prefix
 from kg.pipeline import RESOLVE, component
 
-_DEFINITION = re.compile(r"^\s*[(（]\s*(?:以下)?简称[:：]?\s*[“\"'‘]?(?P<alias>[^)）”\"'’]{1,20})[”\"'’]?\s*[)）]")
+_DEFINITION = re.compile(r"\s*[(（]\s*(?:以下)?简称[:：]?\s*[“\"'‘]?(?P<alias>[^)）”\"'’]{1,20})[”\"'’]?\s*[)）]")
 _CONTAINERS = ("Enterprise",)  # types whose full names swallow other heads (…产业园有限公司)
 
 
@@ -75,6 +75,20 @@ def _project_key(name: str) -> str:
     return core
 
 
+# Zone heads and their standard abbreviations: 许昌经开区 is 许昌经济技术开发区.
+_ZONE_ABBREVIATIONS = (("经济技术开发区", "经开区"), ("经济开发区", "经开区"), ("高新技术产业开发区", "高新区"),
+                       ("高新技术开发区", "高新区"))
+
+
+def zone_key(name: str) -> str:
+    key = name.removeprefix("国家级").removeprefix("国家")
+    for full, short in _ZONE_ABBREVIATIONS:
+        if key.endswith(full):
+            key = key[: -len(full)] + short
+            break
+    return key.replace("国家", "")
+
+
 @component("aliases", RESOLVE)
 def resolve_aliases(doc: Doc) -> None:
     text = doc.text
@@ -126,12 +140,23 @@ def resolve_aliases(doc: Doc) -> None:
             if la == lb or (ca == lb and b == lb) or (cb == la and a == la) or (ca == cb and not group and len(ca) >= 2):
                 uf.union(("Enterprise", a), ("Enterprise", b))
 
-    # Projects with and without their city or 项目.
-    projects = sorted({m.name for m in doc.mentions_of("Project")})
-    for a in projects:
-        for b in projects:
-            if a < b and _project_key(a) == _project_key(b):
-                uf.union(("Project", a), ("Project", b))
+    # Projects and parks with and without their city or 项目; a project also by the
+    # long tail of its name (年产9000吨核苷类产品项目 of 许昌富森…年产9000吨核苷类产品项目).
+    for type_ in ("Project", "Park"):
+        names = sorted({m.name for m in doc.mentions_of(type_)})
+        for a in names:
+            for b in names:
+                ka, kb = _project_key(a), _project_key(b)
+                if a < b and (ka == kb or (type_ == "Project" and min(len(ka), len(kb)) >= 6 and
+                                          (ka.endswith(kb) or kb.endswith(ka)))):
+                    uf.union((type_, a), (type_, b))
+
+    # Zones spelled in full and abbreviated: 国家许昌经济技术开发区, 许昌经开区.
+    zones = sorted({m.name for m in doc.mentions_of("Zone")})
+    for a in zones:
+        for b in zones:
+            if a < b and zone_key(a) == zone_key(b):
+                uf.union(("Zone", a), ("Zone", b))
 
     # OCR variants: one character off and at least three times rarer.
     for type_ in ("Zone", "Enterprise", "Park", "Project"):

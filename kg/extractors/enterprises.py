@@ -13,6 +13,7 @@ import re
 
 from kg.document import Doc
 from kg.lexicon import industry_words, places, word_tag
+from kg.lexicon import stopwords
 from kg.names import is_generic_prefix, is_rare_word, left_start
 from kg.pipeline import RECOGNIZE, component
 
@@ -54,6 +55,16 @@ def recognize_enterprises(doc: Doc) -> None:
     # 1. Legal-form heads.
     for m in _LEGAL.finditer(text):
         start = left_start(doc, m.start(), 24, extra_stops=_DESCRIPTOR_WORDS)
+        if start == m.start() and m.group() == "公司":
+            # 平平公司: a short name that the tagger takes for an ordinary word, right
+            # after a list separator or the start of a clause.
+            words = _words(doc, max(m.start() - 4, 0), m.start())
+            if words and 2 <= len(words[-1]) <= 4 and m.start() - len(words[-1]) - 1 >= 0 and \
+                    text[m.start() - len(words[-1]) - 1] in "、，,。；;:：" and words[-1] not in stopwords():
+                start = m.start() - len(words[-1])
+                if _valid(text[start:m.end()]) and not _covered(doc, start, m.end()):
+                    doc.add_mention("Enterprise", start, m.end(), rule="legal-head")
+            continue
         prefix = text[start:m.start()]
         if len(prefix) < 2 or is_generic_prefix(prefix) or _GENERIC_COMPANY.match(prefix):
             continue
@@ -67,6 +78,8 @@ def recognize_enterprises(doc: Doc) -> None:
         if not _token_ends_at(doc, m.end()):
             continue
         start = left_start(doc, m.start(), 6, extra_stops=_DESCRIPTOR_WORDS)
+        if start > 0 and text[start - 1].isdigit():
+            continue  # 4500台套镁合金机械: a quantity, not a brand
         words = _words(doc, start, m.start())
         if not words or not 2 <= m.start() - start <= 6:
             continue
@@ -84,14 +97,18 @@ def recognize_enterprises(doc: Doc) -> None:
         s, e = m.span("name")
         words = _words(doc, s, e)
         before = _words(doc, max(m.start() - 4, 0), m.start())
-        # 龙头企业X, 肉类企业X: a describing noun before 企业; 帮助企业X is a verb phrase.
-        if not before or (word_tag(before[-1]) or "n").startswith(("v", "p", "d", "u", "c", "r")):
+        # 龙头企业X, 老企业X: a word that ranks or ages the company comes before 企业;
+        # 帮助企业X, 科技企业孵化器 are other constructions.
+        if not before or not before[-1].endswith(_RANKING):
             continue
-        if words and is_rare_word(words[0]) and words[0] not in places() and not _covered(doc, s, e):
+        if not words or words[0] in places() or _covered(doc, s, e):
+            continue
+        if is_rare_word(words[0]) or text[s:e].endswith(INDUSTRY_HEADS):
             doc.add_mention("Enterprise", s, e, rule="descriptor")
 
 
-_FACILITY_WORDS = frozenset("产业园 工业园 科技园 物流园 产业园区 工业园区 园区 园 基地 产业基地 中心 区 大厦 行业 产业 装备 设备 项目 工程 平台 领域 板块 综合体 小镇 生产线 车间".split())
+_FACILITY_WORDS = frozenset("产业园 工业园 科技园 物流园 产业园区 工业园区 园区 园 基地 产业基地 中心 区 大厦 行业 产业 装备 设备 项目 工程 平台 领域 板块 综合体 小镇".split())
+_RANKING = ("龙头", "领军", "骨干", "知名", "著名", "领先", "老", "重点", "明星", "标杆", "头部", "链主", "独角兽", "上市")
 
 
 def _next_word(doc: Doc, pos: int) -> str:

@@ -27,6 +27,7 @@ _TAIL = re.compile(
 _PARTNERS = re.compile(r"与(?P<items>[^，,。；;与和]{2,80}?)的(?:深度|战略|全面|紧密)?(?:合作|对接|洽谈|沟通)")
 _HEAD_TYPE = {"项目": "Project", "企业": "Enterprise", "品牌": "Enterprise", "公司": "Enterprise",
               "集团": "Enterprise", "园区": "Park", "专业园区": "Park", "产业园区": "Park"}
+_HEAD_WORDS = frozenset("集团 公司 企业 有限公司 股份 食品 电气 科技 生物 项目 园区 产业园".split())
 # What separates items; 及/和/以及 only between two items that look like names.
 _SEP = re.compile(r"、|及|以及|和")
 # Where a list cannot extend to the left.
@@ -96,6 +97,10 @@ def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str) ->
         name = text[s:e]
         if len(name) < 2 or len(name) > _MAX_ITEM or is_generic_prefix(name) or re.search(r"[0-9]+(个|家)$", name):
             continue
+        if name in _HEAD_WORDS:
+            continue  # a bare 集团 or 公司 left over from a cut
+        if type_ == "Park" and not PARK_HEAD.search(name):
+            continue  # 液压科技两个省级示范园区: fields, not parks
         item_type = type_
         if type_ == "Project" and PARK_HEAD.search(name) and brand_prefix(doc, s, e) is None:
             item_type = "Park"  # 光电子产业园 in a list of projects is a park; 航盛汽车电子工业园 is a project

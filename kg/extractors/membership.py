@@ -7,11 +7,21 @@ first named.
 """
 from __future__ import annotations
 
+import re
+
 from kg.document import Doc
 from kg.pipeline import RELATE, component
 from kg.scope import ZoneScope
 
 _REL_OF = {"Enterprise": "hosts", "Park": "hasPark", "IndustryChain": "hasChain", "IndustryCluster": "hasCluster"}
+
+
+# 加强与X、Y的洽谈对接: talks with a company are not its presence in the zone.
+_NEGOTIATION = re.compile(r"与(?P<who>[^，,。；;]{2,60}?)的[^，,。；;]{0,4}?(?:对接|洽谈|治谈|沟通|接洽)")
+
+
+def _negotiation_spans(doc: Doc) -> list[tuple[int, int]]:
+    return [m.span("who") for m in _NEGOTIATION.finditer(doc.text)]
 
 
 @component("membership", RELATE)
@@ -22,6 +32,12 @@ def relate_membership(doc: Doc) -> None:
         if m.type in _REL_OF or m.type == "Project":
             first.setdefault(doc.resolve(m.key), m)
     parks = {doc.resolve(m.key): m.name for m in doc.mentions_of("Park")}
+    talks = _negotiation_spans(doc)
+    in_talks_only = set()
+    for key in {doc.resolve(m.key) for m in doc.mentions_of("Enterprise")}:
+        spans = [(m.start, m.end) for m in doc.mentions_of("Enterprise") if doc.resolve(m.key) == key]
+        if spans and all(any(a <= s and e <= b for a, b in talks) for s, e in spans):
+            in_talks_only.add(key)
     for key, m in first.items():
         zone = scope.zone_at(m.start)
         if zone is None or zone == key:
@@ -33,5 +49,5 @@ def relate_membership(doc: Doc) -> None:
             for park_key, park_name in parks.items():
                 if m.name.startswith(park_name) and m.name != park_name:
                     doc.add_fact("locatedIn", key, park_key, sent, rule="park-prefix")
-        else:
+        elif key not in in_talks_only:
             doc.add_fact(_REL_OF[m.type], zone, key, sent, rule="scope")

@@ -34,8 +34,10 @@ def recognize_parks(doc: Doc) -> None:
         while start < m.start() and not text[start].isalnum():
             start += 1
         prefix = text[start:m.start()]
-        if is_generic_prefix(prefix) or "项目" in prefix:
+        if is_generic_prefix(prefix) or "项目" in prefix or re.search(r"[0-9一二三四五六七八九十两]+个", prefix):
             continue
+        if any(m.type == "Project" and m.start < start < m.end for m in doc.mentions):
+            continue  # 军工产业基地 inside 海能达军工产业基地, a project
         if m.group() in ("园区", "小镇") and len(prefix) < 2:
             continue
         span = (start, m.end())

@@ -11,23 +11,47 @@ import re
 
 from kg.document import Doc
 from kg.lexicon import is_boundary_word, places
-from kg.names import QUOTES, brand_prefix, is_generic_prefix, left_start
+from kg.extractors.parks import PARK_HEAD
+from kg.names import QUOTES, brand_prefix, is_generic_prefix, is_rare_word, left_start, place_prefix
 from kg.pipeline import RECOGNIZE, component
 
-_PROJECT_HEAD = re.compile(r"项目")
+_PROJECT_HEAD = re.compile(r"项目|综合体")
+# A project head after one of these words names a kind of project, not a project:
+# 招商引资项目, 技改项目, 配套住宅项目, 企业总部项目.
+_KIND_WORDS = frozenset("招商引资 招商 引资 技改 改造 文化 配套 住宅 总部 产业 基础设施 中心 包装 建设 重点 重大 "
+                        "骨干 民生 工业 服务业 商业 科研 科研类 生产性 投资 签约 在建 新建 好 大".split())
+# Buildings and estates carry a landlord's or developer's name, not an operator's brand.
+_BUILDING = re.compile(r"(大厦|花园|广场|公寓|小区|家园|家苑|苑|府|城|中心)$")
 # 投资15亿元的生物芯片研发制造基地 / 总投资30亿元的荣兴…项目
 _INVESTED = re.compile(r"(?:总)?投资(?:约|达|超|近|逾)?[0-9.一二三四五六七八九十两百千万亿]+(?:万|亿)?元(?:人民币)?的")
 _GENERIC_PROJECT = re.compile(r"^(重点|重大|骨干|产业|建设|招商|签约|在建|新建|续建|亿元以上|省市|省|市|大|好|该|这些|各类|一批)+$")
 _STOP_AFTER = re.compile(r"[，,。；;、：:！？!?\n（(]|[0-9]|等")
 
 
-def _add_project(doc: Doc, start: int, end: int, rule: str) -> None:
+def _specific(doc: Doc, start: int, end: int) -> bool:
+    """Whether text[start:end] (a project name without 项目) names one project.
+
+    Long names do; short ones only with a brand-like word in them (瑞维思减水剂), and
+    never when they end in a word that names a kind of project (技改, 配套住宅)."""
+    core = doc.text[start:end]
+    words = [doc.text[max(s, start):min(e, end)] for s, e in doc.tokens(doc.sentence_at(start)) if e > start and s < end]
+    if not words or words[-1] in _KIND_WORDS or words[0] in _KIND_WORDS:
+        return False
+    return len(core) >= 5 or any(is_rare_word(w) for w in words)
+
+
+def _add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
     while start < end and doc.text[start] in QUOTES:
         start += 1
     name = doc.text[start:end]
-    core = name[:-2] if name.endswith("项目") else name
+    core_end = end - 2 if name.endswith("项目") else end
+    core = doc.text[start:core_end]
     if len(core) < 2 or _GENERIC_PROJECT.match(core) or is_generic_prefix(core) or any(q in name for q in QUOTES):
-        return
+        return False
+    if rule != "list" and not _specific(doc, start, core_end):
+        return False
+    if any(m.type == "Enterprise" and m.name == name for m in doc.mentions):
+        return False  # 投资10亿元的富森生物投产: the company, not a project
     span = (start, end)
     if doc.claimed.get(span, "Project") != "Project":
         return
@@ -35,6 +59,7 @@ def _add_project(doc: Doc, start: int, end: int, rule: str) -> None:
         return
     doc.claimed[span] = "Project"
     doc.add_mention("Project", start, end, rule=rule)
+    return True
 
 
 def _name_after(doc: Doc, pos: int) -> int:
@@ -61,7 +86,8 @@ def recognize_projects(doc: Doc) -> None:
         if start == m.start():
             continue
         # 调配糖浆生产、高档动物饲料母料生产项目: the head names every item before it.
-        _add_project(doc, start, m.end(), "project-head")
+        if not _add_project(doc, start, m.end(), "project-head"):
+            continue
         pos = start
         while pos > 0 and text[pos - 1] == "、":
             item_start = left_start(doc, pos - 1, 28, allow_digits=True)
@@ -83,6 +109,8 @@ def recognize_project_brands(doc: Doc) -> None:
         name = p.name
         if any(name.startswith(e) for e in enterprises):
             continue  # operatedBy will link it; the enterprise is already known
+        if _BUILDING.search(name.removesuffix("项目")) and "·" not in name:
+            continue
         if "·" in name:
             developer = name.split("·", 1)[0]
             if len(developer) >= 2:
@@ -94,10 +122,15 @@ def recognize_project_brands(doc: Doc) -> None:
         s, e = span
         # Company words right after the brand belong to it: 鼎华|科技, 创世|电机, 万邦|国际.
         for head in _BRAND_TAILS:
-            if text_at(doc, e, head):
+            if text_at(doc, e, head) and not text_at(doc, e + len(head), "园"):
                 e += len(head)
                 break
         brand = doc.text[s:e]
+        rest = doc.text[e:p.end]
+        # 恒盛|科技园, 荣兴|鹤壁科技产业园: nothing between the brand and the head but
+        # a place or the head itself, so the "brand" is the park's own name.
+        if PARK_HEAD.match(rest) or re.match(r"(科技|产业|工业)?园", rest) or place_prefix(rest):
+            continue
         if brand in places() or len(brand) < 2 or re.search(r"大学|学院|研究", brand):
             continue
         doc.add_mention("Enterprise", s, e, rule="project-brand")

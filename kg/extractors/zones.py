@@ -21,6 +21,8 @@ _HEAD = re.compile(rf"(?:{ZONE_HEADS})")
 _VALLEY = re.compile(r"谷")
 # Words between a place and the head that do not make a zone specific.
 _QUALIFIERS = re.compile(r"^(国家级?|省级?|市级?|国家|全省|全市|全国|我市|本市|该|全|首批|第[一二三四五六七八九十]+批|两|三)+$")
+# Heads that name one place in a city even alone (the city's CBD).
+_NAMED_BARE = ("商务中心区",)
 BARE_REFERENCES = ("开发区", "经开区", "高新区", "示范区", "全区", "该区", "本区")
 
 
@@ -38,6 +40,9 @@ def recognize_zones(doc: Doc) -> None:
         if prefix.startswith("市") and len(prefix) > 1:
             # 市城乡一体化示范区: "the city's" zone; the name is kept as written.
             pass
+        if m.group() in _NAMED_BARE and not prefix and not text[max(m.start() - 2, 0):m.start()].endswith(("全省", "全市", "全国", "首批")):
+            doc.add_mention("Zone", m.start(), m.end(), rule="zone-bare")
+            continue
         if _is_generic_zone(prefix):
             if m.group() in BARE_REFERENCES and not text[m.end():m.end() + 2].startswith(("管委", "工委", "党工委")):
                 doc.home_refs.append((m.start(), m.end()))
