@@ -33,7 +33,7 @@ def _rare_non_verb(word: str) -> bool:
 
 def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool = False,
                floor: int | None = None, extra_stops: frozenset[str] = frozenset(),
-               inner_ok: frozenset[str] = frozenset()) -> int:
+               inner_ok: frozenset[str] = frozenset(), compound_verbs: bool = False) -> int:
     """Where the name whose head begins at ``head_start`` starts.
 
     Walks the sentence's tokens leftwards, taking tokens until a boundary: a stop
@@ -41,6 +41,8 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
     a quantity (unless ``allow_digits``), a zone head, or ``max_chars`` reached.
     ``floor`` is a position the name may not cross; ``extra_stops`` are more words
     that end it (企业 before a company name); ``inner_ok`` words never end it.
+    With ``compound_verbs`` (project names), a verb right after an industry word or
+    noun stays in the name: 工业|互联, 机械|输送|设备.
     """
     sent = doc.sentence_at(head_start)
     lower = max(sent.start, floor if floor is not None else sent.start)
@@ -74,11 +76,15 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
             left = doc.text[toks[i - 1][0]:toks[i - 1][1]] if i > 0 else ""
             # Lone characters next to a rare word or to each other are a name jieba
             # could not split (利锐|特|电气, 中国|安|能|集团).
-            if (left and (is_rare_word(left) or len(left) == 1) and left not in FUNCTION_CHARS) or (prev and len(prev) == 1):
+            after_rare = left and is_rare_word(left) and not (word_tag(word) or "").startswith("v")
+            if (after_rare or len(left) == 1) and left not in FUNCTION_CHARS or (prev and len(prev) == 1):
                 start, prev = s, word
                 continue
         if is_boundary_word(word) and not _rare_non_verb(word):
-            break
+            left = doc.text[toks[i - 1][0]:toks[i - 1][1]] if i > 0 else ""
+            if not (compound_verbs and prev and (word_tag(word) or "").startswith("v") and word not in stopwords()
+                    and left and (left in industry_words() or (word_tag(left) or "").startswith("n"))):
+                break
         if word.startswith("的"):
             break
         start, prev = s, word
@@ -155,10 +161,16 @@ def brand_prefix(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     j = i
     while j < len(toks):
         word = doc.text[toks[j][0]:toks[j][1]]
-        if not _WORDISH.match(word) or _DIGITS.match(word) or not is_rare_word(word) or word in places():
-            break
         # Brands are short: 瑞维思|减水剂 stops after the brand.
         if j > i and toks[j][1] - toks[i][0] > 4:
+            break
+        if word in places() or not _IDEOGRAPHS.match(word):
+            break
+        # After a rare first word, a common noun that is no industry word still belongs
+        # to the brand (盐津|铺子|烘焙); an industry word starts the description.
+        continues = j > i and word not in industry_words() and word not in stopwords() and \
+            (word_tag(word) or "n").startswith("n") and word_frequency(word) < 1000
+        if not (is_rare_word(word) or continues):
             break
         j += 1
     if j == i:

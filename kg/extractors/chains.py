@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from kg.document import Doc
+from kg.lexicon import industry_words, word_tag
 from kg.names import GENERIC_MODIFIERS, is_generic_prefix, left_start
 from kg.pipeline import RECOGNIZE, component
 
@@ -22,6 +23,15 @@ def _specific(prefix: str) -> bool:
     return not is_generic_prefix(prefix) and prefix not in GENERIC_MODIFIERS and not prefix.endswith(("企", "型企业"))
 
 
+def _after_last_verb(doc: Doc, start: int, end: int) -> int:
+    """做大做强|产业集群: an industry's name holds no verb or idiom; start after the last."""
+    for s, e in doc.tokens(doc.sentence_at(start)):
+        if s >= start and e <= end and (word_tag(doc.text[s:e]) or "").startswith(("v", "i", "l")) \
+                and doc.text[s:e] not in industry_words():
+            start = e
+    return start
+
+
 @component("chains", RECOGNIZE + 6)
 def recognize_chains(doc: Doc) -> None:
     text = doc.text
@@ -36,6 +46,7 @@ def recognize_chains(doc: Doc) -> None:
                 start = min(start, head_start)
             else:
                 start = left_start(doc, head_start, 12)
+            start = _after_last_verb(doc, start, m.start())
             prefix = text[start:m.start()]
             if type_ == "IndustryCluster" and m.group() == "集群":
                 prefix = prefix[:-1] if prefix.endswith("产业") else prefix

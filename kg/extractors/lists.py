@@ -76,14 +76,17 @@ def _looks_like_names(doc: Doc, items: list[tuple[int, int]]) -> bool:
     good = 0
     for s, e in items:
         s = _strip_investment(doc, s, e)
-        if e - s >= 2 and left_start(doc, e, _MAX_ITEM, allow_digits=True, floor=s, inner_ok=_INNER_OK) == s:
+        if e - s >= 2 and left_start(doc, e, _MAX_ITEM, allow_digits=True, floor=s, inner_ok=_INNER_OK,
+                                     compound_verbs=True) == s:
             good += 1
     return good * 2 >= len(items)
 
 
 def _first_item_start(doc: Doc, start: int, end: int) -> int:
     """The first item's left edge: after the verb or preposition that introduces the list."""
-    return left_start(doc, end, _MAX_ITEM, allow_digits=True, floor=start, inner_ok=_INNER_OK)
+    # Only 及其 may stay inside the first item; 与/和 before it introduce the list.
+    return left_start(doc, end, _MAX_ITEM, allow_digits=True, floor=start, inner_ok=frozenset({"及其"}),
+                      compound_verbs=True)
 
 
 def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str) -> None:
@@ -121,7 +124,7 @@ def recognize_lists(doc: Doc) -> None:
             hard = [x.end() for x in _HARD_LEFT.finditer(text, prev_tail, end)]
             region_start = hard[-1] if hard else prev_tail
             prev_tail = sent.start + m.end()
-            if _continues_noun(doc, sent.start + m.end()):
+            if m["head"] in ("企业", "品牌", "公司", "集团") and _continues_noun(doc, sent.start + m.end()):
                 continue  # 等非公企业|党建阵地: the head is 阵地, not 企业
             if m.group().startswith(tuple("0123456789一二三四五六七八九十两")) and "、" not in text[region_start:end]:
                 continue  # 统筹规划三个园区: a count after one phrase is not a list

@@ -10,6 +10,7 @@ import re
 
 from kg.document import Doc
 from kg.extractors.aliases import core_name, legal_base
+from kg.names import place_prefix
 from kg.pipeline import RELATE, component
 
 _BY = re.compile(r"由(?P<who>[^，,。；;]{2,30}?)(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造)")
@@ -34,7 +35,10 @@ def relate_operators(doc: Doc) -> None:
         pk = doc.resolve(p.key)
         sent = doc.sentence_at(p.start)
         # Named after its enterprise (the longest known name it starts with).
-        prefix = max((n for n in names if p.name.startswith(n) and len(p.name) > len(n)), key=len, default=None)
+        # 上海航盛年产…: the project may carry its city before the company's short name.
+        bare = p.name[len(place_prefix(p.name)):]
+        prefix = max((n for n in names for pn in (p.name, bare) if pn.startswith(n) and len(pn) > len(n)),
+                     key=len, default=None)
         if prefix and (pk, names[prefix]) not in seen:
             seen.add((pk, names[prefix]))
             doc.add_fact("operatedBy", pk, names[prefix], sent.index, rule="name-prefix")

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 from kg.document import Doc
-from kg.lexicon import is_boundary_word, places
+from kg.lexicon import industry_words, is_boundary_word, places
 from kg.extractors.parks import PARK_HEAD
-from kg.names import QUOTES, brand_prefix, is_generic_prefix, is_rare_word, left_start, place_prefix
+from kg.names import FUNCTION_CHARS, QUOTES, brand_prefix, is_generic_prefix, is_rare_word, left_start, place_prefix
 from kg.pipeline import RECOGNIZE, component
 
 _PROJECT_HEAD = re.compile(r"项目|综合体")
@@ -25,6 +25,7 @@ _BUILDING = re.compile(r"(大厦|花园|广场|公寓|小区|家园|家苑|苑|�
 # 投资15亿元的生物芯片研发制造基地 / 总投资30亿元的荣兴…项目
 _INVESTED = re.compile(r"(?:总)?投资(?:约|达|超|近|逾)?[0-9.一二三四五六七八九十两百千万亿]+(?:万|亿)?元(?:人民币)?的")
 _GENERIC_PROJECT = re.compile(r"^(重点|重大|骨干|产业|建设|招商|签约|在建|新建|续建|亿元以上|省市|省|市|大|好|该|这些|各类|一批)+$")
+_BUILT_BY_BEFORE = re.compile(r"(?:投资|建设|投资建设|合作建设|承建|开发|运营)的$")
 _STOP_AFTER = re.compile(r"[，,。；;、：:！？!?\n（(]|[0-9]|等")
 
 
@@ -35,9 +36,18 @@ def _specific(doc: Doc, start: int, end: int) -> bool:
     never when they end in a word that names a kind of project (技改, 配套住宅)."""
     core = doc.text[start:end]
     words = [doc.text[max(s, start):min(e, end)] for s, e in doc.tokens(doc.sentence_at(start)) if e > start and s < end]
-    if not words or words[-1] in _KIND_WORDS or words[0] in _KIND_WORDS:
+    if not words:
         return False
-    return len(core) >= 5 or any(is_rare_word(w) for w in words)
+    rare = any(is_rare_word(w) for w in words)
+    if doc.text.startswith("综合体", end):
+        return rare  # 一峰智慧冷链产业综合体, but not every 党建综合体
+    if _BUILT_BY_BEFORE.search(doc.text, max(start - 8, 0), start):
+        return True  # 合作建设的食品生产项目: a project someone builds is one project
+    if len(core) >= 8:
+        return True
+    if words[-1] in _KIND_WORDS or words[0] in _KIND_WORDS:
+        return False
+    return len(core) >= 5 or rare
 
 
 def _add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
@@ -82,7 +92,7 @@ def _name_after(doc: Doc, pos: int) -> int:
 def recognize_projects(doc: Doc) -> None:
     text = doc.text
     for m in _PROJECT_HEAD.finditer(text):
-        start = left_start(doc, m.start(), 28, allow_digits=True, inner_ok=frozenset({"及", "及其"}))
+        start = left_start(doc, m.start(), 28, allow_digits=True, inner_ok=frozenset({"及", "及其"}), compound_verbs=True)
         if start == m.start():
             continue
         # 调配糖浆生产、高档动物饲料母料生产项目: the head names every item before it.
@@ -116,7 +126,7 @@ def recognize_project_brands(doc: Doc) -> None:
             if len(developer) >= 2:
                 doc.add_mention("Enterprise", p.start, p.start + len(developer), rule="project-developer")
             continue
-        span = brand_prefix(doc, p.start, p.end)
+        span = brand_prefix(doc, p.start, p.end) or _brand_with_tail(doc, p.start, p.end)
         if span is None:
             continue
         s, e = span
@@ -138,6 +148,22 @@ def recognize_project_brands(doc: Doc) -> None:
 
 
 _BRAND_TAILS = ("科技", "电机", "电梯", "速递", "国际", "药业", "制药", "电气", "集团", "股份", "生物", "食品", "物流")
+
+
+_TAIL_RE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(" + "|".join(_BRAND_TAILS) + ")")
+
+
+def _brand_with_tail(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """创世电机镁合金发电机 → 创世 (the tail is added by the caller): a short name right
+    before a company word, where jieba's tags do not mark the name as rare."""
+    m = _TAIL_RE.match(doc.text, start, end)
+    if not m or m.end() >= end or doc.text.startswith("园", m.end()):
+        return None
+    name = m.group(1)
+    if name in industry_words() or place_prefix(name) or any(c in FUNCTION_CHARS for c in name) or \
+            is_boundary_word(name):
+        return None
+    return m.start(1), m.end(1)
 
 
 def text_at(doc: Doc, pos: int, s: str) -> bool:

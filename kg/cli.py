@@ -1,0 +1,389 @@
+"""The ``kg`` command line: ``kg build`` and ``kg eval``.
+
+Both commands start the same way (:func:`read_corpus`): expand the inputs into
+files, decode each one whatever its encoding, and extract every readable
+article. A file that cannot be used is skipped with a one-line reason and the
+run goes on; only when nothing at all could be read does a command stop, with
+exit status 2 and a one-line message.
+
+The commands keep no state between runs: everything a later command needs is
+in the files a build writes (``out/graph.ttl``, ``out/graph.trig`` by default).
+
+Exit status: 0 success; 1 the graph was written but violates the SHACL shapes;
+2 bad input or arguments (nothing readable, unusable gold directory, output
+that cannot be written).
+"""
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from kg import __version__
+from kg.reader import Skipped, iter_input_paths, read_source
+
+if TYPE_CHECKING:  # the heavy modules (rdflib, jieba) load only when a command runs
+    from kg.build import KnowledgeGraph
+    from kg.extraction import Extraction
+
+ENTITY_TYPES = ("Zone", "Park", "Enterprise", "Project", "IndustryChain", "IndustryCluster", "Place")
+RELATIONS = ("hosts", "hasPark", "hasChain", "hasCluster", "locatedIn", "operatedBy", "invests")
+MAX_VIOLATIONS_SHOWN = 20
+
+app = typer.Typer(
+    name="kg",
+    help="Build a knowledge graph of Chinese development zones (开发区) from articles.",
+    add_completion=False,
+    no_args_is_help=True,
+    # An unexpected error shows a traceback, but never a dump of local variables
+    # (they hold whole articles).
+    pretty_exceptions_show_locals=False,
+)
+
+
+class Fail(Exception):
+    """A user-facing error: printed as one line, exit status 2."""
+
+
+def _stdout() -> Console:
+    # soft_wrap: long file names and messages stay on one line instead of being
+    # folded at the terminal width (which also keeps the output greppable).
+    return Console(soft_wrap=True)
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, soft_wrap=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    _stderr().print(f"[bold red]error:[/] {escape(message)}")
+    return typer.Exit(code=2)
+
+
+# --------------------------------------------------------------------------
+# Shared by both commands: inputs -> extractions
+
+
+@dataclass
+class ReadFile:
+    path: Path
+    encoding: str
+    size: int
+
+
+@dataclass
+class Corpus:
+    extractions: list[Extraction] = field(default_factory=list)
+    read: list[ReadFile] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=lambda: {"read": 0.0, "extract": 0.0})
+
+    @property
+    def input_count(self) -> int:
+        return len(self.read) + len(self.skipped)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _progress(console: Console, enabled: bool):
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TransferSpeedColumn,
+    )
+
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[done]}/{task.fields[files]} documents"),
+        TransferSpeedColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        # Only on a terminal: a log file or a pipe gets the summary, not bar frames.
+        disable=not (enabled and console.is_terminal),
+    )
+
+
+def read_corpus(inputs: Sequence[Path], *, show_progress: bool = True) -> Corpus:
+    """Read and extract every article under ``inputs``.
+
+    Never raises for a bad file: it lands in ``Corpus.skipped`` with its reason.
+    A file whose bytes equal an earlier one is skipped too (it would be the same
+    document twice), as is a file the extractors fail on, so that one odd
+    article never costs the whole run.
+    """
+    from kg.extraction import extract_article
+
+    corpus = Corpus()
+    t0 = time.perf_counter()
+    paths: list[Path] = []
+    for item in iter_input_paths(inputs):
+        if isinstance(item, Skipped):
+            corpus.skipped.append(item)
+        else:
+            paths.append(item)
+    sizes = []
+    for p in paths:
+        try:
+            sizes.append(p.stat().st_size)
+        except OSError:
+            sizes.append(0)
+    corpus.seconds["read"] += time.perf_counter() - t0
+
+    first_with_hash: dict[str, Path] = {}
+    with _progress(_stderr(), show_progress) as progress:
+        task = progress.add_task("extracting", total=sum(sizes) or None, done=0, files=len(paths))
+        for i, (path, size) in enumerate(zip(paths, sizes)):
+            t0 = time.perf_counter()
+            source = read_source(path)
+            t1 = time.perf_counter()
+            corpus.seconds["read"] += t1 - t0
+            if isinstance(source, Skipped):
+                corpus.skipped.append(source)
+            elif source.sha256 in first_with_hash:
+                corpus.skipped.append(Skipped(path, f"same content as {first_with_hash[source.sha256]}"))
+            else:
+                first_with_hash[source.sha256] = path
+                try:
+                    extraction = extract_article(path.stem, source.text, path.name, source.sha256)
+                except Exception as exc:  # noqa: BLE001 - reported, never swallowed silently
+                    corpus.skipped.append(
+                        Skipped(path, _one_line(f"extraction failed: {type(exc).__name__}: {exc}"))
+                    )
+                else:
+                    corpus.extractions.append(extraction)
+                    corpus.read.append(ReadFile(path, source.encoding, source.size))
+                corpus.seconds["extract"] += time.perf_counter() - t1
+            progress.update(task, advance=size, done=i + 1)
+    return corpus
+
+
+def _print_skipped(console: Console, skipped: list[Skipped]) -> None:
+    if not skipped:
+        return
+    console.print(f"Skipped {len(skipped)} file(s):")
+    for s in skipped:
+        console.print(f"  {escape(str(s.path))}: {escape(s.reason)}", highlight=False)
+
+
+def _require_documents(corpus: Corpus) -> None:
+    """Stop with exit status 2 when there is nothing to work on."""
+    if corpus.extractions:
+        return
+    if not corpus.input_count:
+        raise _fail("no input files found (directories are searched for *.txt files)")
+    _print_skipped(_stdout(), corpus.skipped)
+    raise _fail(f"nothing could be read: all {corpus.input_count} input file(s) were skipped")
+
+
+def _build(corpus: Corpus) -> KnowledgeGraph:
+    from kg.build import build_graph
+
+    return build_graph(corpus.extractions)
+
+
+# --------------------------------------------------------------------------
+# kg build
+
+
+def _seconds(s: float) -> str:
+    return f"{s:.2f} s"
+
+
+def _size(n: int) -> str:
+    from rich.filesize import decimal
+
+    return decimal(n)
+
+
+def _summary_table(corpus: Corpus, kg: KnowledgeGraph, seconds: dict[str, float]) -> Table:
+    import pyoxigraph as ox
+
+    counts = kg.counts()
+    quads = kg.quads()
+    default = sum(1 for q in quads if isinstance(q.graph_name, ox.DefaultGraph))
+    encodings = Counter(f.encoding for f in corpus.read)
+
+    table = Table(title="kg build", title_justify="left", show_header=False)
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_column(justify="right")
+
+    def section(name: str, rows: list[tuple[str, str]]) -> None:
+        for i, (label, value) in enumerate(rows):
+            table.add_row(name if i == 0 else "", label, value, end_section=(i == len(rows) - 1))
+
+    section("documents", [
+        ("read", str(len(corpus.read))),
+        ("skipped", str(len(corpus.skipped))),
+        ("size read", _size(sum(f.size for f in corpus.read))),
+        ("encodings", ", ".join(f"{e} ×{n}" for e, n in sorted(encodings.items()))),
+    ])
+    ents = counts["entities"]
+    section("entities", [(t, str(ents.get(t, 0))) for t in ENTITY_TYPES] + [("total", str(sum(ents.values())))])
+    facts = counts["facts"]
+    section("facts", [(r, str(facts.get(r, 0))) for r in RELATIONS] + [("total", str(sum(facts.values())))])
+    section("triples", [
+        ("graph.ttl (merged facts)", str(default)),
+        ("graph.trig (with provenance)", str(len(quads))),
+    ])
+    section("time", [(phase, _seconds(s)) for phase, s in seconds.items()])
+    return table
+
+
+@app.command()
+def build(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="Article files (.txt, any common Chinese encoding) or directories to search for them.", metavar="INPUT...",
+                       show_default=False),
+    ],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Directory for graph.ttl and graph.trig.")] = Path("out"),
+    no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL validation.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary; problems are still reported.")] = False,
+) -> None:
+    """Extract entities and facts from articles and write out/graph.ttl and out/graph.trig."""
+    from kg.build import write_outputs
+
+    console = _stdout()
+    started = time.perf_counter()
+    corpus = read_corpus(inputs, show_progress=not quiet)
+    _require_documents(corpus)
+    seconds = dict(corpus.seconds)
+
+    t0 = time.perf_counter()
+    kg = _build(corpus)
+    seconds["build"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    try:
+        paths = write_outputs(kg, out)
+    except OSError as exc:
+        raise _fail(f"cannot write to {out}: {exc.strerror or exc}") from None
+    seconds["write"] = time.perf_counter() - t0
+
+    violations = []
+    if not no_validate:
+        from kg.validate import validate
+
+        t0 = time.perf_counter()
+        violations = validate(kg)
+        seconds["validate"] = time.perf_counter() - t0
+    seconds["total"] = time.perf_counter() - started
+
+    if violations:
+        console.print(f"[bold red]SHACL validation failed:[/] {len(violations)} violation(s)")
+        for v in violations[:MAX_VIOLATIONS_SHOWN]:
+            console.print(f"  {escape(v.focus)}: {escape(_one_line(v.message))}", highlight=False)
+        if len(violations) > MAX_VIOLATIONS_SHOWN:
+            console.print(f"  … and {len(violations) - MAX_VIOLATIONS_SHOWN} more")
+    if not quiet:
+        console.print(_summary_table(corpus, kg, seconds))
+        written = " and ".join(escape(str(p)) for p in paths.values())
+        console.print(f"Wrote {written}", highlight=False)
+        if no_validate:
+            console.print("SHACL validation: skipped (--no-validate)")
+        elif not violations:
+            console.print("SHACL validation: passed")
+    _print_skipped(console, corpus.skipped)
+    if violations:
+        raise typer.Exit(code=1)
+
+
+# --------------------------------------------------------------------------
+# kg eval
+
+
+@app.command(name="eval")
+def eval_(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="Article files or directories, as for kg build.", metavar="INPUT...", show_default=False),
+    ],
+    gold: Annotated[
+        Path,
+        typer.Option("--gold", help="Directory of gold *.json files (seeds/gold/GUIDELINES.md).", show_default=False),
+    ],
+    json_out: Annotated[
+        Optional[Path],
+        typer.Option("--json", help="Also write the scores to this file as JSON.", show_default=False),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Build the graph from INPUT (writing nothing) and score it against gold annotations.
+
+    Only the gold documents whose article is among the inputs are scored; one
+    given but unreadable counts as entirely missed.
+    """
+    from kg.build import atomic_write
+    from kg.evaluate import load_gold, score
+    from kg.predictions import predictions_from_graph
+
+    console = _stdout()
+    if not gold.is_dir():
+        raise _fail(f"gold directory not found: {gold}")
+    try:
+        gold_docs = load_gold(gold)
+    except (ValueError, OSError) as exc:
+        raise _fail(f"bad gold annotations: {_one_line(str(exc))}") from None
+    if not gold_docs:
+        raise _fail(f"no gold files (*.json) in {gold}")
+
+    corpus = read_corpus(inputs, show_progress=not quiet)
+    given = {f.path.stem for f in corpus.read} | {s.path.stem for s in corpus.skipped}
+    scored_gold = {k: v for k, v in gold_docs.items() if k in given}
+    if not scored_gold:
+        _print_skipped(console, corpus.skipped)
+        raise _fail(f"none of the {len(gold_docs)} gold document(s) in {gold} matches an input file name")
+    _require_documents(corpus)
+
+    kg = _build(corpus)
+    try:
+        report = score(predictions_from_graph(kg), scored_gold)
+    except ValueError as exc:
+        raise _fail(_one_line(str(exc))) from None
+    report.render(console)
+    left_out = len(gold_docs) - len(scored_gold)
+    if left_out:
+        console.print(f"{left_out} gold document(s) not among the inputs, not scored")
+    if json_out is not None:
+        data = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        try:
+            atomic_write(json_out, data.encode("utf-8"))
+        except OSError as exc:
+            raise _fail(f"cannot write {json_out}: {exc.strerror or exc}") from None
+        console.print(f"Wrote {escape(str(json_out))}", highlight=False)
+    _print_skipped(console, corpus.skipped)
+
+
+# --------------------------------------------------------------------------
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"zonekg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Build a knowledge graph of Chinese development zones (开发区) from articles."""
