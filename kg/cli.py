@@ -130,14 +130,17 @@ def read_corpus(inputs: Sequence[Path], *, show_progress: bool = True) -> Corpus
 
     corpus = Corpus()
     t0 = time.perf_counter()
-    paths: list[Path] = []
-    for item in iter_input_paths(inputs):
+    # Skipped files are reported in input order, whether the walk or the read
+    # turned them down: (position, Skipped), sorted at the end.
+    skipped: list[tuple[int, Skipped]] = []
+    paths: list[tuple[int, Path]] = []
+    for pos, item in enumerate(iter_input_paths(inputs)):
         if isinstance(item, Skipped):
-            corpus.skipped.append(item)
+            skipped.append((pos, item))
         else:
-            paths.append(item)
+            paths.append((pos, item))
     sizes = []
-    for p in paths:
+    for _, p in paths:
         try:
             sizes.append(p.stat().st_size)
         except OSError:
@@ -147,28 +150,28 @@ def read_corpus(inputs: Sequence[Path], *, show_progress: bool = True) -> Corpus
     first_with_hash: dict[str, Path] = {}
     with _progress(_stderr(), show_progress) as progress:
         task = progress.add_task("extracting", total=sum(sizes) or None, done=0, files=len(paths))
-        for i, (path, size) in enumerate(zip(paths, sizes)):
+        for i, ((pos, path), size) in enumerate(zip(paths, sizes)):
             t0 = time.perf_counter()
             source = read_source(path)
             t1 = time.perf_counter()
             corpus.seconds["read"] += t1 - t0
             if isinstance(source, Skipped):
-                corpus.skipped.append(source)
+                skipped.append((pos, source))
             elif source.sha256 in first_with_hash:
-                corpus.skipped.append(Skipped(path, f"same content as {first_with_hash[source.sha256]}"))
+                skipped.append((pos, Skipped(path, f"same content as {first_with_hash[source.sha256]}")))
             else:
                 first_with_hash[source.sha256] = path
                 try:
                     extraction = extract_article(path.stem, source.text, path.name, source.sha256)
-                except Exception as exc:  # noqa: BLE001 - reported, never swallowed silently
-                    corpus.skipped.append(
-                        Skipped(path, _one_line(f"extraction failed: {type(exc).__name__}: {exc}"))
-                    )
+                except Exception as exc:  # noqa: BLE001 - reported as a skipped file, not hidden
+                    reason = _one_line(f"extraction failed: {type(exc).__name__}: {exc}")
+                    skipped.append((pos, Skipped(path, reason)))
                 else:
                     corpus.extractions.append(extraction)
                     corpus.read.append(ReadFile(path, source.encoding, source.size))
                 corpus.seconds["extract"] += time.perf_counter() - t1
             progress.update(task, advance=size, done=i + 1)
+    corpus.skipped = [item for _, item in sorted(skipped, key=lambda x: x[0])]
     return corpus
 
 
@@ -249,7 +252,7 @@ def _summary_table(corpus: Corpus, kg: KnowledgeGraph, seconds: dict[str, float]
 def build(
     inputs: Annotated[
         list[Path],
-        typer.Argument(help="Article files (.txt, any common Chinese encoding) or directories to search for them.", metavar="INPUT...",
+        typer.Argument(help="Article files (.txt, any common Chinese encoding) or directories to search for them.", metavar="INPUT",
                        show_default=False),
     ],
     out: Annotated[Path, typer.Option("-o", "--out", help="Directory for graph.ttl and graph.trig.")] = Path("out"),
@@ -260,6 +263,8 @@ def build(
     from kg.build import write_outputs
 
     console = _stdout()
+    if out.exists() and not out.is_dir():
+        raise _fail(f"output directory {out} exists and is not a directory")
     started = time.perf_counter()
     corpus = read_corpus(inputs, show_progress=not quiet)
     _require_documents(corpus)
@@ -312,7 +317,7 @@ def build(
 def eval_(
     inputs: Annotated[
         list[Path],
-        typer.Argument(help="Article files or directories, as for kg build.", metavar="INPUT...", show_default=False),
+        typer.Argument(help="Article files or directories, as for kg build.", metavar="INPUT", show_default=False),
     ],
     gold: Annotated[
         Path,

@@ -84,7 +84,7 @@ def _word_tags() -> dict[str, str]:
 # Dictionary part-of-speech tags that never occur inside a name: verbs (not verbal
 # nouns like 建设/研发), prepositions, conjunctions, particles, adverbs, pronouns,
 # numerals, measure words, time and direction words, adjectives, interjections.
-_BOUNDARY_TAGS = ("v", "p", "c", "u", "d", "r", "m", "q", "t", "f", "a", "y", "e", "o", "z")
+_BOUNDARY_TAGS = ("v", "p", "c", "u", "d", "r", "m", "q", "t", "f", "a", "y", "e", "o")
 
 
 def word_tag(word: str) -> str | None:
@@ -101,6 +101,8 @@ def is_boundary_word(word: str) -> bool:
     tag = _word_tags().get(word)
     if tag is None or tag in ("vn", "an", "nr", "ns", "nt", "nz", "ng", "i", "j", "l"):
         return False
+    if tag == "a" and len(word) > 1 and word_frequency(word) < 3000:
+        return False  # 精密, 遥感: descriptive words inside names; 最大, 知名 are grammar
     return tag.startswith(_BOUNDARY_TAGS)
 
 

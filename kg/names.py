@@ -14,13 +14,14 @@ from kg.lexicon import industry_words, is_boundary_word, places, stopwords, word
 
 _WORDISH = re.compile(r"^[\u3400-\u9fffA-Za-z0-9·\-]+$")
 _DIGITS = re.compile(r"^[0-9.]+$")
+_HAS_DIGIT = re.compile(r"[0-9]")
 _IDEOGRAPHS = re.compile(r"^[\u3400-\u9fff]+$")
 _QUANTITY = re.compile(r"^([0-9.]+|[一二三四五六七八九十两几百千万]+)(个|家|项|批|条|栋|座|类|大|期)?$")
 # A zone head inside a name ends it: 经开区智能电梯产业链…项目 starts after 经开区.
 _ZONE_WORDS = ("开发区", "经开区", "高新区", "示范区", "集聚区", "中心区", "保税区", "合作区", "全区", "该区")
 QUOTES = "“”\"'‘’「」『』《》"
 # Single characters that are always grammar, never part of a name.
-FUNCTION_CHARS = frozenset("的了在与和及或由从向对把被将为是于以之等并而且也都就又还仅只其该这那每各")
+FUNCTION_CHARS = frozenset("的了在与和及或由从向对把被将为是于以之等并而且也都就又还仅只其该这那每各更多很最较太再")
 
 
 def _rare_non_verb(word: str) -> bool:
@@ -63,7 +64,10 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
             continue
         if not _WORDISH.match(word) or word.startswith("·") or word.endswith(_ZONE_WORDS) or word in extra_stops:
             break
-        if allow_digits and (_DIGITS.match(word) or (word_tag(word) or "").startswith(("m", "q"))):
+        if allow_digits and (_HAS_DIGIT.search(word) or (prev and _HAS_DIGIT.search(prev)) or
+                             (i > 0 and _HAS_DIGIT.search(doc.text[toks[i - 1][0]:toks[i - 1][1]]))) and \
+                (_HAS_DIGIT.search(word) or (word_tag(word) or "").startswith(("m", "q"))):
+            # 年产5000万平米: numbers and their units inside a project's name.
             start, prev = s, word
             continue
         if _QUANTITY.match(word) and not allow_digits:
@@ -76,13 +80,21 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
             left = doc.text[toks[i - 1][0]:toks[i - 1][1]] if i > 0 else ""
             # Lone characters next to a rare word or to each other are a name jieba
             # could not split (利锐|特|电气, 中国|安|能|集团).
-            after_rare = left and is_rare_word(left) and not (word_tag(word) or "").startswith("v")
+            # A verb right before the head is the clause's verb (抢天夺时|建|项目); further
+            # in, after a rare word, it is part of the name (海能|达|军工).
+            after_rare = left and is_rare_word(left) and (bool(prev) or not (word_tag(word) or "").startswith("v"))
             if (after_rare or len(left) == 1) and left not in FUNCTION_CHARS or (prev and len(prev) == 1):
+                start, prev = s, word
+                continue
+            # A measure-like character after a noun ends a name (芙蓉|台, 精密|件), it does
+            # not start a new phrase.
+            if not prev and (word_tag(word) or "").startswith(("q", "zg", "ng")) and left and \
+                    (word_tag(left) or "n").startswith(("n", "a")):
                 start, prev = s, word
                 continue
         if is_boundary_word(word) and not _rare_non_verb(word):
             left = doc.text[toks[i - 1][0]:toks[i - 1][1]] if i > 0 else ""
-            if not (compound_verbs and prev and (word_tag(word) or "").startswith("v") and word not in stopwords()
+            if not (compound_verbs and (word_tag(word) or "").startswith("v") and word not in stopwords()
                     and left and (left in industry_words() or (word_tag(left) or "").startswith("n"))):
                 break
         if word.startswith("的"):
@@ -133,7 +145,7 @@ def is_rare_word(word: str) -> bool:
     Dictionary phrases of four or more characters (大力发展, 资金周转) and verbs or
     idioms are ordinary language however rare, never a brand.
     """
-    if word in industry_words() or word in stopwords() or not _IDEOGRAPHS.match(word):
+    if word in industry_words() or word in stopwords() or not _IDEOGRAPHS.match(word) or word in places():
         return False
     freq = word_frequency(word)
     if freq == 0:

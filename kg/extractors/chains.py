@@ -26,7 +26,7 @@ def _specific(prefix: str) -> bool:
 def _after_last_verb(doc: Doc, start: int, end: int) -> int:
     """做大做强|产业集群: an industry's name holds no verb or idiom; start after the last."""
     for s, e in doc.tokens(doc.sentence_at(start)):
-        if s >= start and e <= end and (word_tag(doc.text[s:e]) or "").startswith(("v", "i", "l")) \
+        if s >= start and e <= end and (word_tag(doc.text[s:e]) or "").startswith(("v", "i", "l", "a", "d")) \
                 and doc.text[s:e] not in industry_words():
             start = e
     return start
