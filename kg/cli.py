@@ -234,7 +234,7 @@ def _summary_table(corpus: Corpus, kg: KnowledgeGraph, seconds: dict[str, float]
         ("read", str(len(corpus.read))),
         ("skipped", str(len(corpus.skipped))),
         ("size read", _size(sum(f.size for f in corpus.read))),
-        ("encodings", ", ".join(f"{e} ×{n}" for e, n in sorted(encodings.items()))),
+        *((f"read as {e}", str(n)) for e, n in sorted(encodings.items())),
     ])
     ents = counts["entities"]
     section("entities", [(t, str(ents.get(t, 0))) for t in ENTITY_TYPES] + [("total", str(sum(ents.values())))])

@@ -50,7 +50,9 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
     toks = [(s, min(e, head_start)) for s, e in doc.tokens(sent) if s < head_start and e > lower]
     start = head_start
     prev = ""
-    for i in range(len(toks) - 1, -1, -1):
+    i = len(toks)
+    while i > 0:
+        i -= 1
         s, e = toks[i]
         s = max(s, lower)
         word = doc.text[s:e]
@@ -62,6 +64,14 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
         if word == "·" and prev:  # 碧桂园·芙蓉台
             start, prev = s, word
             continue
+        if word == ")":
+            # 控股(集团)有限公司: a short parenthesis inside a name is part of it.
+            opening = doc.text.rfind("(", max(lower, s - 6), s)
+            if opening >= 0 and re.fullmatch(r"\([\u3400-\u9fff]{1,4}\)", doc.text[opening:e]):
+                while i > 0 and toks[i - 1][0] >= opening:
+                    i -= 1  # step over the tokens inside the parenthesis
+                start, prev = opening, "("
+                continue
         if not _WORDISH.match(word) or word.startswith("·") or word.endswith(_ZONE_WORDS) or word in extra_stops:
             break
         if allow_digits and (_HAS_DIGIT.search(word) or (prev and _HAS_DIGIT.search(prev)) or
@@ -94,7 +104,9 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
                 continue
         if is_boundary_word(word) and not _rare_non_verb(word):
             left = doc.text[toks[i - 1][0]:toks[i - 1][1]] if i > 0 else ""
+            # Frequent verbs (解决, 推进) are the clause's own, not part of a name.
             if not (compound_verbs and (word_tag(word) or "").startswith("v") and word not in stopwords()
+                    and word_frequency(word) < 3000
                     and left and (left in industry_words() or (word_tag(left) or "").startswith("n"))):
                 break
         if word.startswith("的"):

@@ -20,7 +20,8 @@ def _inside_other(doc: Doc, start: int, end: int) -> bool:
 
 
 def _specific(prefix: str) -> bool:
-    return not is_generic_prefix(prefix) and prefix not in GENERIC_MODIFIERS and not prefix.endswith(("企", "型企业"))
+    return not is_generic_prefix(prefix) and prefix not in GENERIC_MODIFIERS and \
+        prefix + "业" not in GENERIC_MODIFIERS and not prefix.endswith(("企", "型企业"))
 
 
 def _after_last_verb(doc: Doc, start: int, end: int) -> int:
@@ -32,7 +33,7 @@ def _after_last_verb(doc: Doc, start: int, end: int) -> int:
     return start
 
 
-@component("chains", RECOGNIZE + 6)
+@component("chains", RECOGNIZE + 7)
 def recognize_chains(doc: Doc) -> None:
     text = doc.text
     for pattern, type_ in ((_CHAIN, "IndustryChain"), (_CLUSTER, "IndustryCluster")):

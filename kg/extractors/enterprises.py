@@ -54,7 +54,8 @@ def recognize_enterprises(doc: Doc) -> None:
     text = doc.text
     # 1. Legal-form heads.
     for m in _LEGAL.finditer(text):
-        start = left_start(doc, m.start(), 24, extra_stops=_DESCRIPTOR_WORDS)
+        # 城市建设投资有限公司: in a company's name 建设 is a business, not the verb.
+        start = left_start(doc, m.start(), 24, extra_stops=_DESCRIPTOR_WORDS, inner_ok=frozenset({"建设"}))
         if start == m.start() and m.group() == "公司":
             # 平平公司: a short name that the tagger takes for an ordinary word, right
             # after a list separator or the start of a clause.

@@ -14,6 +14,7 @@ from kg.names import place_prefix
 from kg.pipeline import RELATE, component
 
 _BY = re.compile(r"由(?P<who>[^，,。；;]{2,30}?)(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造)")
+_BY_BEFORE = re.compile(r"由(?P<who>[^，,。；;]{2,30}?)(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造)的$")
 _BUILT_BY = re.compile(r"(?:合作)?(?:投资建设|合作建设|投资|建设|开发|打造)的")
 
 
@@ -42,6 +43,15 @@ def relate_operators(doc: Doc) -> None:
         if prefix and (pk, names[prefix]) not in seen:
             seen.add((pk, names[prefix]))
             doc.add_fact("operatedBy", pk, names[prefix], sent.index, rule="name-prefix")
+        # 由X建设运营的P
+        before_by = _BY_BEFORE.search(doc.text, max(sent.start, p.start - 40), p.start)
+        if before_by:
+            for e in ents:
+                if before_by.start("who") <= e.start and e.end <= before_by.end("who"):
+                    ek = doc.resolve(e.key)
+                    if (pk, ek) not in seen:
+                        seen.add((pk, ek))
+                        doc.add_fact("operatedBy", pk, ek, sent.index, rule="by-before")
         # P由X建设运营
         by = _BY.match(doc.text, p.end)
         if by:

@@ -15,6 +15,7 @@ from kg.pipeline import RECOGNIZE, component
 PARK_HEADS = "产业园区|工业园区|科技园区|产业园|工业园|科技园|物流园|孵化园|创业园|产业基地|园中园|区中园|泛在小镇|小镇|园区"
 PARK_HEAD = re.compile(rf"(?:{PARK_HEADS})$")
 _HEAD = re.compile(PARK_HEADS)
+_HEAD_ONLY = re.compile(rf"(?:科技|产业|工业)?(?:{PARK_HEADS})$")
 # Followed by one of these, the park name is part of a company's name.
 _COMPANY_AFTER = re.compile(r"有限|股份|公司|集团")
 
@@ -44,7 +45,10 @@ def recognize_parks(doc: Doc) -> None:
         claimed = doc.claimed.get(span)
         if claimed is not None:
             continue  # a list said what it is
-        if brand_prefix(doc, start, m.end()) is not None:
+        brand = brand_prefix(doc, start, m.end())
+        # A brand with an industry after it (宏途|山药食品|产业园) makes a company's project;
+        # a bare name before the head (南岗|科技园) is the park's own name.
+        if brand is not None and not _HEAD_ONLY.match(text, brand[1], m.end()):
             doc.claimed[span] = "Project"
             doc.add_mention("Project", start, m.end(), rule="branded-park")
             continue

@@ -21,10 +21,11 @@ _PROJECT_HEAD = re.compile(r"项目|综合体")
 _KIND_WORDS = frozenset("招商引资 招商 引资 技改 改造 文化 配套 住宅 总部 产业 基础设施 中心 包装 建设 重点 重大 "
                         "骨干 民生 工业 服务业 商业 科研 科研类 生产性 投资 签约 在建 新建 好 大".split())
 # Buildings and estates carry a landlord's or developer's name, not an operator's brand.
-_BUILDING = re.compile(r"(大厦|花园|广场|公寓|小区|家园|家苑|苑|府|城|中心)$")
+_BUILDING = re.compile(r"(大厦|花园|广场|公寓|小区|家园|家苑|苑|府|城)$")
 # 投资15亿元的生物芯片研发制造基地 / 总投资30亿元的荣兴…项目
 _INVESTED = re.compile(r"(?:总)?投资(?:约|达|超|近|逾)?[0-9.一二三四五六七八九十两百千万亿]+(?:万|亿)?元(?:人民币)?的")
 _GENERIC_PROJECT = re.compile(r"^(重点|重大|骨干|产业|建设|招商|签约|在建|新建|续建|亿元以上|省市|省|市|大|好|该|这些|各类|一批)+$")
+_PHASE = re.compile(r"[一二三四五六七八九十0-9]期(?:工程|项目)?")
 _BUILT_BY_BEFORE = re.compile(r"(?:投资|建设|投资建设|合作建设|承建|开发|运营)的$")
 _STOP_AFTER = re.compile(r"[，,。；;、：:！？!?\n（(]|[0-9]|等")
 
@@ -106,12 +107,24 @@ def recognize_projects(doc: Doc) -> None:
             _add_project(doc, item_start, pos - 1, "project-head-list")
             pos = item_start
     for m in _INVESTED.finditer(text):
+        if any(p.start == m.end() for p in doc.mentions_of("Project")):
+            continue  # the project head already found this name, whole
         end = _name_after(doc, m.end())
         if end - m.end() >= 2:
             _add_project(doc, m.end(), end, "invested")
 
 
-@component("project-brands", RECOGNIZE + 5)
+
+@component("project-phases", RECOGNIZE + 5)
+def recognize_project_phases(doc: Doc) -> None:
+    """中国声谷产业园二期: a phase of a park or project is a project of its own."""
+    for m in _PHASE.finditer(doc.text):
+        base = [x for x in doc.mentions if x.end == m.start() and x.type in ("Park", "Project")]
+        if base:
+            _add_project(doc, base[0].start, m.end(), "phase")
+
+
+@component("project-brands", RECOGNIZE + 6)
 def recognize_project_brands(doc: Doc) -> None:
     """The enterprise a project's name starts with: 宏途|山药食品产业园, 碧桂园·芙蓉台."""
     enterprises = {m.name for m in doc.mentions_of("Enterprise")}
