@@ -33,6 +33,10 @@ class Amount:
         return int(self.value) if self.currency == "CNY" else None
 
 
+# Between an amount and the project it pays for: 投资20亿元(建设)的X.
+INVESTED_OF = r"(?:建设|新建|兴建|打造|实施|开工|引进)?的"
+
+
 def parse_number(text: str) -> Decimal | None:
     text = text.replace(",", "")
     try:

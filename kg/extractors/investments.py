@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 
 from kg.document import Doc
-from kg.money import find_amounts
+from kg.money import INVESTED_OF, find_amounts
 from kg.pipeline import RELATE, component
 
+_OF = re.compile(INVESTED_OF)
 _SUM = re.compile(r"[0-9一二三四五六七八九十两几]+个|累计|合计|共计|总计|共有|分别|全区|等")
 _INVEST_WORD = re.compile(r"(?:总)?投资(?:约|达|超|近|逾)?$")
 
@@ -39,9 +40,10 @@ def relate_investments(doc: Doc) -> None:
         amounts = [a for a in find_amounts(stext, sent.start) if _INVEST_WORD.search(text[max(a.start - 6, 0):a.start])]
         in_sent = [p for p in projects if sent.start <= p.start < sent.end]
         for a in amounts:
-            # 投资15亿元的P
-            if text.startswith("的", a.end) and a.end + 1 in starts:
-                add(starts[a.end + 1], a, sent.index, "amount-before")
+            # 投资15亿元的P, 投资20亿元建设的P
+            of = _OF.match(text, a.end)
+            if of and of.end() in starts:
+                add(starts[of.end()], a, sent.index, "amount-before")
                 continue
             if _SUM.search(text[sent.start:a.start]):
                 continue

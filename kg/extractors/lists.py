@@ -12,6 +12,7 @@ import re
 from kg.document import Doc
 from kg.extractors.enterprises import ENTERPRISE_SUFFIX
 from kg.lexicon import word_tag
+from kg.money import INVESTED_OF
 from kg.names import QUOTES, brand_prefix, is_generic_prefix, left_start, strip_quotes
 from kg.extractors.parks import PARK_HEAD
 from kg.pipeline import RECOGNIZE, component
@@ -61,7 +62,7 @@ def _continues_noun(doc: Doc, pos: int) -> bool:
     return False
 
 
-_INVESTED = re.compile(r"(?:总)?投资[^的，,、]{0,12}?元的")
+_INVESTED = re.compile(r"(?:总)?投资[^的，,、]{0,12}?元" + INVESTED_OF)
 _INNER_OK = frozenset({"及", "及其", "和", "与"})
 
 

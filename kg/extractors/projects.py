@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from kg.document import Doc
+from kg.money import INVESTED_OF
 from kg.lexicon import industry_words, is_boundary_word, places
 from kg.extractors.parks import PARK_HEAD
 from kg.names import FUNCTION_CHARS, QUOTES, brand_prefix, is_generic_prefix, is_rare_word, left_start, place_prefix
@@ -23,7 +24,7 @@ _KIND_WORDS = frozenset("招商引资 招商 引资 技改 改造 文化 配套 
 # Buildings and estates carry a landlord's or developer's name, not an operator's brand.
 _BUILDING = re.compile(r"(大厦|花园|广场|公寓|小区|家园|家苑|苑|府|城)$")
 # 投资15亿元的生物芯片研发制造基地 / 总投资30亿元的荣兴…项目
-_INVESTED = re.compile(r"(?:总)?投资(?:约|达|超|近|逾)?[0-9.一二三四五六七八九十两百千万亿]+(?:万|亿)?元(?:人民币)?的")
+_INVESTED = re.compile(r"(?:总)?投资(?:约|达|超|近|逾)?[0-9.一二三四五六七八九十两百千万亿]+(?:万|亿)?元(?:人民币)?" + INVESTED_OF)
 _GENERIC_PROJECT = re.compile(r"^(重点|重大|骨干|产业|建设|招商|签约|在建|新建|续建|亿元以上|省市|省|市|大|好|该|这些|各类|一批)+$")
 _PHASE = re.compile(r"[一二三四五六七八九十0-9]期(?:工程|项目)?")
 _BUILT_BY_BEFORE = re.compile(r"(?:投资|建设|投资建设|合作建设|承建|开发|运营)的$")
