@@ -27,6 +27,7 @@ from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Literal, URIRef
 from kg.extraction import Entity, Extraction
 from kg.extractors.zones import ZONE_HEADS
 from kg.namespaces import ENTITY_CLASSES, ID, KG, PREFIXES, RELATIONS
+from kg.unionfind import UnionFind
 
 _SLUG = {"Zone": "zone", "Park": "park", "Enterprise": "enterprise", "Project": "project",
          "IndustryChain": "chain", "IndustryCluster": "cluster", "Place": "place"}
@@ -41,25 +42,6 @@ def _hash(*parts: str) -> str:
 
 def doc_iri(extraction: Extraction) -> URIRef:
     return ID[f"doc/{extraction.sha256[:16] or _hash(extraction.doc_id)}"]
-
-
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict = {}
-
-    def find(self, x):
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a, b) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            # The smaller node wins, so the result does not depend on input order.
-            lo, hi = sorted((ra, rb))
-            self.parent[hi] = lo
 
 
 def _canonical_label(type_: str, names: Counter) -> str:
@@ -101,7 +83,7 @@ def merge(extractions: list[Extraction]) -> tuple[dict[tuple[int, str], URIRef],
     """Assign every (article index, local entity id) a merged entity IRI.
 
     ``extractions`` must be in a canonical order (see :func:`build_graph`)."""
-    uf = _UnionFind()
+    uf: UnionFind = UnionFind()  # the smallest node represents a set: order-independent
     entity: dict[tuple[int, str], Entity] = {}
     for i, x in enumerate(extractions):
         for e in x.entities:

@@ -20,29 +20,10 @@ from kg.extractors.enterprises import INDUSTRY_HEADS, LEGAL_HEADS
 from kg.extractors.zones import BARE_REFERENCES
 from kg.names import place_prefix
 from kg.pipeline import RESOLVE, component
+from kg.unionfind import UnionFind
 
 _DEFINITION = re.compile(r"\s*[(（]\s*(?:以下)?简称[:：]?\s*[“\"'‘]?(?P<alias>[^)）”\"'’]{1,20})[”\"'’]?\s*[)）]")
 _CONTAINERS = ("Enterprise",)  # types whose full names swallow other heads (…产业园有限公司)
-
-
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[Key, Key] = {}
-
-    def find(self, k: Key) -> Key:
-        self.parent.setdefault(k, k)
-        while self.parent[k] != k:
-            self.parent[k] = self.parent[self.parent[k]]
-            k = self.parent[k]
-        return k
-
-    def union(self, a: Key, b: Key, prefer: Key | None = None) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return
-        keep = self.find(prefer) if prefer is not None else min(ra, rb, key=lambda k: (-len(k[1]), k[1]))
-        other = rb if keep == ra else ra
-        self.parent[other] = keep
 
 
 def legal_base(name: str) -> str:
@@ -97,7 +78,8 @@ def resolve_aliases(doc: Doc) -> None:
     doc.mentions = [m for m in doc.mentions if m.type in _CONTAINERS or not any(
         c.start <= m.start and m.end <= c.end for c in companies)]
 
-    uf = _UnionFind()
+    # The longer spelling represents a set unless a rule prefers another.
+    uf: UnionFind[Key] = UnionFind(rank=lambda k: (-len(k[1]), k[1]))
     counts = Counter(m.key for m in doc.mentions)
     for m in doc.mentions:
         uf.find(m.key)

@@ -32,54 +32,48 @@ def relate_operators(doc: Doc) -> None:
             if len(n) >= 2:
                 names.setdefault(n, key)
     seen = set()
+
+    def link(project, enterprise, sent, rule):
+        if (project, enterprise) not in seen:
+            seen.add((project, enterprise))
+            doc.add_fact("operatedBy", project, enterprise, sent, rule=rule)
+
+    def link_within(project, start, end, sent, rule):
+        for e in ents:
+            if start <= e.start and e.end <= end:
+                link(project, doc.resolve(e.key), sent, rule)
+
     for p in sorted(doc.mentions_of("Project"), key=lambda m: m.start):
         pk = doc.resolve(p.key)
         sent = doc.sentence_at(p.start)
-        # Named after its enterprise (the longest known name it starts with).
-        # 上海航盛年产…: the project may carry its city before the company's short name.
+        # Named after its enterprise (the longest known name it starts with); 上海航盛年产…
+        # may carry its city before the company's short name.
         bare = p.name[len(place_prefix(p.name)):]
         prefix = max((n for n in names for pn in (p.name, bare) if pn.startswith(n) and len(pn) > len(n)),
                      key=len, default=None)
-        if prefix and (pk, names[prefix]) not in seen:
-            seen.add((pk, names[prefix]))
-            doc.add_fact("operatedBy", pk, names[prefix], sent.index, rule="name-prefix")
+        if prefix:
+            link(pk, names[prefix], sent.index, "name-prefix")
         # 由X建设运营的P
-        before_by = _BY_BEFORE.search(doc.text, max(sent.start, p.start - 40), p.start)
-        if before_by:
-            for e in ents:
-                if before_by.start("who") <= e.start and e.end <= before_by.end("who"):
-                    ek = doc.resolve(e.key)
-                    if (pk, ek) not in seen:
-                        seen.add((pk, ek))
-                        doc.add_fact("operatedBy", pk, ek, sent.index, rule="by-before")
+        by = _BY_BEFORE.search(doc.text, max(sent.start, p.start - 40), p.start)
+        if by:
+            link_within(pk, by.start("who"), by.end("who"), sent.index, "by-before")
         # P由X建设运营
         by = _BY.match(doc.text, p.end)
         if by:
-            for e in ents:
-                if by.start("who") <= e.start and e.end <= by.end("who"):
-                    ek = doc.resolve(e.key)
-                    if (pk, ek) not in seen:
-                        seen.add((pk, ek))
-                        doc.add_fact("operatedBy", pk, ek, sent.index, rule="by")
-        # X(与Y)投资的P: enterprises ending right before the verb phrase that ends at P.
+            link_within(pk, by.start("who"), by.end("who"), sent.index, "by")
+        # X(与Y)(合作)投资/建设的P, also for each item of a list of projects ending at P.
         before = doc.text[sent.start:p.start]
         bm = None
         for bm in _BUILT_BY.finditer(before):
             pass
-        if bm and bm.end() == len(before) or (bm and re.fullmatch(r"[^，,。；;]*", before[bm.end():]) and
-                                                  _list_reaches(doc, sent.start + bm.end(), p.start)):
-            verb_at = sent.start + bm.start()
+        if bm and (bm.end() == len(before) or _list_reaches(doc, sent.start + bm.end(), p.start)):
             clause_start = max(before.rfind(c, 0, bm.start()) for c in "，,。；;") + 1 + sent.start
-            for e in ents:
-                if clause_start <= e.start and e.end <= verb_at:
-                    ek = doc.resolve(e.key)
-                    if (pk, ek) not in seen:
-                        seen.add((pk, ek))
-                        doc.add_fact("operatedBy", pk, ek, sent.index, rule="built-by")
+            link_within(pk, clause_start, sent.start + bm.start(), sent.index, "built-by")
 
 
 def _list_reaches(doc: Doc, start: int, end: int) -> bool:
-    """True when text[start:end] is a list of project names ending at a project (A、B项目)."""
+    """True when text[start:end] is the start of a list of projects that runs up to ``end``
+    (嘉吉公司投资的调配糖浆生产、高档动物饲料母料生产项目)."""
     between = doc.text[start:end]
-    return between.endswith("、") and all(
-        any(m.start == s for m in doc.mentions_of("Project")) for s in [start])
+    return between.endswith("、") and "，" not in between and "," not in between and \
+        any(m.start == start for m in doc.mentions_of("Project"))
