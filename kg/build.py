@@ -270,10 +270,22 @@ def serialize(kg: KnowledgeGraph, fmt: str) -> bytes:
     quads = sorted(kg.quads(), key=_sort_key)
     if fmt == "turtle":
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]
-        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_prefixes())
-    if fmt == "trig":
-        return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_prefixes())
-    raise ValueError(f"unknown format {fmt!r}")
+        data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_prefixes())
+    elif fmt == "trig":
+        data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_prefixes())
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    return _sorted_prefix_header(data)
+
+
+def _sorted_prefix_header(data: bytes) -> bytes:
+    """The serializer writes @prefix lines in its own map's order; sort them so the
+    file does not depend on it."""
+    lines = data.split(b"\n")
+    n = 0
+    while n < len(lines) and lines[n].startswith(b"@prefix "):
+        n += 1
+    return b"\n".join(sorted(lines[:n]) + lines[n:])
 
 
 def write_outputs(kg: KnowledgeGraph, out_dir: Path) -> dict[str, Path]:

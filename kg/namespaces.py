@@ -76,9 +76,13 @@ RELATIONS: dict[str, URIRef] = {
     "invests": KG.invests,
 }
 
+# Kinds of instance IRI: ID["zone/…"], ID["enterprise/…"] … and their Turtle prefixes.
+INSTANCE_KINDS = ("zone", "park", "enterprise", "project", "chain", "cluster", "place", "amount", "doc", "evidence")
+
 PREFIXES: dict[str, Namespace] = {
     "kg": Namespace(str(KG._NS)),
     "id": ID,
+    **{kind: Namespace(f"{ID}{kind}/") for kind in INSTANCE_KINDS},
     "schema": SCHEMA,
     "org": ORG,
 }
