@@ -44,10 +44,12 @@ def doc_iri(extraction: Extraction) -> URIRef:
     return ID[f"doc/{extraction.sha256[:16] or _hash(extraction.doc_id)}"]
 
 
-def _canonical_label(type_: str, names: Counter) -> str:
+def _canonical_label(type_: str, names: Counter, votes: Counter) -> str:
+    """A company's legal name first; then the spelling most articles chose as canonical
+    (so an OCR variant seen once never wins), then the longest."""
     def rank(n: str):
         legal = type_ == "Enterprise" and n.endswith(_LEGAL_ENDINGS)
-        return (not legal, -len(n), -names[n], n)
+        return (not legal, -votes[n], -len(n), -names[n], n)
 
     return min(names, key=rank)
 
@@ -133,9 +135,11 @@ def merge(extractions: list[Extraction]) -> tuple[dict[tuple[int, str], URIRef],
     labels: dict = {}
     for root, nodes in groups.items():
         names: Counter = Counter()
+        votes: Counter = Counter()
         for n in nodes:
             names.update(entity[n].names)
-        labels[root] = (entity[root].type, _canonical_label(entity[root].type, names), names)
+            votes[entity[n].names[0]] += 1  # each article's own canonical spelling
+        labels[root] = (entity[root].type, _canonical_label(entity[root].type, names, votes), names)
     iris: dict[tuple[int, str], URIRef] = {}
     merged: dict[URIRef, MergedEntity] = {}
     for root, nodes in sorted(groups.items()):

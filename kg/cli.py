@@ -35,8 +35,6 @@ if TYPE_CHECKING:  # the heavy modules (rdflib, jieba) load only when a command 
     from kg.build import KnowledgeGraph
     from kg.extraction import Extraction
 
-ENTITY_TYPES = ("Zone", "Park", "Enterprise", "Project", "IndustryChain", "IndustryCluster", "Place")
-RELATIONS = ("hosts", "hasPark", "hasChain", "hasCluster", "locatedIn", "operatedBy", "invests")
 MAX_VIOLATIONS_SHOWN = 20
 
 app = typer.Typer(
@@ -216,6 +214,8 @@ def _size(n: int) -> str:
 def _summary_table(corpus: Corpus, kg: KnowledgeGraph, seconds: dict[str, float]) -> Table:
     import pyoxigraph as ox
 
+    from kg.namespaces import ENTITY_CLASSES, RELATIONS
+
     counts = kg.counts()
     quads = kg.quads()
     default = sum(1 for q in quads if isinstance(q.graph_name, ox.DefaultGraph))
@@ -237,7 +237,7 @@ def _summary_table(corpus: Corpus, kg: KnowledgeGraph, seconds: dict[str, float]
         *((f"read as {e}", str(n)) for e, n in sorted(encodings.items())),
     ])
     ents = counts["entities"]
-    section("entities", [(t, str(ents.get(t, 0))) for t in ENTITY_TYPES] + [("total", str(sum(ents.values())))])
+    section("entities", [(t, str(ents.get(t, 0))) for t in ENTITY_CLASSES] + [("total", str(sum(ents.values())))])
     facts = counts["facts"]
     section("facts", [(r, str(facts.get(r, 0))) for r in RELATIONS] + [("total", str(sum(facts.values())))])
     section("triples", [

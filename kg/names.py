@@ -29,6 +29,8 @@ def _rare_non_verb(word: str) -> bool:
     if word in stopwords():
         return False
     tag = word_tag(word) or ""
+    if tag.startswith("m") and not _QUANTITY.match(word):
+        tag = "n"  # 一峰: a rare word that only starts with a numeral
     return 0 < word_frequency(word) < 120 and tag.startswith(("n", "a", "d", "f", "b"))
 
 

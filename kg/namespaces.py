@@ -55,6 +55,15 @@ class KG(DefinedNamespace):
     fileName: URIRef
     contentHash: URIRef
 
+    # Analysis results (kg analyze, out/analysis.ttl): detected industrial-chain
+    # clusters and the industry each entity was assigned to.
+    ChainCluster: URIRef
+    Industry: URIRef
+    memberOf: URIRef
+    inIndustry: URIRef
+    clusterIndustry: URIRef
+    spansZone: URIRef
+
 
 ENTITY_CLASSES: dict[str, URIRef] = {
     "Zone": KG.Zone,

@@ -20,6 +20,7 @@ _SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+
 # line break inside a paragraph is where the page layout wrapped a sentence.
 _SENTENCE_END = set("。！？!?；;:：”\"」』)）】")
 _IDEOGRAPH = re.compile(r"[\u3400-\u9fff]")
+_OPEN_ENDING = re.compile(r"(?:及其|以及|及|和|与|的|、)(\n[ \t]*\n[\n \t]*)(?=[\u3400-\u9fff])")
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,11 @@ def normalize(source: str) -> Normalized:
         if prev and nxt and prev not in _SENTENCE_END and nxt != "\n" and prev != "\n" \
                 and _IDEOGRAPH.match(prev) and (_IDEOGRAPH.match(nxt) or nxt.isalnum()):
             joins.append((i, i + 1))
+    text, offsets = _drop(text, offsets, joins)
+
+    # 2b. A page break can leave blank lines inside a sentence (…氨基酸及其\n\n衍生物等项目);
+    #     only a line ending in a word that cannot end a paragraph is joined across them.
+    joins = [m.span(1) for m in _OPEN_ENDING.finditer(text)]
     text, offsets = _drop(text, offsets, joins)
 
     # 3. Paragraphs printed twice are read once: drop every later verbatim copy.

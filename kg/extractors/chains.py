@@ -38,16 +38,8 @@ def recognize_chains(doc: Doc) -> None:
     text = doc.text
     for pattern, type_ in ((_CHAIN, "IndustryChain"), (_CLUSTER, "IndustryCluster")):
         for m in pattern.finditer(text):
-            head_start = m.start()
-            if type_ == "IndustryCluster" and m.group() == "集群":
-                head_start -= 1  # keep 业 with the industry: 现代服务|业集群
-                while head_start > 0 and text[head_start - 1] not in "，,。、；;的和及与是为" and m.start() - head_start < 6:
-                    head_start -= 1
-                start = left_start(doc, head_start + 1, 12) if head_start + 1 < m.start() else head_start
-                start = min(start, head_start)
-            else:
-                start = left_start(doc, head_start, 12)
-            start = _after_last_verb(doc, start, m.start())
+            # For 现代服务业|集群 the industry word (ending in 业) is the token before 集群.
+            start = _after_last_verb(doc, left_start(doc, m.start(), 12), m.start())
             prefix = text[start:m.start()]
             if type_ == "IndustryCluster" and m.group() == "集群":
                 prefix = prefix[:-1] if prefix.endswith("产业") else prefix
