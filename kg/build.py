@@ -165,7 +165,7 @@ def build_graph(extractions: list[Extraction]) -> KnowledgeGraph:
     extractions = sorted(extractions, key=lambda x: (x.sha256, x.doc_id))
     iris, merged = merge(extractions)
     ds = Dataset(store="Oxigraph")
-    default = ds.default_context
+    default = ds.default_graph
 
     for ent in merged.values():
         default.add((ent.iri, RDF.type, ENTITY_CLASSES[ent.type]))

@@ -130,12 +130,8 @@ def _tokens(text: str) -> Iterable[re.Match]:
 
 def _code_only(text: str) -> str:
     """The query with strings, IRIs and comments blanked out."""
-    parts = []
-    for m in _tokens(text):
-        kind = m.lastgroup if m.lastgroup != "varname" else "var"
-        parts.append(" " if m.group("string") or m.group("iri") or m.group("comment") else m.group(0))
-        del kind
-    return "".join(parts)
+    return "".join(" " if m.group("string") or m.group("iri") or m.group("comment") else m.group(0)
+                   for m in _tokens(text))
 
 
 def _unescape_codepoints(text: str) -> str:
@@ -150,7 +146,7 @@ def _unescape_codepoints(text: str) -> str:
 
 _SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 _UPDATE = re.compile(
-    r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*\S+|BASE\s+\S+)\s*)*"
+    r"^\s*(?:(?:PREFIX\s+[^\s:]*:|BASE)\s*)*"  # IRIs are blanked out before matching
     r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
     re.IGNORECASE,
 )

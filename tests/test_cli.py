@@ -145,6 +145,25 @@ def test_duplicate_content_is_read_once(tmp_path):
     assert f"{tmp_path / 'b.txt'}: same content as {tmp_path / 'a.txt'}" in result.output
 
 
+def test_an_article_the_extractors_fail_on_is_skipped_with_the_error(tmp_path, monkeypatch):
+    import kg.extraction
+
+    real = kg.extraction.extract_article
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(ARTICLE + "另一段。\n", encoding="utf-8")
+
+    def flaky(doc_id, text, file_name="", sha256=""):
+        if doc_id == "b":
+            raise ValueError("bad\nthing")
+        return real(doc_id, text, file_name, sha256)
+
+    monkeypatch.setattr(kg.extraction, "extract_article", flaky)
+    result = invoke("build", str(tmp_path), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert summary_value(result.output, "read") == "1"
+    assert f"{tmp_path / 'b.txt'}: extraction failed: ValueError: bad thing" in result.output
+
+
 def test_output_path_that_is_a_file_exits_2(tmp_path):
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
     (tmp_path / "out").write_text("not a directory")

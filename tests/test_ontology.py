@@ -306,5 +306,6 @@ def test_two_amounts_for_one_project_are_accepted(shapes: Graph) -> None:
 
 
 def test_ontology_files_are_found() -> None:
-    assert ontology_path().resolve() == (ONTOLOGY_DIR / "zonekg.ttl").resolve()
-    assert shapes_path().resolve() == (ONTOLOGY_DIR / "shapes.ttl").resolve()
+    # Installed, the package carries its own copy; either way it is these files.
+    assert ontology_path().read_bytes() == (ONTOLOGY_DIR / "zonekg.ttl").read_bytes()
+    assert shapes_path().read_bytes() == (ONTOLOGY_DIR / "shapes.ttl").read_bytes()
