@@ -27,3 +27,4 @@ def test_a_park_that_takes_in_an_enterprise_and_one_that_moves_in() -> None:
 def test_an_enterprise_mentioned_beside_a_park_is_not_placed_in_it() -> None:
     facts = _facts("洛阳经济技术开发区规划建设了新材料产业园，同时与洛阳钼业集团开展合作。")
     assert not any(f[0] == "hosts" and f[1] == "Park" for f in facts)
+

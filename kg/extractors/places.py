@@ -76,9 +76,10 @@ def relate_zone_places(doc: Doc) -> None:
             pk = _add_place(doc, city, m.start, m.start + 1)
             doc.add_fact("locatedIn", zone, pk, sent.index, rule="article-city")
             # "the city's zone": its full name carries the city (许昌市城乡一体化示范区).
-            full = ("Zone", city.short + zone[1])
+            full = ("Zone", city.short + m.name)
             doc.add_mention("Zone", m.start, m.end, full[1], rule="zone-qualified")
             doc.alias_of[zone] = full
+            done.add(full)  # later mentions resolve to the qualified name: qualify once
             continue
         nearby = [p for p in _place_mentions(doc, sent.start, sent.end) if p[2].level == "city"]
         if nearby:
