@@ -30,7 +30,7 @@ from typing import Iterable
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.namespaces import ID, KG, PREFIXES
+from kg.namespaces import ID, KG
 
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -46,7 +46,8 @@ RELATION_NAMES = ("hosts", "hasPark", "hasChain", "hasCluster", "locatedIn", "op
 # city together, which says nothing about industry).
 CENTRALITY_TYPES = ("Zone",) + CLUSTERED_TYPES
 OTHER = "其他"  # name of a cluster none of whose members has an industry
-BETWEENNESS_EXACT_LIMIT = 2000  # above this many nodes, betweenness is sampled
+BETWEENNESS_EXACT_LIMIT = 2000  # above this many nodes, betweenness is sampled ...
+BETWEENNESS_SAMPLE = 200  # ... from this many seeded source nodes
 TOP_N = 10
 
 _CHAIN_SUFFIXES = ("产业链", "产业集群", "集群", "产业园区", "产业园", "产业基地", "产业")
@@ -312,7 +313,8 @@ def assign_industries(g: nx.MultiDiGraph, lexicon: Lexicon | None = None) -> dic
     - Enterprise, from the text first: the park that hosts it or hosts one of its projects;
       else the clause (the sentence cut at punctuation) of a sentence stating one of its facts
       that names exactly one of its zone's chains or clusters; then its name; then its
-      projects (the most common industry among them).
+      projects (the most common industry among them); last, a clause naming it with
+      exactly one lexicon keyword outside its own name (肉类企业双汇集团 → 食品).
     Candidates tied within one rule go to the most common, then the first in Unicode order.
     """
     lexicon = lexicon or default_lexicon()
@@ -393,25 +395,47 @@ def assign_industries(g: nx.MultiDiGraph, lexicon: Lexicon | None = None) -> dic
         ind = _most_common(out[p].industry for p in projects if p in out and out[p].basis != "operator")
         if ind:
             out[n] = Assignment(ind, "project")
+            continue
+        ind = _text_industry(g, n, [], lexicon)
+        if ind:
+            out[n] = Assignment(ind, "text")
     return out
 
 
-def _text_industry(g: nx.MultiDiGraph, node: str, cores: list[tuple[str, str]]) -> str | None:
-    if not cores:
+def _text_industry(g: nx.MultiDiGraph, node: str, cores: list[tuple[str, str]],
+                   lexicon: Lexicon | None = None) -> str | None:
+    """The one industry the clauses naming ``node`` speak of.
+
+    The clauses are the evidence sentences of its facts cut at punctuation; only those
+    that contain one of its names count. With ``cores`` (chain/cluster names of its
+    zones and their industries), those are looked for; with a ``lexicon``, its
+    keywords, after the entity's own names are masked (世界最大的肉类企业双汇集团 → 食品).
+    A clause naming two industries counts for neither.
+    """
+    names = sorted({_squash(x) for x in [g.nodes[node]["label"], *g.nodes[node].get("aliases", [])] if x},
+                   key=lambda x: (-len(x), x))
+    if not names or not (cores or lexicon):
         return None
-    names = [_squash(x) for x in [g.nodes[node]["label"], *g.nodes[node].get("aliases", [])] if x]
     found: list[str] = []
     for sentence in g.nodes[node].get("sentences", []):
         for clause in _CLAUSE_SPLIT.split(_squash(sentence)):
             if not any(name in clause for name in names):
                 continue
-            # Longest names first, each masked once found: 电力电子电气装备制造产业集群
-            # does not also count as 装备制造.
             inds = set()
-            for core, ind in sorted(cores, key=lambda ci: (-len(ci[0]), ci)):
-                if core in clause:
-                    inds.add(ind)
-                    clause = clause.replace(core, "\0" * len(core))
+            if lexicon is not None:
+                for name in names:
+                    clause = clause.replace(name, "\0")
+                for kw, ind in lexicon.entries:  # longest first
+                    if kw in clause:
+                        inds.add(ind)
+                        clause = clause.replace(kw, "\0")
+            else:
+                # Longest names first, each masked once found: 电力电子电气装备制造产业集群
+                # does not also count as 装备制造.
+                for core, ind in sorted(cores, key=lambda ci: (-len(ci[0]), ci)):
+                    if core in clause:
+                        inds.add(ind)
+                        clause = clause.replace(core, "\0" * len(core))
             if len(inds) == 1:
                 found.append(inds.pop())
     return _most_common(found)
@@ -485,34 +509,42 @@ class Cluster:
 
 
 def find_clusters(g: nx.MultiDiGraph, assignment: dict[str, Assignment], seed: int = SEED) -> list[Cluster]:
-    """Louvain communities of :func:`cluster_graph`, each named by its dominant industry.
+    """Louvain communities of :func:`cluster_graph`, named by their dominant industry.
 
-    The name is the industry most members are assigned to (ties: the one a chain or
-    named cluster in the community has, then Unicode order). A community none of
-    whose members has an industry is named 其他（its best-connected member）.
-    Two communities with one name get （2）, （3）… in order of size. Clusters are
-    listed largest first.
+    A community's industry is the one most of its members are assigned to (ties:
+    the one a chain or named cluster in the community has, then Unicode order).
+    Louvain may cut one industry in pieces (a zone's chain with its enterprises,
+    and another zone's enterprises of that industry linked to it only through the
+    industry hub); communities with the same dominant industry are one cluster, so
+    there is one cluster per industry and it can span zones. A community none of
+    whose members has an industry is a cluster of its own, named
+    其他（its best-connected member）. Clusters are listed largest first.
     """
     h = cluster_graph(g, assignment)
     if h.number_of_nodes() == 0:
         return []
     communities = nx.community.louvain_communities(h, weight="weight", seed=seed)
-    raw = []
+    groups: dict[tuple, list[str]] = {}
     for com in communities:
         members = sorted(n for n in com if not n.startswith("industry:"))
-        if members:
-            raw.append(members)
-    raw.sort(key=lambda m: (-len(m), m[0]))
-
-    clusters: list[Cluster] = []
-    used: Counter = Counter()
-    for i, members in enumerate(raw):
+        if not members:
+            continue
         inds = Counter(assignment[m].industry for m in members if m in assignment)
         chain_inds = {assignment[m].industry for m in members
                       if m in assignment and g.nodes[m]["type"] in ("IndustryChain", "IndustryCluster")}
         if inds:
-            industry = min(inds, key=lambda v: (-inds[v], v not in chain_inds, v))
-            label = industry
+            key: tuple = ("industry", min(inds, key=lambda v: (-inds[v], v not in chain_inds, v)))
+        else:
+            key = ("other", members[0])
+        groups.setdefault(key, []).extend(members)
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+    clusters: list[Cluster] = []
+    used: Counter = Counter()
+    for i, ((kind, value), members) in enumerate(ordered):
+        members = sorted(members)
+        if kind == "industry":
+            industry, label = value, value
         else:
             industry = None
             top = max(members, key=lambda m: (g.degree(m), g.nodes[m]["label"]))
@@ -521,7 +553,7 @@ def find_clusters(g: nx.MultiDiGraph, assignment: dict[str, Assignment], seed: i
         if used[label] > 1:
             label = f"{label}（{used[label]}）"
         chains = sorted(g.nodes[m]["label"] for m in members if g.nodes[m]["type"] in ("IndustryChain", "IndustryCluster"))
-        zones = sorted({z for m in members for z in zones_of(g, m)}, key=lambda z: g.nodes[z]["label"])
+        zones = sorted({z for m in members for z in zones_of(g, m)}, key=lambda z: (g.nodes[z]["label"], z))
         iri = str(ID[f"chaincluster/{_hash('ChainCluster', label, members[0])}"])
         clusters.append(Cluster(iri, label, industry, members, chains, zones, i))
     return clusters
@@ -548,13 +580,14 @@ def centrality(g: nx.MultiDiGraph, seed: int = SEED) -> dict[str, dict[str, floa
     """Degree (neighbour count and normalised) and betweenness (normalised) per node.
 
     Betweenness is exact up to :data:`BETWEENNESS_EXACT_LIMIT` nodes and estimated
-    from a seeded sample of 500 sources above that.
+    from a seeded sample of :data:`BETWEENNESS_SAMPLE` sources above that (about 3 s
+    for 5,000 entities; enough to rank the top enterprises).
     """
     c = centrality_graph(g)
     if c.number_of_nodes() == 0:
         return {}
     n = c.number_of_nodes()
-    k = None if n <= BETWEENNESS_EXACT_LIMIT else 500
+    k = None if n <= BETWEENNESS_EXACT_LIMIT else BETWEENNESS_SAMPLE
     btw = nx.betweenness_centrality(c, k=k, normalized=True, seed=seed)
     dc = nx.degree_centrality(c) if n > 1 else {x: 0.0 for x in c}
     return {x: {"degree": c.degree(x), "degree_centrality": dc[x], "betweenness": btw[x]} for x in c}
@@ -749,12 +782,16 @@ class Analysis:
         return sorted(set(out), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
     def turtle(self) -> bytes:
-        prefixes = {k: str(v) for k, v in PREFIXES.items()}
-        prefixes.update(rdf=RDF_NS, rdfs="http://www.w3.org/2000/01/rdf-schema#",
-                        chaincluster=f"{ID}chaincluster/", industry=f"{ID}industry/")
-        for kind in ("zone", "park", "enterprise", "project", "chain", "cluster"):
-            prefixes.setdefault(kind, f"{ID}{kind}/")
+        prefixes = {"rdf": RDF_NS, "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "kg": str(KG._NS)}
+        for kind in ("chaincluster", "industry", "zone", "park", "enterprise", "project", "chain", "cluster"):
+            prefixes[kind] = f"{ID}{kind}/"
         body = ox.serialize(self.triples(), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+        # The serializer writes @prefix lines in its own hash map's order: sort them.
+        lines = body.split(b"\n")
+        n = 0
+        while n < len(lines) and lines[n].startswith(b"@prefix "):
+            n += 1
+        body = b"\n".join(sorted(lines[:n]) + lines[n:])
         header = ("# zonekg analysis: industrial-chain clusters (kg:ChainCluster) and industries (kg:Industry)\n"
                   "# computed by `kg analyze`; load next to graph.trig or graph.ttl. See docs/analysis.md.\n")
         return header.encode("utf-8") + body
@@ -801,35 +838,37 @@ def render(a: Analysis, console) -> None:
     from rich.table import Table
 
     rep = a.report()
+    fold = {"overflow": "fold"}  # Chinese names have no spaces to wrap at
+    num = {"justify": "right", "no_wrap": True}
     t = Table(title="Industrial-chain clusters (Louvain, seed %d)" % SEED, title_justify="left")
-    for col, kw in (("cluster", {}), ("enterprises", {"justify": "right"}), ("projects", {"justify": "right"}),
-                    ("parks", {"justify": "right"}), ("chains/clusters", {}), ("zones", {}),
-                    ("investment", {"justify": "right"})):
+    for col, kw in (("cluster", fold), ("enterprises", num), ("projects", num), ("parks", num),
+                    ("chains / named clusters", fold), ("zones", num), ("investment", num)):
         t.add_column(col, **kw)
     for c in rep["clusters"]:
         m = c["members_by_type"]
         t.add_row(escape(c["label"]), str(m.get("Enterprise", 0)), str(m.get("Project", 0)), str(m.get("Park", 0)),
-                  escape("、".join(c["chains"])) or "–", escape("、".join(c["zones"])), yuan(c["investment_cny"]))
+                  escape("、".join(c["chains"])) or "–", str(len(c["zones"])), yuan(c["investment_cny"]))
     console.print(t)
 
     t = Table(title="Per zone: what each cluster holds", title_justify="left")
-    for col, kw in (("zone", {}), ("cluster", {}), ("enterprises", {"justify": "right"}),
-                    ("projects", {"justify": "right"}), ("investment", {"justify": "right"})):
+    for col, kw in (("zone", fold), ("cluster", fold), ("enterprises", num), ("projects", num),
+                    ("parks, chains", num), ("investment", num)):
         t.add_column(col, **kw)
     for z in rep["zones"]:
         rows = z["clusters"]
         un = z["unclassified"]
+        show_un = bool(un.get("Enterprise") or un.get("Project"))
         for i, r in enumerate(rows):
             t.add_row(escape(z["label"]) if i == 0 else "", escape(r["label"]), str(r["enterprises"]),
-                      str(r["projects"]), yuan(r["investment_cny"]), end_section=(i == len(rows) - 1 and not un))
-        if un:
+                      str(r["projects"]), str(r["parks"] + r["chains"]), yuan(r["investment_cny"]),
+                      end_section=(i == len(rows) - 1 and not show_un))
+        if show_un:
             t.add_row(escape(z["label"]) if not rows else "", "[dim]no industry signal[/]", str(un.get("Enterprise", 0)),
-                      str(un.get("Project", 0)), "", end_section=True)
+                      str(un.get("Project", 0)), str(un.get("Park", 0)), "", end_section=True)
     console.print(t)
 
-    t = Table(title="Most central enterprises", title_justify="left")
-    for col, kw in (("enterprise", {}), ("degree", {"justify": "right"}), ("betweenness", {"justify": "right"}),
-                    ("cluster", {}), ("zones", {})):
+    t = Table(title="Most central enterprises (by betweenness, then degree)", title_justify="left")
+    for col, kw in (("enterprise", fold), ("degree", num), ("betweenness", num), ("cluster", fold), ("zones", fold)):
         t.add_column(col, **kw)
     for r in rep["central_enterprises"]["by_betweenness"]:
         t.add_row(escape(r["label"]), str(r["degree"]), f"{r['betweenness']:.4f}", escape(r["cluster"] or "–"),
@@ -838,9 +877,9 @@ def render(a: Analysis, console) -> None:
 
     b = rep["bridges"]
     t = Table(title="Bridging zones", title_justify="left")
-    t.add_column("kind")
-    t.add_column("name")
-    t.add_column("zones")
+    t.add_column("kind", no_wrap=True)
+    t.add_column("name", **fold)
+    t.add_column("zones", **fold)
     for r in b["enterprises"]:
         t.add_row("enterprise", escape(r["label"]), escape("、".join(r["zones"])))
     for r in b["chains"]:
@@ -852,10 +891,10 @@ def render(a: Analysis, console) -> None:
     console.print(t)
 
     t = Table(title="Zones ranked by similarity of their industries (Jaccard)", title_justify="left")
-    t.add_column("zone")
-    t.add_column("zone")
-    t.add_column("Jaccard", justify="right")
-    t.add_column("shared")
+    t.add_column("zone", **fold)
+    t.add_column("zone", **fold)
+    t.add_column("Jaccard", **num)
+    t.add_column("shared industries", **fold)
     for p in rep["zone_similarity"][:TOP_N]:
         t.add_row(escape(p["a"]), escape(p["b"]), f"{p['jaccard']:.2f}", escape("、".join(p["shared"])) or "–")
     console.print(t)

@@ -392,3 +392,15 @@ def main(
     ] = False,
 ) -> None:
     """Build a knowledge graph of Chinese development zones (开发区) from articles."""
+
+# kg analyze / kg viz (kg/cli_analysis.py)
+from kg.cli_analysis import analyze_cmd, viz_cmd  # noqa: E402
+
+app.command("analyze")(analyze_cmd)
+app.command("viz")(viz_cmd)
+
+# kg query / kg serve (kg/cli_query.py)
+from kg.cli_query import query_cmd, serve_cmd  # noqa: E402
+
+app.command("query")(query_cmd)
+app.command("serve")(serve_cmd)

@@ -15,7 +15,8 @@ _UNITS = {"": 1, "十": 10, "百": 100, "千": 1000, "万": 10_000, "十万": 10
           "千万": 10_000_000, "亿": 100_000_000, "十亿": 1_000_000_000, "百亿": 10_000_000_000,
           "千亿": 100_000_000_000, "万亿": 1_000_000_000_000}
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
-NUMBER = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?|[{_CN_DIGITS}点]+)"
+# A Chinese numeral may have 万/亿 inside it (一亿二千三百万); one at its end is the unit.
+NUMBER = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?|[{_CN_DIGITS}点]+(?:[万亿][{_CN_DIGITS}点]+)*)"
 # The number, an optional magnitude, and the currency; 元 alone means yuan.
 AMOUNT_RE = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千|百)?\s*(?P<cur>元人民币|元|美元|欧元)")
 _CURRENCY = {"元": "CNY", "元人民币": "CNY", "美元": "USD", "欧元": "EUR"}
@@ -53,10 +54,21 @@ def find_amounts(text: str, offset: int = 0) -> list[Amount]:
     """Every money amount in ``text``; offsets are shifted by ``offset``."""
     found = []
     for m in AMOUNT_RE.finditer(text):
-        num = parse_number(m["num"])
+        unit = m["unit"] or ""
+        num = None
+        if unit and ("万" in m["num"] or "亿" in m["num"]):
+            # 一亿零一 + 万 is 一亿零一万, not (一亿零一) × 万: read as one numeral.
+            num = parse_number(m["num"] + unit)
+            if num is not None:
+                unit = ""
+        if num is None:
+            num = parse_number(m["num"])
         if num is None or not num.is_finite() or num < 0:
             continue
-        value = (num * _UNITS[m["unit"] or ""]).quantize(Decimal(1))
+        try:
+            value = (num * _UNITS[unit]).quantize(Decimal(1))
+        except InvalidOperation:  # more digits than any real amount (and than Decimal's precision)
+            continue
         found.append(Amount(value, _CURRENCY[m["cur"]], offset + m.start(), offset + m.end()))
     return found
 

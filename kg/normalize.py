@@ -1,9 +1,10 @@
 """Text normalisation before extraction, keeping a map back to the source text.
 
 Real articles arrive with OCR and layout noise: full-width digits and punctuation,
-spaces that OCR left inside words (``有限公 司``), lines broken by the page layout,
-and paragraphs printed twice. Extraction works on the cleaned text; evidence offsets
-are reported against the source through :attr:`Normalized.source_offsets`.
+traditional characters (``許昌經濟技術開發區``), spaces that OCR left inside words
+(``有限公 司``), lines broken by the page layout, and paragraphs printed twice.
+Extraction works on the cleaned text; evidence offsets are reported against the
+source through :attr:`Normalized.source_offsets`.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import re
 import unicodedata
 from array import array
 from dataclasses import dataclass
+from functools import lru_cache
 
 # CJK ideographs and CJK/full-width punctuation: a space next to one of these is
 # never meaningful in Chinese prose, it is layout or OCR debris.
@@ -61,6 +63,49 @@ def _nfkc_with_offsets(text: str) -> tuple[str, array]:
     return "".join(b.chars), b.offsets
 
 
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    # "t2s": OpenCC's phrase-aware conversion of traditional characters to
+    # simplified ones (許昌經濟 → 许昌经济, 乾隆 kept, 頭髮 → 头发).
+    return opencc.OpenCC("t2s")
+
+
+# Paragraphs are converted on their own, so a phrase conversion that changes
+# the length (rare in t2s) costs the phrase context of one paragraph only.
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+def _to_simplified(text: str) -> str:
+    """Traditional → simplified, character for character: the result has the
+    same length as ``text``, so every offset stays valid.
+
+    A paragraph whose whole-text conversion changes length (a phrase mapped to
+    a phrase of another length) is converted one character at a time instead,
+    keeping a character as it is where even that changes the length.
+    """
+    if text.isascii():
+        return text
+    convert = _t2s().convert
+    converted = convert(text)
+    if len(converted) == len(text):
+        return converted
+
+    def paragraph(m: re.Match) -> str:
+        para = m.group()
+        out = convert(para)
+        if len(out) == len(para):
+            return out
+        chars = []
+        for ch in para:
+            c = convert(ch)
+            chars.append(c if len(c) == 1 else ch)
+        return "".join(chars)
+
+    return _PARAGRAPH.sub(paragraph, text)
+
+
 def _drop(text: str, offsets: array, spans: list[tuple[int, int]]) -> tuple[str, array]:
     """Remove the given sorted, non-overlapping spans from text and offsets."""
     if not spans:
@@ -78,9 +123,15 @@ def _drop(text: str, offsets: array, spans: list[tuple[int, int]]) -> tuple[str,
 
 def normalize(source: str) -> Normalized:
     text, offsets = _nfkc_with_offsets(source)
-    text = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
-    if len(offsets) != len(text):  # \r\n collapsed: rebuild the offsets for it
-        text, offsets = _nfkc_with_offsets(source.replace("\r\n", "\n").replace("\r", "\n"))
+    if "\r" in text:
+        # CRLF → LF by dropping the CR (so offsets still point into the source); a lone
+        # CR becomes LF in place.
+        text, offsets = _drop(text, offsets, [(m.start(), m.start() + 1) for m in re.finditer("\r\n", text)])
+        text = text.replace("\r", "\n")
+
+    # 0. Traditional characters to simplified ones. Same length, so the offsets
+    #    need no change: text[i] still comes from source[offsets[i]].
+    text = _to_simplified(text)
 
     # 1. Spaces next to Chinese characters.
     text, offsets = _drop(text, offsets, [m.span() for m in _SPACE_IN_CJK.finditer(text)])

@@ -26,17 +26,21 @@ Federated queries (``SERVICE``) are refused: they would make the engine fetch UR
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
-import multiprocessing
+import os
 import queue
 import re
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
@@ -254,7 +258,8 @@ def parse_header(name: str, text: str, path: Path | None = None) -> LibraryQuery
                 declared[pm.group(1)] = Param(pm.group(1), pm.group(2).lower(), pm.group(3).strip())
         elif section == "example":
             example.append(stripped[1:].rstrip()[1:] if stripped[1:2] == " " else stripped[1:].rstrip())
-    params = [declared.get(n, Param(n)) for n in placeholders(text)]
+    used = placeholders(text)
+    params = [p for n, p in declared.items() if n in used] + [Param(n) for n in used if n not in declared]
     return LibraryQuery(name, text, path, zh, en, tuple(params), "\n".join(example).strip("\n"))
 
 
@@ -548,19 +553,25 @@ def check_graph_file(path: Path) -> None:
     _rdf_format(path)
 
 
-def _worker_main(conn, graph_path: str) -> None:  # pragma: no cover - runs in the child process
+def _worker_main(in_fd: str, out_fd: str, graph_path: str) -> None:  # pragma: no cover - child process
+    conn_in = Connection(int(in_fd), writable=False)
+    conn = Connection(int(out_fd), readable=False)
     path = Path(graph_path)
     store = ox.Store()
     t0 = time.perf_counter()
     try:
         store.bulk_load(path=str(path), format=_rdf_format(path))
     except (OSError, SyntaxError, ValueError, GraphError) as exc:
-        conn.send(("error", f"cannot load {path}: {exc}"))
+        with contextlib.suppress(OSError):
+            conn.send(("error", f"cannot load {path}: {exc}"))
         return
-    conn.send(("ready", {"quads": len(store), "seconds": time.perf_counter() - t0}))
+    try:
+        conn.send(("ready", {"quads": len(store), "seconds": time.perf_counter() - t0}))
+    except OSError:  # the engine was closed while we loaded
+        return
     while True:
         try:
-            req = conn.recv()
+            req = conn_in.recv()
         except (EOFError, OSError):
             return
         try:
@@ -600,24 +611,40 @@ def _run(store: ox.Store, req: dict) -> tuple:  # pragma: no cover - runs in the
         return ("error", f"{type(exc).__name__}: {exc}")
 
 
-_MP = multiprocessing.get_context("spawn")
-
-
 class _Worker:
+    """A child Python process holding the graph; spoken to over two pipes.
+
+    A plain subprocess (not :mod:`multiprocessing`), so that it never re-imports
+    the caller's ``__main__`` and works from any script, test runner or server."""
+
     def __init__(self, graph: Path, start_timeout: float) -> None:
         self.graph = graph
         self.stamp = _stamp(graph)
-        self.conn, child = _MP.Pipe()
-        self.proc = _MP.Process(target=_worker_main, args=(child, str(graph)), daemon=True,
-                                name="kg-sparql-worker")
-        self.proc.start()
-        child.close()
-        if not self.conn.poll(start_timeout):
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        # The child imports this very module: the directory holding this ``kg``
+        # package goes first on its path (in place of the current directory that
+        # ``python -c`` would put there), whether ``kg`` is installed or a checkout.
+        code = ("import sys; sys.path[0] = sys.argv[1]; import kg.sparql as s; "
+                "s._worker_main(*sys.argv[2:])")
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", code, str(_PACKAGE_DIR.parent), str(to_child_r), str(from_child_w),
+                 str(graph)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                pass_fds=(to_child_r, from_child_w), close_fds=True,
+            )
+        finally:
+            os.close(to_child_r)
+            os.close(from_child_w)
+        self._out = Connection(to_child_w, readable=False)
+        self._in = Connection(from_child_r, writable=False)
+        if not self._in.poll(start_timeout):
             self.kill()
             raise GraphError(f"loading {graph} took longer than {start_timeout:.0f} s")
         try:
-            kind, info = self.conn.recv()
-        except EOFError:
+            kind, info = self._in.recv()
+        except (EOFError, OSError):
             self.kill()
             raise GraphError(f"the query worker died while loading {graph}") from None
         if kind == "error":
@@ -625,14 +652,30 @@ class _Worker:
             raise GraphError(info)
         self.info = info
 
+    def send(self, obj) -> None:
+        self._out.send(obj)
+
+    def poll(self, timeout: float) -> bool:
+        return self._in.poll(timeout)
+
+    def recv(self):
+        return self._in.recv()
+
     def alive(self) -> bool:
-        return self.proc.is_alive()
+        return self.proc.poll() is None
 
     def kill(self) -> None:
-        if self.proc.is_alive():
+        if self.proc.poll() is None:
             self.proc.kill()
-        self.proc.join(timeout=5)
-        self.conn.close()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            pass
+        for c in (self._out, self._in) if hasattr(self, "_in") else ():
+            try:
+                c.close()
+            except OSError:
+                pass
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -653,7 +696,7 @@ class Engine:
 
     def __init__(self, graph: Path | str, *, timeout: float = DEFAULT_TIMEOUT,
                  max_rows: int | None = DEFAULT_MAX_ROWS, workers: int = 1,
-                 load_timeout: float = 300.0) -> None:
+                 load_timeout: float = 300.0, respawn: bool = True) -> None:
         self.graph = Path(graph)
         check_graph_file(self.graph)
         if timeout <= 0:
@@ -661,16 +704,18 @@ class Engine:
         self.timeout = timeout
         self.max_rows = max_rows if max_rows and max_rows > 0 else None
         self.load_timeout = load_timeout
+        self.respawn = respawn  # replace a killed worker (a server does; a one-shot command need not)
         self.size = max(1, workers)
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
         self._lock = threading.Lock()
         self._all: set[_Worker] = set()
+        self._pending = 0  # workers being started in the background
         first = self._spawn()  # load errors surface here, in the caller
         self.quads = first.info["quads"]
         self._idle.put(first)
         for _ in range(self.size - 1):
-            self._spawn_in_background()
+            self._spawn_in_background(initial=True)
 
     # -- pool --------------------------------------------------------------
 
@@ -683,12 +728,21 @@ class Engine:
             self._all.add(w)
         return w
 
-    def _spawn_in_background(self) -> None:
+    def _spawn_in_background(self, initial: bool = False) -> None:
+        if self._closed or not (self.respawn or initial):
+            return
+
+        with self._lock:
+            self._pending += 1
+
         def run() -> None:
             try:
                 w = self._spawn()
             except SparqlError:
                 return
+            finally:
+                with self._lock:
+                    self._pending -= 1
             self._idle.put(w)
 
         threading.Thread(target=run, daemon=True, name="kg-sparql-spawn").start()
@@ -704,6 +758,13 @@ class Engine:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise EngineBusy("all query workers are busy; try again shortly")
+            with self._lock:
+                none_left = not self._all and not self._pending
+            if none_left and self._idle.empty():
+                # Every worker was stopped and none is on its way: start one now.
+                w = self._spawn()
+                self.quads = w.info["quads"]
+                return w
             try:
                 w = self._idle.get(timeout=remaining)
             except queue.Empty:
@@ -755,13 +816,13 @@ class Engine:
         w = self._acquire()
         started = time.perf_counter()
         try:
-            w.conn.send({"query": text, "max_rows": cap, "default_graph": list(default_graph),
+            w.send({"query": text, "max_rows": cap, "default_graph": list(default_graph),
                          "named_graphs": list(named_graphs)})
-            if not w.conn.poll(limit):
+            if not w.poll(limit):
                 self._retire(w)
                 self._spawn_in_background()
                 raise QueryTimeout(f"query stopped: it ran past the time limit of {limit:g} s")
-            reply = w.conn.recv()
+            reply = w.recv()
         except (EOFError, OSError, BrokenPipeError):
             self._retire(w)
             self._spawn_in_background()

@@ -184,6 +184,11 @@ def test_whitespace_only_is_empty(tmp_path, data):
 
 def test_png_like_binary(tmp_path):
     data = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64 + b"\x08\x06\x00\x00\x00"
+    assert skipped(write(tmp_path / "a.txt", data)) == "binary file (PNG image)"
+
+
+def test_unknown_binary_with_nuls(tmp_path):
+    data = b"\x00\x01\x02\x03" + bytes(range(256)) * 4
     assert skipped(write(tmp_path / "a.txt", data)) == "binary file (contains NUL bytes)"
 
 
@@ -262,7 +267,15 @@ def test_fifo_is_not_read(tmp_path):
 
 
 def test_default_suffixes():
-    assert SUFFIXES == (".txt",)
+    assert SUFFIXES == (".txt", ".html", ".htm", ".pdf", ".docx")
+
+
+def test_walk_picks_up_every_supported_format(tmp_path):
+    for rel in ["a.txt", "b.html", "c.htm", "d.pdf", "e.docx", "F.PDF", "g.HTM", "h.doc", "i.md", "j.xhtml"]:
+        write(tmp_path / rel, b"x")
+    assert [p.name for p in iter_input_paths([tmp_path])] == [
+        "F.PDF", "a.txt", "b.html", "c.htm", "d.pdf", "e.docx", "g.HTM",
+    ]
 
 
 def make_tree(root: Path) -> None:
@@ -371,6 +384,41 @@ def test_walk_then_read(tmp_path):
         "utf-8",
         "gb18030",
         "empty file",
-        "binary file (contains NUL bytes)",
+        "binary file (PNG image)",
         "no such file or directory",
     ]
+
+
+# --------------------------------------------------------------------------
+# Telling formats apart, and the size limit
+
+
+def test_text_that_mentions_a_pdf_header_is_text(tmp_path):
+    text = "文件以%PDF-1.7开头。\n" + ARTICLE
+    r = read_ok(write(tmp_path / "a.txt", text.encode("utf-8")))
+    assert (r.text, r.encoding) == (text, "utf-8")
+
+
+def test_text_that_mentions_html_tags_is_text(tmp_path):
+    text = "网页以<html>开头。\n" + ARTICLE
+    r = read_ok(write(tmp_path / "a.txt", text.encode("utf-8")))
+    assert r.encoding == "utf-8"
+
+
+def test_default_size_limit(monkeypatch):
+    from kg.reader import DEFAULT_MAX_BYTES, MAX_BYTES_ENV, default_max_bytes
+
+    monkeypatch.delenv(MAX_BYTES_ENV, raising=False)
+    assert default_max_bytes() == DEFAULT_MAX_BYTES == 100 * 2**20
+    monkeypatch.setenv(MAX_BYTES_ENV, "250")
+    assert default_max_bytes() == 250 * 2**20
+    for bad in ("", "0", "-5", "lots"):
+        monkeypatch.setenv(MAX_BYTES_ENV, bad)
+        assert default_max_bytes() == DEFAULT_MAX_BYTES
+
+
+def test_explicit_limit_wins_over_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZONEKG_MAX_INPUT_MB", "0.0001")  # about 100 bytes
+    path = write(tmp_path / "a.txt", ARTICLE.encode("utf-8"))
+    assert skipped(path).startswith("too large: ")
+    assert read_ok(path, max_bytes=10_000).text == ARTICLE
