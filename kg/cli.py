@@ -29,7 +29,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from kg import __version__
-from kg.reader import Skipped, iter_input_paths, read_source
+from kg.reader import SUFFIXES, Skipped, iter_input_paths, read_source
 
 if TYPE_CHECKING:  # the heavy modules (rdflib, jieba) load only when a command runs
     from kg.build import KnowledgeGraph
@@ -186,7 +186,7 @@ def _require_documents(corpus: Corpus) -> None:
     if corpus.extractions:
         return
     if not corpus.input_count:
-        raise _fail("no input files found (directories are searched for *.txt files)")
+        raise _fail(f"no input files found (directories are searched for {', '.join('*' + x for x in SUFFIXES)} files)")
     _print_skipped(_stdout(), corpus.skipped)
     raise _fail(f"nothing could be read: all {corpus.input_count} input file(s) were skipped")
 
@@ -252,7 +252,7 @@ def _summary_table(corpus: Corpus, kg: KnowledgeGraph, seconds: dict[str, float]
 def build(
     inputs: Annotated[
         list[Path],
-        typer.Argument(help="Article files (.txt, any common Chinese encoding) or directories to search for them.", metavar="INPUT",
+        typer.Argument(help="Article files (.txt in any common Chinese encoding, .html, .pdf, .docx) or directories to search for them.", metavar="INPUT",
                        show_default=False),
     ],
     out: Annotated[Path, typer.Option("-o", "--out", help="Directory for graph.ttl and graph.trig.")] = Path("out"),

@@ -22,6 +22,8 @@ _SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+
 # line break inside a paragraph is where the page layout wrapped a sentence.
 _SENTENCE_END = set("。！？!?；;:：”\"」』)）】")
 _IDEOGRAPH = re.compile(r"[\u3400-\u9fff]")
+# Marks inside a sentence: a line ending or starting with one was wrapped (投资15|亿元, 、|…).
+_OPEN_PUNCT = set("，,、“‘(《")
 _OPEN_ENDING = re.compile(r"(?:及其|以及|及|和|与|的|、)(\n[ \t]*\n[\n \t]*)(?=[\u3400-\u9fff])")
 
 
@@ -144,7 +146,8 @@ def normalize(source: str) -> Normalized:
         prev = text[i - 1] if i > 0 else ""
         nxt = text[i + 1] if i + 1 < len(text) else ""
         if prev and nxt and prev not in _SENTENCE_END and nxt != "\n" and prev != "\n" \
-                and _IDEOGRAPH.match(prev) and (_IDEOGRAPH.match(nxt) or nxt.isalnum()):
+                and (_IDEOGRAPH.match(prev) or prev.isdigit() or prev in _OPEN_PUNCT) \
+                and (_IDEOGRAPH.match(nxt) or nxt.isalnum() or nxt in _OPEN_PUNCT):
             joins.append((i, i + 1))
     text, offsets = _drop(text, offsets, joins)
 
