@@ -64,6 +64,8 @@ def _add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
         return False
     if any(m.type == "Enterprise" and m.name == name for m in doc.mentions):
         return False  # 投资10亿元的富森生物投产: the company, not a project
+    if re.search(rf"[“\"「『]{re.escape(name)}[”\"」』]", doc.text):
+        return False  # “抢天夺时建项目”: a slogan in quotes, wherever it is repeated
     span = (start, end)
     if doc.claimed.get(span, "Project") != "Project":
         return
