@@ -64,6 +64,11 @@ def _tokenizer():
     tok.initialize()
     with resources.as_file(resources.files("kg.resources").joinpath("userdict.txt")) as path:
         tok.load_userdict(str(path))
+    # Industry words are whole tokens (新材料, not 新|材料), so that a name is never cut
+    # inside one; jieba's own frequency is kept where it has one.
+    for word in sorted(industry_words()):
+        if len(word) > 1 and not tok.FREQ.get(word):
+            tok.add_word(word)
     return tok
 
 

@@ -21,7 +21,9 @@ _QUANTITY = re.compile(r"^([0-9.]+|[一二三四五六七八九十两几百千�
 _ZONE_WORDS = ("开发区", "经开区", "高新区", "示范区", "集聚区", "中心区", "保税区", "合作区", "全区", "该区")
 QUOTES = "“”\"'‘’「」『』《》"
 # Single characters that are always grammar, never part of a name.
-FUNCTION_CHARS = frozenset("的了在与和及或由从向对把被将为是于以之等并而且也都就又还仅只其该这那每各更多很最较太再")
+FUNCTION_CHARS = frozenset("的了在与和及或由从向对把被将为是于以之等并而且也都就又还仅只其该这那每各更多很最较太再有则即亦乃")
+# Grammar characters jieba glues onto an unknown name that follows (使西继|迅达).
+_GLUE_CHARS = FUNCTION_CHARS | frozenset("使让令给")
 
 
 def _rare_non_verb(word: str) -> bool:
@@ -84,7 +86,7 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
             continue
         if _QUANTITY.match(word) and not allow_digits:
             break
-        if len(word) > 1 and word_frequency(word) == 0 and word[0] in stopwords() and word[1:] not in stopwords():
+        if len(word) > 1 and word_frequency(word) == 0 and word[0] in _GLUE_CHARS and word[1:] not in stopwords():
             # jieba glued a function word to an unknown name (使西继|迅达): split it off.
             start = s + 1
             break

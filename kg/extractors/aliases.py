@@ -18,7 +18,7 @@ from collections import Counter
 from kg.document import Doc, Key
 from kg.extractors.enterprises import INDUSTRY_HEADS, LEGAL_HEADS
 from kg.extractors.zones import BARE_REFERENCES
-from kg.names import place_prefix
+from kg.names import is_rare_word, place_prefix
 from kg.pipeline import RESOLVE, component
 from kg.unionfind import UnionFind
 
@@ -39,13 +39,44 @@ def legal_base(name: str) -> str:
     return base
 
 
+_MORE_ENDINGS = frozenset({"运输", "冷却", "驱动", "工程", "工程机械", "汽车", "新能源", "锂业", "锂电", "半导体", "光伏"})
+
+
 def core_name(name: str) -> str:
-    """The brand without its industry ending: 富森生物科技 → 富森生物 → 富森? no: one ending only."""
+    """The brand without its industry endings: 山东临工工程机械有限公司 → 临工,
+    富森生物科技 → 富森."""
     base = legal_base(name)
-    for head in sorted(INDUSTRY_HEADS + ("装备", "智能装备", "运输", "冷却", "驱动"), key=len, reverse=True):
-        if base.endswith(head) and len(base) - len(head) >= 2:
-            return base[: -len(head)]
+    # Business endings only: a facility word (产业园, 基地) ends a different name.
+    endings = sorted(set(INDUSTRY_HEADS) | _MORE_ENDINGS, key=len, reverse=True)
+    stripped = True
+    while stripped:
+        stripped = False
+        for head in endings:
+            if base.endswith(head) and len(base) - len(head) >= 2:
+                base = base[: -len(head)]
+                stripped = True
+                break
     return base
+
+
+def _propagate_short_names(doc: Doc) -> None:
+    """A company named in full once is often named short later (山东临工工程机械有限公司 …
+    山东临工扩建): occurrences of its short forms outside any other name are mentions of it."""
+    text = doc.text
+    taken = [(m.start, m.end) for m in doc.mentions]
+    fulls = sorted({m.name for m in doc.mentions_of("Enterprise") if m.rule == "legal-head"})
+    for full in fulls:
+        place = place_prefix(full)
+        forms = {legal_base(full), core_name(full)}
+        forms |= {place + f for f in forms if place}
+        for form in sorted(forms, key=len, reverse=True):
+            if form == full or len(form) < 2 or (len(form) == 2 and not is_rare_word(form)):
+                continue
+            for occ in re.finditer(re.escape(form), text):
+                s, e = occ.span()
+                if not any(a < e and s < b for a, b in taken):
+                    doc.add_mention("Enterprise", s, e, form, rule="short-name")
+                    taken.append((s, e))
 
 
 def _project_key(name: str) -> str:
@@ -79,6 +110,7 @@ def resolve_aliases(doc: Doc) -> None:
         c.start <= m.start and m.end <= c.end for c in companies)]
 
     # The longer spelling represents a set unless a rule prefers another.
+    _propagate_short_names(doc)
     uf: UnionFind[Key] = UnionFind(rank=lambda k: (-len(k[1]), k[1]))
     counts = Counter(m.key for m in doc.mentions)
     for m in doc.mentions:
@@ -113,13 +145,18 @@ def resolve_aliases(doc: Doc) -> None:
 
     # Company short and full names.
     ents = sorted({m.name for m in doc.mentions_of("Enterprise")})
+    # The bare base of a 集团 (双汇) names the group, never its subsidiaries (双汇物流).
+    group_bases = {legal_base(n) for n in ents if n.endswith("集团")}
     for a in ents:
         for b in ents:
             if a >= b:
                 continue
             la, lb, ca, cb = legal_base(a), legal_base(b), core_name(a), core_name(b)
             group = a.endswith("集团") or b.endswith("集团")
-            if la == lb or (ca == lb and b == lb) or (cb == la and a == la) or (ca == cb and not group and len(ca) >= 2):
+            short_of_a = ca == lb and b == lb and lb not in group_bases
+            short_of_b = cb == la and a == la and la not in group_bases
+            same_core = ca == cb and not group and len(ca) >= 2 and ca not in group_bases
+            if la == lb or short_of_a or short_of_b or same_core:
                 uf.union(("Enterprise", a), ("Enterprise", b))
 
     # Projects and parks with and without their city or 项目; a project also by the

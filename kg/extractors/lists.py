@@ -28,6 +28,8 @@ _TAIL = re.compile(
 _PARTNERS = re.compile(r"与(?P<items>[^，,。；;与和]{2,80}?)的(?:深度|战略|全面|紧密)?(?:合作|对接|洽谈|沟通)")
 _HEAD_TYPE = {"项目": "Project", "企业": "Enterprise", "品牌": "Enterprise", "公司": "Enterprise",
               "集团": "Enterprise", "园区": "Park", "专业园区": "Park", "产业园区": "Park"}
+# Words that describe the items and so end the first one: 龙头企业|晶能光电、…
+_DESCRIBING = frozenset("企业 龙头企业 骨干企业 重点企业 知名企业 领军企业 头部企业 品牌 知名品牌 龙头 重点项目 重大项目".split())
 _HEAD_WORDS = frozenset("集团 公司 企业 有限公司 股份 食品 电气 科技 生物 项目 园区 产业园".split())
 # What separates items; 及/和/以及 only between two items that look like names.
 _SEP = re.compile(r"、|及|以及|和")
@@ -87,7 +89,7 @@ def _first_item_start(doc: Doc, start: int, end: int) -> int:
     """The first item's left edge: after the verb or preposition that introduces the list."""
     # Only 及其 may stay inside the first item; 与/和 before it introduce the list.
     return left_start(doc, end, _MAX_ITEM, allow_digits=True, floor=start, inner_ok=frozenset({"及其"}),
-                      compound_verbs=True)
+                      compound_verbs=True, extra_stops=_DESCRIBING)
 
 
 def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str) -> None:
