@@ -190,6 +190,7 @@ def serve_cmd(
     timeout: Annotated[float, typer.Option("--timeout", help="Stop a query after this many seconds.")] = 10.0,
     max_rows: Annotated[int, typer.Option("--max-rows", help="Cap each result at this many rows or triples.")] = 10_000,
     workers: Annotated[int, typer.Option("--workers", help="Query worker processes (each holds the graph in memory).")] = 2,
+    max_query_bytes: Annotated[int, typer.Option("--max-query-bytes", help="Refuse a query or request body larger than this (4xx).")] = 1 << 20,
 ) -> None:
     """Serve the graph: a SPARQL 1.1 endpoint at /sparql and a query page at /."""
     from kg import sparql
@@ -198,6 +199,8 @@ def serve_cmd(
         raise _fail("--timeout must be positive")
     if max_rows <= 0:
         raise _fail("--max-rows must be positive")
+    if max_query_bytes <= 0:
+        raise _fail("--max-query-bytes must be positive")
     if not 0 < port < 65536:
         raise _fail("--port must be between 1 and 65535")
     try:
@@ -217,7 +220,7 @@ def serve_cmd(
               f"(SPARQL endpoint: http://{shown}:{port}/sparql; time limit {timeout:g} s, "
               f"row cap {max_rows}); Ctrl+C stops", highlight=False)
     try:
-        code = run(engine, host=host, port=port, loopback_only=_is_loopback(host))
+        code = run(engine, host=host, port=port, loopback_only=_is_loopback(host), max_query_bytes=max_query_bytes)
     finally:
         engine.close()
     if code:

@@ -147,15 +147,15 @@ def _all(pairs: Sequence[tuple[str, str]], key: str) -> list[str]:
     return [v for k, v in pairs if k == key]
 
 
-async def _body(request: Request) -> bytes:
+async def _body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY:
-        raise HttpError(413, f"request body too large (over {MAX_BODY} bytes)")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise HttpError(413, f"request body too large (over {limit} bytes)")
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY:
-            raise HttpError(413, f"request body too large (over {MAX_BODY} bytes)")
+        if size > limit:
+            raise HttpError(413, f"request body too large (over {limit} bytes)")
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -170,8 +170,10 @@ def _decode(data: bytes) -> str:
 _UPDATE_REFUSED = "SPARQL Update is not accepted: this endpoint is read-only"
 
 
-async def _read_request(request: Request) -> tuple[str | None, list[tuple[str, str]]]:
+async def _read_request(request: Request, limit: int) -> tuple[str | None, list[tuple[str, str]]]:
     """(query text, all other parameters) of a protocol request."""
+    if len(request.url.query) > limit:
+        raise HttpError(414, f"query string too long (over {limit} bytes)")
     url_pairs = parse_qsl(request.url.query, keep_blank_values=True)
     if request.method == "GET":
         if _first(url_pairs, "update") is not None:
@@ -180,7 +182,7 @@ async def _read_request(request: Request) -> tuple[str | None, list[tuple[str, s
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype == "application/sparql-update":
         raise HttpError(403, _UPDATE_REFUSED)
-    body = await _body(request)
+    body = await _body(request, limit)
     if ctype == "application/x-www-form-urlencoded":
         pairs = parse_qsl(_decode(body), keep_blank_values=True)
         if _first(pairs, "update") is not None:
@@ -196,18 +198,20 @@ def _error_response(status: int, message: str, headers: dict[str, str] | None = 
     return PlainTextResponse(message + "\n", status_code=status, headers={"Cache-Control": "no-store", **(headers or {})})
 
 
-def create_app(engine: sparql.Engine, *, loopback_only: bool = True, close_engine: bool = False) -> Starlette:
-    """The ASGI application over ``engine`` (closed at shutdown when ``close_engine``)."""
+def create_app(engine: sparql.Engine, *, loopback_only: bool = True, close_engine: bool = False,
+               max_query_bytes: int = MAX_BODY) -> Starlette:
+    """The ASGI application over ``engine`` (closed at shutdown when ``close_engine``);
+    a request whose query or body is over ``max_query_bytes`` gets 413/414."""
 
     async def endpoint(request: Request) -> Response:
         try:
-            text, pairs = await _read_request(request)
+            text, pairs = await _read_request(request, max_query_bytes)
             if text is None:
                 if "text/html" in request.headers.get("accept", "") and request.method == "GET":
                     return RedirectResponse("/", status_code=303)
                 raise HttpError(400, "missing 'query' parameter (SPARQL 1.1 Protocol query operation)")
-            if len(text) > MAX_BODY:
-                raise HttpError(413, "query too long")
+            if len(text.encode("utf-8")) > max_query_bytes:
+                raise HttpError(413, f"query too long (over {max_query_bytes} bytes)")
             values = {k[len("param."):]: v for k, v in pairs if k.startswith("param.") and v != ""}
             try:
                 text = sparql.bind(text, values)
@@ -345,11 +349,11 @@ class LoopbackHostMiddleware:
 
 
 def run(engine: sparql.Engine, *, host: str = "127.0.0.1", port: int = 8000, loopback_only: bool = True,
-        log_level: str = "info") -> int:
+        log_level: str = "info", max_query_bytes: int = MAX_BODY) -> int:
     """Serve until interrupted; returns an exit status (non-zero when the server could not start)."""
     import uvicorn
 
-    app = create_app(engine, loopback_only=loopback_only)
+    app = create_app(engine, loopback_only=loopback_only, max_query_bytes=max_query_bytes)
     config = uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=True,
                             server_header=False, timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
