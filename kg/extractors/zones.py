@@ -44,7 +44,7 @@ def recognize_zones(doc: Doc) -> None:
             doc.add_mention("Zone", m.start(), m.end(), rule="zone-bare")
             continue
         if _is_generic_zone(prefix):
-            if m.group() in BARE_REFERENCES and not text[m.end():m.end() + 2].startswith(("管委", "工委", "党工委")):
+            if m.group() in BARE_REFERENCES and not text.startswith(("管委", "工委", "党工委"), m.end()):
                 doc.home_refs.append((m.start(), m.end()))
             continue
         doc.add_mention("Zone", start, m.end(), rule="zone-head")
