@@ -89,11 +89,14 @@ class Generator:
                    f"培育形成了{inds[0]}产业集群和{inds[1]}产业链，综合竞争实力逐步增强。")
         out.append(f"{short}规划建设了{parks[0]}、{parks[1]}和{parks[2]}等专业园区，"
                    f"基础设施日益完善。")
-        seed_paras = rng.sample(self.paragraphs, 6)
+        # Like the sample articles: mostly prose, with a named thing here and there.
+        seed_paras = rng.sample(self.paragraphs, 12)
         for i, para in enumerate(seed_paras):
             out += ["", para.replace("许昌", city)]
+            if i % 4:
+                continue
             out.append("")
-            kind = i % 3
+            kind = (i // 4 + self.n) % 3
             if kind == 0:
                 listed = rng.sample(companies, 4)
                 names = "、".join(c[0] for c in listed[:3])

@@ -18,11 +18,12 @@ import os
 import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, Dataset, URIRef
 
 from kg.extraction import Entity, Extraction
 from kg.extractors.zones import ZONE_HEADS
@@ -64,21 +65,37 @@ class MergedEntity:
 
 @dataclass
 class KnowledgeGraph:
-    dataset: Dataset
+    """The built graph: its quads in canonical order (default graph first), the merged
+    entities and the extractions it was built from.
+
+    The quads are plain pyoxigraph terms; an rdflib view (:attr:`dataset`) or an
+    in-memory Oxigraph store (:attr:`store`) is only made when someone asks for it.
+    """
+
+    sorted_quads: list[ox.Quad]
     entities: dict[URIRef, MergedEntity]
     documents: list[Extraction]
+    fact_counts: Counter = field(default_factory=Counter)
+    default_count: int = 0
 
     def quads(self) -> list[ox.Quad]:
-        return list(self.dataset.store._inner)  # the Oxigraph store under rdflib
+        return self.sorted_quads
+
+    @cached_property
+    def store(self) -> ox.Store:
+        store = ox.Store()
+        store.extend(self.sorted_quads)
+        return store
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        from oxrdflib import OxigraphStore
+
+        return Dataset(store=OxigraphStore(store=self.store))
 
     def counts(self) -> dict[str, Counter]:
         types = Counter(e.type for e in self.entities.values())
-        rels: Counter = Counter()
-        for q in self.dataset.store._inner.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-            for name, prop in RELATIONS.items():
-                if q.predicate.value == str(prop):
-                    rels[name] += 1
-        return {"entities": types, "facts": rels}
+        return {"entities": types, "facts": Counter(self.fact_counts)}
 
 
 def merge(extractions: list[Extraction]) -> tuple[dict[tuple[int, str], URIRef], dict[URIRef, MergedEntity]]:
@@ -161,18 +178,61 @@ def merge(extractions: list[Extraction]) -> tuple[dict[tuple[int, str], URIRef],
     return iris, merged
 
 
+class _Terms:
+    """pyoxigraph terms, each made once, and the sort key of each (its N-Triples form)."""
+
+    def __init__(self) -> None:
+        self.named: dict[str, ox.NamedNode] = {}
+        self.key: dict = {}
+
+    def iri(self, iri) -> ox.NamedNode:
+        node = self.named.get(iri)
+        if node is None:
+            node = self.named[iri] = ox.NamedNode(str(iri))
+        return node
+
+    def sort_key(self, term) -> str:
+        k = self.key.get(term)
+        if k is None:
+            k = self.key[term] = str(term)
+        return k
+
+
 def build_graph(extractions: list[Extraction]) -> KnowledgeGraph:
     extractions = sorted(extractions, key=lambda x: (x.sha256, x.doc_id))
     iris, merged = merge(extractions)
-    ds = Dataset(store="Oxigraph")
-    default = ds.default_graph
+    terms = _Terms()
+    iri = terms.iri
+    # Triples of the default graph, and quads of the named graphs; sets, as in a store.
+    default: set[tuple] = set()
+    named: set[tuple] = set()
+
+    rdf_type, label, alt_label = iri(RDF.type), iri(RDFS.label), iri(SKOS.altLabel)
+    mentioned_in = iri(KG.mentionedIn)
+    classes = {k: iri(v) for k, v in ENTITY_CLASSES.items()}
+    relations = {k: iri(v) for k, v in RELATIONS.items()}
+    xsd_decimal, xsd_integer = iri(XSD.decimal), iri(XSD.integer)
+    monetary, amount_p, currency_p = iri(KG.MonetaryAmount), iri(KG.amount), iri(KG.currency)
+    cny = ox.Literal("CNY")
+    evidence_t, ev_text, ev_start, ev_end, in_doc = (iri(KG.Evidence), iri(KG.evidenceText), iri(KG.startOffset),
+                                                     iri(KG.endOffset), iri(KG.inDocument))
+    rdf_s, rdf_p, rdf_o = iri(RDF.subject), iri(RDF.predicate), iri(RDF.object)
+
+    labels: dict[str, ox.Literal] = {}
+
+    def zh(text: str) -> ox.Literal:
+        lit = labels.get(text)
+        if lit is None:
+            lit = labels[text] = ox.Literal(text, language="zh")
+        return lit
 
     for ent in merged.values():
-        default.add((ent.iri, RDF.type, ENTITY_CLASSES[ent.type]))
-        default.add((ent.iri, RDFS.label, Literal(ent.label, lang="zh")))
+        e = iri(ent.iri)
+        default.add((e, rdf_type, classes[ent.type]))
+        default.add((e, label, zh(ent.label)))
         for name in ent.names:
             if name != ent.label:
-                default.add((ent.iri, SKOS.altLabel, Literal(name, lang="zh")))
+                default.add((e, alt_label, zh(name)))
 
     # Amounts: the merged graph keeps, per project, the amount most articles state.
     amounts: dict[URIRef, Counter] = defaultdict(Counter)
@@ -182,56 +242,80 @@ def build_graph(extractions: list[Extraction]) -> KnowledgeGraph:
                 amounts[iris[(i, f.subject)]][f.amount_cny] += 1
     chosen = {p: max(c, key=lambda v: (c[v], v)) for p, c in amounts.items()}
 
-    def amount_node(graph, project: URIRef, value: int) -> URIRef:
-        node = ID[f"amount/{_hash(str(project), str(value))}"]
-        graph.add((node, RDF.type, KG.MonetaryAmount))
-        graph.add((node, KG.amount, Literal(Decimal(value), datatype=XSD.decimal)))
-        graph.add((node, KG.currency, Literal("CNY")))
+    def amount_node(add, project: URIRef, value: int) -> ox.NamedNode:
+        node = iri(ID[f"amount/{_hash(str(project), str(value))}"])
+        add((node, rdf_type, monetary))
+        add((node, amount_p, ox.Literal(str(Decimal(value)), datatype=xsd_decimal)))
+        add((node, currency_p, cny))
         return node
 
     for i, x in enumerate(extractions):
-        d = doc_iri(x)
-        default.add((d, RDF.type, KG.Document))
-        default.add((d, RDFS.label, Literal(x.doc_id)))
-        default.add((d, KG.fileName, Literal(x.file_name)))
+        d = iri(doc_iri(x))
+        default.add((d, rdf_type, iri(KG.Document)))
+        default.add((d, label, ox.Literal(x.doc_id)))
+        default.add((d, iri(KG.fileName), ox.Literal(x.file_name)))
         if x.sha256:
-            default.add((d, KG.contentHash, Literal(x.sha256)))
-        named = ds.graph(d)
+            default.add((d, iri(KG.contentHash), ox.Literal(x.sha256)))
+
+        def add_named(triple, d=d):
+            named.add((*triple, d))
+
         for e in x.entities:
-            iri = iris[(i, e.local_id)]
-            ent = merged[iri]
-            default.add((iri, KG.mentionedIn, d))
-            named.add((iri, RDF.type, ENTITY_CLASSES[e.type]))
-            named.add((iri, KG.mentionedIn, d))
+            ent_iri = iris[(i, e.local_id)]
+            ent = merged[ent_iri]
+            node = iri(ent_iri)
+            default.add((node, mentioned_in, d))
+            add_named((node, rdf_type, classes[e.type]))
+            add_named((node, mentioned_in, d))
             for name in e.names:
-                prop = RDFS.label if name == ent.label else SKOS.altLabel
-                named.add((iri, prop, Literal(name, lang="zh")))
+                add_named((node, label if name == ent.label else alt_label, zh(name)))
         for f in x.facts:
-            s = iris[(i, f.subject)]
-            pred = RELATIONS[f.rel]
+            s_iri = iris[(i, f.subject)]
+            s_node = iri(s_iri)
+            pred = relations[f.rel]
             if f.rel == "invests":
-                o = amount_node(named, s, f.amount_cny)
-                if chosen.get(s) == f.amount_cny:
-                    default.add((s, pred, amount_node(default, s, f.amount_cny)))
+                o_iri = None
+                o = amount_node(add_named, s_iri, f.amount_cny)
+                if chosen.get(s_iri) == f.amount_cny:
+                    default.add((s_node, pred, amount_node(default.add, s_iri, f.amount_cny)))
             else:
-                o = iris[(i, f.object)]
-                default.add((s, pred, o))
-            named.add((s, pred, o))
-            ev = ID[f"evidence/{_hash(x.sha256 or x.doc_id, f.rel, str(s), str(o), str(f.evidence.start))}"]
-            named.add((ev, RDF.type, KG.Evidence))
-            named.add((ev, RDF.subject, s))
-            named.add((ev, RDF.predicate, pred))
-            named.add((ev, RDF.object, o))
-            named.add((ev, KG.evidenceText, Literal(f.evidence.text)))
-            named.add((ev, KG.startOffset, Literal(f.evidence.start)))
-            named.add((ev, KG.endOffset, Literal(f.evidence.end)))
-            named.add((ev, KG.inDocument, d))
-    return KnowledgeGraph(ds, merged, extractions)
+                o_iri = iris[(i, f.object)]
+                o = iri(o_iri)
+                default.add((s_node, pred, o))
+            add_named((s_node, pred, o))
+            ev = iri(ID[f"evidence/{_hash(x.sha256 or x.doc_id, f.rel, str(s_iri), o.value, str(f.evidence.start))}"])
+            add_named((ev, rdf_type, evidence_t))
+            add_named((ev, rdf_s, s_node))
+            add_named((ev, rdf_p, pred))
+            add_named((ev, rdf_o, o))
+            add_named((ev, ev_text, ox.Literal(f.evidence.text)))
+            add_named((ev, ev_start, ox.Literal(str(f.evidence.start), datatype=xsd_integer)))
+            add_named((ev, ev_end, ox.Literal(str(f.evidence.end), datatype=xsd_integer)))
+            add_named((ev, in_doc, d))
+
+    fact_counts: Counter = Counter()
+    rel_names = {v: k for k, v in relations.items()}
+    for _, p, _ in default:
+        name = rel_names.get(p)
+        if name is not None:
+            fact_counts[name] += 1
+
+    key = terms.sort_key
+    default_sorted = sorted(default, key=lambda t: (key(t[0]), key(t[1]), key(t[2])))
+    del default
+    named_sorted = sorted(named, key=lambda q: (key(q[3]), key(q[0]), key(q[1]), key(q[2])))
+    del named
+    quads = [ox.Quad(s, p, o) for s, p, o in default_sorted]
+    default_count = len(quads)
+    del default_sorted
+    quads.extend(ox.Quad(s, p, o, g) for s, p, o, g in named_sorted)
+    return KnowledgeGraph(quads, merged, extractions, fact_counts, default_count)
 
 
 # --- output --------------------------------------------------------------------
 
 def _sort_key(q: ox.Quad) -> tuple:
+    """The canonical order of quads (what :func:`build_graph` sorts them by)."""
     g = q.graph_name
     return (0 if isinstance(g, ox.DefaultGraph) else 1, str(g), str(q.subject), str(q.predicate), str(q.object))
 
@@ -241,45 +325,113 @@ def _prefixes() -> dict[str, str]:
 
     p = {k: str(v) for k, v in PREFIXES.items()}
     p.update(rdf=str(R), rdfs=str(RS), skos=str(SK), xsd=str(X))
-    return p
+    return dict(sorted(p.items()))
+
+
+def _default_mode(path: Path) -> int:
+    # mkstemp creates files 0600; give a file the mode the file being replaced had,
+    # or else the one a plain open() would (0666 less umask).
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+class atomic_output:
+    """``with atomic_output(path) as fh: ...`` writes ``path`` so that readers see the
+    old file or the new one, never half: the data goes to a temporary file next to
+    it, which replaces ``path`` only once complete and synced. An exception (or a
+    KeyboardInterrupt) inside the block removes the temporary file and leaves ``path``
+    as it was; a process killed outright leaves at most a ``.NAME.*.tmp`` file, which
+    the next :func:`remove_stale_temporaries` removes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def __enter__(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        try:
+            os.fchmod(fd, _default_mode(self.path))
+            self.fh = os.fdopen(fd, "w+b")
+        except BaseException:
+            os.close(fd)
+            Path(self.tmp).unlink(missing_ok=True)
+            raise
+        return self.fh
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                self.fh.flush()
+                os.fsync(self.fh.fileno())
+            self.fh.close()
+            if exc_type is None:
+                os.replace(self.tmp, self.path)
+        except BaseException:
+            Path(self.tmp).unlink(missing_ok=True)
+            raise
+        if exc_type is not None:
+            Path(self.tmp).unlink(missing_ok=True)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    with atomic_output(path) as fh:
+        fh.write(data)
+
+
+def remove_stale_temporaries(directory: Path) -> None:
+    """Temporary files a killed build left next to its outputs."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            # mkstemp creates the file 0600; give it the mode the file being
-            # replaced had, or else the one a plain open() would (0666 less umask).
-            try:
-                mode = os.stat(path).st_mode & 0o7777
-            except OSError:
-                umask = os.umask(0)
-                os.umask(umask)
-                mode = 0o666 & ~umask
-            os.fchmod(fh.fileno(), mode)
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        entries = list(os.scandir(directory))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(".") and entry.name.endswith(".tmp") and entry.is_file(follow_symlinks=False):
+            Path(entry.path).unlink(missing_ok=True)
+
+
+def _turtle_triples(kg: KnowledgeGraph):
+    for q in kg.sorted_quads[: kg.default_count]:
+        yield ox.Triple(q.subject, q.predicate, q.object)
+
+
+def serialize_to(kg: KnowledgeGraph, fmt: str, fh) -> None:
+    """Write Turtle of the default graph, or TriG of everything, to the binary file
+    ``fh`` (opened for reading and writing): sorted, so byte-identical for the same
+    input, and streamed, so the text is never held in memory whole."""
+    start = fh.tell()
+    if fmt == "turtle":
+        ox.serialize(_turtle_triples(kg), fh, format=ox.RdfFormat.TURTLE, prefixes=_prefixes())
+    elif fmt == "trig":
+        ox.serialize(kg.sorted_quads, fh, format=ox.RdfFormat.TRIG, prefixes=_prefixes())
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    # The prefix lines come first; sorting them changes no length, so they are
+    # rewritten in place.
+    end = fh.tell()
+    fh.seek(start)
+    head = fh.read(min(end - start, 1 << 16))
+    lines = head.split(b"\n")
+    n = 0
+    while n < len(lines) - 1 and lines[n].startswith(b"@prefix "):
+        n += 1
+    if n:
+        fh.seek(start)
+        fh.write(b"\n".join(sorted(lines[:n])) + b"\n")
+    fh.seek(end)
 
 
 def serialize(kg: KnowledgeGraph, fmt: str) -> bytes:
-    """Turtle of the default graph, or TriG of everything; sorted, so byte-identical
-    for the same input."""
-    quads = sorted(kg.quads(), key=_sort_key)
-    if fmt == "turtle":
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]
-        data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_prefixes())
-    elif fmt == "trig":
-        data = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_prefixes())
-    else:
-        raise ValueError(f"unknown format {fmt!r}")
-    return _sorted_prefix_header(data)
+    """Turtle of the default graph, or TriG of everything, as bytes (see :func:`serialize_to`)."""
+    import io
+
+    buf = io.BytesIO()
+    serialize_to(kg, fmt, buf)
+    return buf.getvalue()
 
 
 def _sorted_prefix_header(data: bytes) -> bytes:
@@ -292,8 +444,16 @@ def _sorted_prefix_header(data: bytes) -> bytes:
     return b"\n".join(sorted(lines[:n]) + lines[n:])
 
 
-def write_outputs(kg: KnowledgeGraph, out_dir: Path) -> dict[str, Path]:
+def write_outputs(kg: KnowledgeGraph, out_dir: Path, *, store: bool = False) -> dict[str, Path]:
+    """Write ``graph.ttl`` and ``graph.trig`` (each atomically) and, with ``store``,
+    the on-disk Oxigraph store ``store/`` (see :mod:`kg.store`)."""
+    out_dir = Path(out_dir)
     paths = {"turtle": out_dir / "graph.ttl", "trig": out_dir / "graph.trig"}
     for fmt, path in paths.items():
-        atomic_write(path, serialize(kg, fmt))
+        with atomic_output(path) as fh:
+            serialize_to(kg, fmt, fh)
+    if store:
+        from kg.store import write_store
+
+        paths["store"] = write_store(kg.sorted_quads, out_dir)
     return paths

@@ -19,7 +19,6 @@ import json
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -29,7 +28,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from kg import __version__
-from kg.reader import SUFFIXES, Skipped, iter_input_paths, read_source
+from kg.reader import SUFFIXES, Skipped
 
 if TYPE_CHECKING:  # the heavy modules (rdflib, jieba) load only when a command runs
     from kg.build import KnowledgeGraph
@@ -71,106 +70,33 @@ def _fail(message: str) -> typer.Exit:
 # Shared by both commands: inputs -> extractions
 
 
-@dataclass
-class ReadFile:
-    path: Path
-    encoding: str
-    size: int
-
-
-@dataclass
-class Corpus:
-    extractions: list[Extraction] = field(default_factory=list)
-    read: list[ReadFile] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=lambda: {"read": 0.0, "extract": 0.0})
-
-    @property
-    def input_count(self) -> int:
-        return len(self.read) + len(self.skipped)
+# The walk -> read -> extract step lives in kg.corpus (parallel, cached); these
+# names stay importable from here.
+from kg.corpus import Corpus, Interrupted, ReadFile, default_jobs  # noqa: E402
 
 
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _progress(console: Console, enabled: bool):
-    from rich.progress import (
-        BarColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TransferSpeedColumn,
-    )
-
-    return Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.fields[done]}/{task.fields[files]} documents"),
-        TransferSpeedColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        # Only on a terminal: a log file or a pipe gets the summary, not bar frames.
-        disable=not (enabled and console.is_terminal),
-    )
-
-
-def read_corpus(inputs: Sequence[Path], *, show_progress: bool = True) -> Corpus:
-    """Read and extract every article under ``inputs``.
+def read_corpus(inputs: Sequence[Path], *, show_progress: bool = True, jobs: int | None = None,
+                cache_dir: Path | None = None) -> Corpus:
+    """Read and extract every article under ``inputs`` (see :func:`kg.corpus.read_corpus`).
 
     Never raises for a bad file: it lands in ``Corpus.skipped`` with its reason.
-    A file whose bytes equal an earlier one is skipped too (it would be the same
-    document twice), as is a file the extractors fail on, so that one odd
-    article never costs the whole run.
+    Ctrl-C stops the run with a one-line message and exit status 130.
     """
-    from kg.extraction import extract_article
+    from kg import corpus as _corpus
 
-    corpus = Corpus()
-    t0 = time.perf_counter()
-    # Skipped files are reported in input order, whether the walk or the read
-    # turned them down: (position, Skipped), sorted at the end.
-    skipped: list[tuple[int, Skipped]] = []
-    paths: list[tuple[int, Path]] = []
-    for pos, item in enumerate(iter_input_paths(inputs)):
-        if isinstance(item, Skipped):
-            skipped.append((pos, item))
-        else:
-            paths.append((pos, item))
-    sizes = []
-    for _, p in paths:
-        try:
-            sizes.append(p.stat().st_size)
-        except OSError:
-            sizes.append(0)
-    corpus.seconds["read"] += time.perf_counter() - t0
-
-    first_with_hash: dict[str, Path] = {}
-    with _progress(_stderr(), show_progress) as progress:
-        task = progress.add_task("extracting", total=sum(sizes) or None, done=0, files=len(paths))
-        for i, ((pos, path), size) in enumerate(zip(paths, sizes)):
-            t0 = time.perf_counter()
-            source = read_source(path)
-            t1 = time.perf_counter()
-            corpus.seconds["read"] += t1 - t0
-            if isinstance(source, Skipped):
-                skipped.append((pos, source))
-            elif source.sha256 in first_with_hash:
-                skipped.append((pos, Skipped(path, f"same content as {first_with_hash[source.sha256]}")))
-            else:
-                first_with_hash[source.sha256] = path
-                try:
-                    extraction = extract_article(path.stem, source.text, path.name, source.sha256)
-                except Exception as exc:  # noqa: BLE001 - reported as a skipped file, not hidden
-                    reason = _one_line(f"extraction failed: {type(exc).__name__}: {exc}")
-                    skipped.append((pos, Skipped(path, reason)))
-                else:
-                    corpus.extractions.append(extraction)
-                    corpus.read.append(ReadFile(path, source.encoding, source.size))
-                corpus.seconds["extract"] += time.perf_counter() - t1
-            progress.update(task, advance=size, done=i + 1)
-    corpus.skipped = [item for _, item in sorted(skipped, key=lambda x: x[0])]
-    return corpus
+    try:
+        return _corpus.read_corpus(inputs, jobs=jobs, cache_dir=cache_dir, show_progress=show_progress,
+                                   console=_stderr())
+    except Interrupted as exc:
+        kept = (f"; the {exc.done} extracted are cached, run the same command again to go on"
+                if exc.cached and exc.done else "")
+        _stderr().print(f"[bold red]interrupted:[/] {exc.done} of {exc.total} document(s) extracted{kept}; "
+                        "the previous outputs are unchanged", highlight=False)
+        raise typer.Exit(code=130) from None
 
 
 def _print_skipped(console: Console, skipped: list[Skipped]) -> None:
@@ -212,13 +138,11 @@ def _size(n: int) -> str:
 
 
 def _summary_table(corpus: Corpus, kg: KnowledgeGraph, seconds: dict[str, float]) -> Table:
-    import pyoxigraph as ox
-
     from kg.namespaces import ENTITY_CLASSES, RELATIONS
 
     counts = kg.counts()
     quads = kg.quads()
-    default = sum(1 for q in quads if isinstance(q.graph_name, ox.DefaultGraph))
+    default = kg.default_count
     encodings = Counter(f.encoding for f in corpus.read)
 
     table = Table(title="kg build", title_justify="left", show_header=False)
@@ -244,7 +168,13 @@ def _summary_table(corpus: Corpus, kg: KnowledgeGraph, seconds: dict[str, float]
         ("graph.ttl (merged facts)", str(default)),
         ("graph.trig (with provenance)", str(len(quads))),
     ])
-    section("time", [(phase, _seconds(s)) for phase, s in seconds.items()])
+    if corpus.cache is not None:
+        c = corpus.cache
+        rows = [("reused", str(c.hits)), ("extracted", str(c.misses))]
+        if c.corrupt:
+            rows.append(("corrupt entries replaced", str(c.corrupt)))
+        section("cache", rows)
+    section("time", [(phase, _seconds(s)) for phase, s in seconds.items()] + [("processes", str(corpus.jobs))])
     return table
 
 
@@ -255,18 +185,38 @@ def build(
         typer.Argument(help="Article files (.txt in any common Chinese encoding, .html, .pdf, .docx) or directories to search for them.", metavar="INPUT",
                        show_default=False),
     ],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Directory for graph.ttl and graph.trig.")] = Path("out"),
+    out: Annotated[Path, typer.Option("-o", "--out", help="Directory for graph.ttl, graph.trig, the store/ and the .cache/.")] = Path("out"),
+    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, show_default="the cores available",
+                                                help="Worker processes for extraction (1: in this process).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Extract every article again; do not read or write out/.cache.")] = False,
+    no_store: Annotated[bool, typer.Option("--no-store", help="Do not write the Oxigraph store out/store.")] = False,
     no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL validation.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary; problems are still reported.")] = False,
 ) -> None:
-    """Extract entities and facts from articles and write out/graph.ttl and out/graph.trig."""
-    from kg.build import write_outputs
+    """Extract entities and facts from articles and write out/graph.ttl, out/graph.trig and the store out/store.
+
+    Extractions are cached in out/.cache, so a rebuild extracts only the files whose
+    content changed; an interrupted build (Ctrl-C, or killed) leaves the previous
+    outputs as they were, and the next run reuses what it had extracted.
+    """
+    try:
+        _build_command(inputs, out, jobs, no_cache, no_store, no_validate, quiet)
+    except KeyboardInterrupt:
+        _stderr().print("[bold red]interrupted:[/] the previous outputs are unchanged", highlight=False)
+        raise typer.Exit(code=130) from None
+
+
+def _build_command(inputs: list[Path], out: Path, jobs: int | None, no_cache: bool, no_store: bool,
+                   no_validate: bool, quiet: bool) -> None:
+    from kg.build import remove_stale_temporaries, write_outputs
+    from kg.cache import CACHE_DIR
 
     console = _stdout()
     if out.exists() and not out.is_dir():
         raise _fail(f"output directory {out} exists and is not a directory")
+    remove_stale_temporaries(out)
     started = time.perf_counter()
-    corpus = read_corpus(inputs, show_progress=not quiet)
+    corpus = read_corpus(inputs, show_progress=not quiet, jobs=jobs, cache_dir=None if no_cache else out / CACHE_DIR)
     _require_documents(corpus)
     seconds = dict(corpus.seconds)
 
@@ -276,10 +226,18 @@ def build(
 
     t0 = time.perf_counter()
     try:
-        paths = write_outputs(kg, out)
+        paths = write_outputs(kg, out, store=False)
+        seconds["write"] = time.perf_counter() - t0
+        if not no_store:
+            from kg.store import write_store
+
+            t0 = time.perf_counter()
+            paths["store"] = write_store(kg.quads(), out)
+            seconds["store"] = time.perf_counter() - t0
     except OSError as exc:
         raise _fail(f"cannot write to {out}: {exc.strerror or exc}") from None
-    seconds["write"] = time.perf_counter() - t0
+    if corpus.cache_store is not None:
+        corpus.cache_store.prune(unused=True)
 
     violations = []
     if not no_validate:
@@ -298,7 +256,7 @@ def build(
             console.print(f"  … and {len(violations) - MAX_VIOLATIONS_SHOWN} more")
     if not quiet:
         console.print(_summary_table(corpus, kg, seconds))
-        written = " and ".join(escape(str(p)) for p in paths.values())
+        written = ", ".join(escape(str(p)) for p in paths.values())
         console.print(f"Wrote {written}", highlight=False)
         if no_validate:
             console.print("SHACL validation: skipped (--no-validate)")
@@ -327,6 +285,8 @@ def eval_(
         Optional[Path],
         typer.Option("--json", help="Also write the scores to this file as JSON.", show_default=False),
     ] = None,
+    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, show_default="the cores available",
+                                                help="Worker processes for extraction (1: in this process).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Build the graph from INPUT (writing nothing) and score it against gold annotations.
@@ -348,7 +308,7 @@ def eval_(
     if not gold_docs:
         raise _fail(f"no gold files (*.json) in {gold}")
 
-    corpus = read_corpus(inputs, show_progress=not quiet)
+    corpus = read_corpus(inputs, show_progress=not quiet, jobs=jobs)
     given = {f.path.stem for f in corpus.read} | {s.path.stem for s in corpus.skipped}
     scored_gold = {k: v for k, v in gold_docs.items() if k in given}
     if not scored_gold:
@@ -404,3 +364,9 @@ from kg.cli_query import query_cmd, serve_cmd  # noqa: E402
 
 app.command("query")(query_cmd)
 app.command("serve")(serve_cmd)
+
+# kg export / kg push (kg/cli_export.py)
+from kg.cli_export import export_cmd, push_cmd  # noqa: E402
+
+app.command("export")(export_cmd)
+app.command("push")(push_cmd)

@@ -8,6 +8,7 @@ helpers walk jieba tokens leftwards from the head to find that point.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kg.document import Doc
 from kg.lexicon import industry_words, is_boundary_word, places, stopwords, word_frequency, word_tag
@@ -26,6 +27,13 @@ FUNCTION_CHARS = frozenset("的了在与和及或由从向对把被将为是于�
 _GLUE_CHARS = FUNCTION_CHARS | frozenset("使让令给")
 
 
+# The word and name predicates below depend only on the lexicons, which are fixed
+# for the process, and are asked about the same few thousand words again and again:
+# they are memoised (bounded, so that a long build does not grow without limit).
+_MEMO = 1 << 16
+
+
+@lru_cache(maxsize=_MEMO)
 def _rare_non_verb(word: str) -> bool:
     """A rare dictionary word that is not a verb is more likely a name than grammar (同方, 快意)."""
     if word in stopwords():
@@ -133,6 +141,7 @@ GENERIC_MODIFIERS = frozenset(
 )
 
 
+@lru_cache(maxsize=_MEMO)
 def is_generic_prefix(prefix: str) -> bool:
     """True when the part of a name before its head says nothing specific."""
     p = strip_quotes(prefix)
@@ -145,6 +154,7 @@ def is_generic_prefix(prefix: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=_MEMO)
 def place_prefix(name: str) -> str:
     """The place name a name starts with (许昌 of 许昌富森生物科技…), or ''."""
     best = ""
@@ -155,6 +165,7 @@ def place_prefix(name: str) -> str:
     return best
 
 
+@lru_cache(maxsize=_MEMO)
 def is_rare_word(word: str) -> bool:
     """Words jieba barely knows are likely brand names (宏途, 卫龙, 航盛).
 

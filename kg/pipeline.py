@@ -42,11 +42,17 @@ def component(name: str, stage: int):
     return register
 
 
-def components() -> list[Component]:
-    import kg.extractors as pkg
+_imported = False
 
-    for mod in pkgutil.iter_modules(pkg.__path__):
-        importlib.import_module(f"{pkg.__name__}.{mod.name}")
+
+def components() -> list[Component]:
+    global _imported
+    if not _imported:  # once per process: listing the package for every article is slow
+        import kg.extractors as pkg
+
+        for mod in pkgutil.iter_modules(pkg.__path__):
+            importlib.import_module(f"{pkg.__name__}.{mod.name}")
+        _imported = True
     return sorted(_REGISTRY.values(), key=lambda c: (c.stage, c.name))
 
 

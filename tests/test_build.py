@@ -106,8 +106,10 @@ def test_build_writes_turtle_and_trig_and_reports_five_documents(built):
     assert summary_value(proc.stdout, "skipped") == "0"
     assert "SHACL validation: passed" in proc.stdout
     assert "Skipped" not in proc.stdout
-    # Nothing but the two outputs: no temporary files left next to them.
-    assert sorted(p.name for p in out.iterdir()) == ["graph.trig", "graph.ttl"]
+    # The two files, the store and the cache: no temporary files left next to them.
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith(".store-"))
+    assert names == [".cache", "graph.trig", "graph.ttl", "store"]
+    assert (out / "store").resolve().name.startswith(".store-")
 
 
 def test_summary_counts_match_the_written_graph(built, merged):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from kg.document import Doc, Key
 from kg.extractors.enterprises import INDUSTRY_HEADS, LEGAL_HEADS
@@ -26,6 +27,19 @@ _DEFINITION = re.compile(r"\s*[(（]\s*(?:以下)?简称[:：]?\s*[“\"'‘]?(?
 _CONTAINERS = ("Enterprise",)  # types whose full names swallow other heads (…产业园有限公司)
 
 
+def _occurrences(needle: str, text: str):
+    """(start, end) of every non-overlapping occurrence, as ``re.finditer(re.escape(needle))`` finds them."""
+    if not needle:
+        yield from (m.span() for m in re.finditer("", text))
+        return
+    i = text.find(needle)
+    while i != -1:
+        yield i, i + len(needle)
+        i = text.find(needle, i + len(needle))
+
+
+# Pure functions of a name (and the fixed lexicons), compared pairwise below: memoised.
+@lru_cache(maxsize=1 << 16)
 def legal_base(name: str) -> str:
     """许昌富森生物科技股份有限公司 → 富森生物科技; 上海航盛 → 航盛."""
     base = name
@@ -42,6 +56,7 @@ def legal_base(name: str) -> str:
 _MORE_ENDINGS = frozenset({"运输", "冷却", "驱动", "工程", "工程机械", "汽车", "新能源", "锂业", "锂电", "半导体", "光伏"})
 
 
+@lru_cache(maxsize=1 << 16)
 def core_name(name: str) -> str:
     """The brand without its industry endings: 山东临工工程机械有限公司 → 临工,
     富森生物科技 → 富森."""
@@ -72,13 +87,13 @@ def _propagate_short_names(doc: Doc) -> None:
         for form in sorted(forms, key=len, reverse=True):
             if form == full or len(form) < 2 or (len(form) == 2 and not is_rare_word(form)):
                 continue
-            for occ in re.finditer(re.escape(form), text):
-                s, e = occ.span()
+            for s, e in _occurrences(form, text):
                 if not any(a < e and s < b for a, b in taken):
                     doc.add_mention("Enterprise", s, e, form, rule="short-name")
                     taken.append((s, e))
 
 
+@lru_cache(maxsize=1 << 16)
 def _project_key(name: str) -> str:
     core = name[:-2] if name.endswith("项目") and len(name) > 3 else name
     place = place_prefix(core)
@@ -92,6 +107,7 @@ _ZONE_ABBREVIATIONS = (("经济技术开发区", "经开区"), ("经济开发区
                        ("高新技术开发区", "高新区"))
 
 
+@lru_cache(maxsize=1 << 16)
 def zone_key(name: str) -> str:
     key = name.removeprefix("国家级").removeprefix("国家")
     for full, short in _ZONE_ABBREVIATIONS:
@@ -126,9 +142,9 @@ def resolve_aliases(doc: Doc) -> None:
             if m.type == "Zone":
                 doc.home_zone = m.key
             continue
-        for occ in re.finditer(re.escape(alias), text):
-            if not any(x.start <= occ.start() < x.end for x in doc.mentions if x.type == m.type):
-                doc.add_mention(m.type, occ.start(), occ.end(), alias, rule="defined-alias")
+        for occ_start, occ_end in _occurrences(alias, text):
+            if not any(x.start <= occ_start < x.end for x in doc.mentions if x.type == m.type):
+                doc.add_mention(m.type, occ_start, occ_end, alias, rule="defined-alias")
         uf.union((m.type, alias), m.key, prefer=m.key)
 
     # Same-type nesting: the inner name is a short form of the outer one.

@@ -52,6 +52,23 @@ def _specific(doc: Doc, start: int, end: int) -> bool:
     return len(core) >= 5 or rare
 
 
+_OPEN_QUOTES = "“\"「『"
+_CLOSE_QUOTES = "”\"」』"
+
+
+def _quoted_somewhere(text: str, name: str) -> bool:
+    """Whether ``name`` stands between quotes anywhere in ``text`` (what the pattern
+    [“"「『]NAME[”"」』] finds, without compiling one pattern per name)."""
+    n = len(name)
+    i = text.find(name, 1)
+    while i != -1:
+        j = i + n
+        if text[i - 1] in _OPEN_QUOTES and j < len(text) and text[j] in _CLOSE_QUOTES:
+            return True
+        i = text.find(name, i + 1)
+    return False
+
+
 def _add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
     while start < end and doc.text[start] in QUOTES:
         start += 1
@@ -64,7 +81,7 @@ def _add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
         return False
     if any(m.type == "Enterprise" and m.name == name for m in doc.mentions):
         return False  # 投资10亿元的富森生物投产: the company, not a project
-    if re.search(rf"[“\"「『]{re.escape(name)}[”\"」』]", doc.text):
+    if _quoted_somewhere(doc.text, name):
         return False  # “抢天夺时建项目”: a slogan in quotes, wherever it is repeated
     span = (start, end)
     if doc.claimed.get(span, "Project") != "Project":
