@@ -152,6 +152,15 @@ def _fast_tokenizer():
     return fast
 
 
+@lru_cache(maxsize=1 << 16)
+def _hmm_cut(run: str) -> tuple[str, ...]:
+    """jieba's HMM (finalseg) split of a run of single characters that is no word:
+    pure Python and slow, and the same unknown names come back article after article."""
+    from jieba import finalseg
+
+    return tuple(finalseg.cut(run))
+
+
 def _fast_cut(fast, freq: dict, text: str) -> list[str]:
     """jieba's ``lcut(text, HMM=True)``, with the route from jieba-rs.
 
@@ -159,8 +168,6 @@ def _fast_cut(fast, freq: dict, text: str) -> list[str]:
     letters and digits come glued (as jieba's route-only cut glues them). The loop
     below is jieba's ``__cut_DAG``: single-character words are buffered, and a
     buffer of several that is no dictionary word goes through jieba's HMM."""
-    from jieba import finalseg
-
     out: list[str] = []
     buf = ""
     han, eng = _HAN_BLOCK.fullmatch, _ENG.fullmatch
@@ -172,7 +179,7 @@ def _fast_cut(fast, freq: dict, text: str) -> list[str]:
             if len(buf) == 1:
                 out.append(buf)
             elif not freq.get(buf):
-                out.extend(finalseg.cut(buf))
+                out.extend(_hmm_cut(buf))
             else:
                 out.extend(buf)
             buf = ""
@@ -181,7 +188,7 @@ def _fast_cut(fast, freq: dict, text: str) -> list[str]:
         if len(buf) == 1:
             out.append(buf)
         elif not freq.get(buf):
-            out.extend(finalseg.cut(buf))
+            out.extend(_hmm_cut(buf))
         else:
             out.extend(buf)
     return out

@@ -8,7 +8,9 @@ helpers walk jieba tokens leftwards from the head to find that point.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from operator import itemgetter
 
 from kg.document import Doc
 from kg.lexicon import industry_words, is_boundary_word, places, stopwords, word_frequency, word_tag
@@ -44,6 +46,9 @@ def _rare_non_verb(word: str) -> bool:
     return 0 < word_frequency(word) < 120 and tag.startswith(("n", "a", "d", "f", "b"))
 
 
+_token_start, _token_end = itemgetter(0), itemgetter(1)
+
+
 def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool = False,
                floor: int | None = None, extra_stops: frozenset[str] = frozenset(),
                inner_ok: frozenset[str] = frozenset(), compound_verbs: bool = False) -> int:
@@ -59,7 +64,12 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
     """
     sent = doc.sentence_at(head_start)
     lower = max(sent.start, floor if floor is not None else sent.start)
-    toks = [(s, min(e, head_start)) for s, e in doc.tokens(sent) if s < head_start and e > lower]
+    # The tokens between ``lower`` and the head (the last one cut at the head). They
+    # tile the sentence in order, so both ends are found by bisection.
+    sent_toks = doc.tokens(sent)
+    toks = sent_toks[bisect_right(sent_toks, lower, key=_token_end):bisect_left(sent_toks, head_start, key=_token_start)]
+    if toks and toks[-1][1] > head_start:
+        toks[-1] = (toks[-1][0], head_start)
     start = head_start
     prev = ""
     i = len(toks)

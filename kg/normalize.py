@@ -41,28 +41,40 @@ class Normalized:
         return self.source_offsets[start], self.source_offsets[end - 1] + 1
 
 
-class _Builder:
-    """Appends normalised characters while remembering where each came from."""
-
-    def __init__(self) -> None:
-        self.chars: list[str] = []
-        self.offsets = array("l")
-
-    def add(self, s: str, src: int) -> None:
-        for ch in s:
-            self.chars.append(ch)
-            self.offsets.append(src)
-
-
 def _nfkc_with_offsets(text: str) -> tuple[str, array]:
     if unicodedata.is_normalized("NFKC", text):
         return text, array("l", range(len(text)))
-    b = _Builder()
-    for i, ch in enumerate(text):
-        # Per character NFKC is exact for Chinese text (no combining sequences
-        # to compose across characters) and keeps the offset map trivial.
-        b.add(unicodedata.normalize("NFKC", ch) if ord(ch) >= 0x80 else ch, i)
-    return "".join(b.chars), b.offsets
+    # Per character NFKC is exact for Chinese text (no combining sequences to
+    # compose across characters) and keeps the offset map trivial. Each distinct
+    # character is normalised once; characters that become one character (，→ ,
+    # and nearly all others) are replaced in one str.translate, and only the rare
+    # ones that change length (… → ..., ㈱ → (株)) need the offset map rebuilt.
+    changed = {}
+    for ch in set(text):
+        if ord(ch) >= 0x80:
+            n = unicodedata.normalize("NFKC", ch)
+            if n != ch:
+                changed[ch] = n
+    same_length = {ord(c): n for c, n in changed.items() if len(n) == 1}
+    text = text.translate(same_length)
+    offsets = array("l", range(len(text)))
+    longer = sorted(c for c, n in changed.items() if len(n) != 1)
+    if not longer:
+        return text, offsets
+    chars: list[str] = []
+    new_offsets = array("l")
+    pos = 0
+    for m in re.finditer("[" + "".join(re.escape(c) for c in longer) + "]", text):
+        i = m.start()
+        chars.append(text[pos:i])
+        new_offsets.extend(offsets[pos:i])
+        n = changed[m.group()]
+        chars.append(n)
+        new_offsets.extend([i] * len(n))
+        pos = i + 1
+    chars.append(text[pos:])
+    new_offsets.extend(offsets[pos:])
+    return "".join(chars), new_offsets
 
 
 @lru_cache(maxsize=1)
