@@ -72,7 +72,7 @@ def _fail(message: str) -> typer.Exit:
 
 # The walk -> read -> extract step lives in kg.corpus (parallel, cached); these
 # names stay importable from here.
-from kg.corpus import Corpus, Interrupted, ReadFile, default_jobs  # noqa: E402
+from kg.corpus import ClusterError, Corpus, Interrupted, ReadFile, default_jobs  # noqa: E402
 
 
 def _one_line(text: str) -> str:
@@ -80,7 +80,7 @@ def _one_line(text: str) -> str:
 
 
 def read_corpus(inputs: Sequence[Path], *, show_progress: bool = True, jobs: int | None = None,
-                cache_dir: Path | None = None) -> Corpus:
+                cache_dir: Path | None = None, cluster: str | None = None) -> Corpus:
     """Read and extract every article under ``inputs`` (see :func:`kg.corpus.read_corpus`).
 
     Never raises for a bad file: it lands in ``Corpus.skipped`` with its reason.
@@ -90,7 +90,9 @@ def read_corpus(inputs: Sequence[Path], *, show_progress: bool = True, jobs: int
 
     try:
         return _corpus.read_corpus(inputs, jobs=jobs, cache_dir=cache_dir, show_progress=show_progress,
-                                   console=_stderr())
+                                   console=_stderr(), cluster=cluster)
+    except ClusterError as exc:
+        raise _fail(str(exc)) from None
     except Interrupted as exc:
         kept = (f"; the {exc.done} extracted are cached, run the same command again to go on"
                 if exc.cached and exc.done else "")
@@ -189,25 +191,26 @@ def build(
     jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, show_default="the cores available",
                                                 help="Worker processes for extraction (1: in this process).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Extract every article again; do not read or write out/.cache.")] = False,
+    cluster: Annotated[Optional[str], typer.Option("--cluster", metavar="ADDRESS", show_default=False,
+                                                   help="Extract on the workers of this Dask scheduler (tcp://HOST:8786; "
+                                                        "needs the cluster extra of zonekg; -j is then ignored). See docs/cluster.md.")] = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not write the Oxigraph store out/store.")] = False,
     no_validate: Annotated[bool, typer.Option("--no-validate", help="Skip SHACL validation.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary; problems are still reported.")] = False,
 ) -> None:
     """Extract entities and facts from articles and write out/graph.ttl, out/graph.trig and the store out/store.
 
-    Extractions are cached in out/.cache, so a rebuild extracts only the files whose
-    content changed; an interrupted build (Ctrl-C, or killed) leaves the previous
-    outputs as they were, and the next run reuses what it had extracted.
+    Extractions are cached in out/.cache, so a rebuild extracts only the files whose content changed; an interrupted build (Ctrl-C, or killed) leaves the previous outputs as they were, and the next run reuses what it had extracted.
     """
     try:
-        _build_command(inputs, out, jobs, no_cache, no_store, no_validate, quiet)
+        _build_command(inputs, out, jobs, no_cache, no_store, no_validate, quiet, cluster)
     except KeyboardInterrupt:
         _stderr().print("[bold red]interrupted:[/] the previous outputs are unchanged", highlight=False)
         raise typer.Exit(code=130) from None
 
 
 def _build_command(inputs: list[Path], out: Path, jobs: int | None, no_cache: bool, no_store: bool,
-                   no_validate: bool, quiet: bool) -> None:
+                   no_validate: bool, quiet: bool, cluster: str | None = None) -> None:
     from kg.build import remove_stale_temporaries, write_outputs
     from kg.cache import CACHE_DIR
 
@@ -216,7 +219,8 @@ def _build_command(inputs: list[Path], out: Path, jobs: int | None, no_cache: bo
         raise _fail(f"output directory {out} exists and is not a directory")
     remove_stale_temporaries(out)
     started = time.perf_counter()
-    corpus = read_corpus(inputs, show_progress=not quiet, jobs=jobs, cache_dir=None if no_cache else out / CACHE_DIR)
+    corpus = read_corpus(inputs, show_progress=not quiet, jobs=jobs, cache_dir=None if no_cache else out / CACHE_DIR,
+                         cluster=cluster)
     _require_documents(corpus)
     seconds = dict(corpus.seconds)
 

@@ -12,6 +12,10 @@
 4. put the results back in input order, so that the output does not depend on
    ``jobs`` or on which worker finished first.
 
+With ``cluster`` (``kg build --cluster ADDRESS``) step 3 runs on the workers of a
+Dask distributed cluster instead (:mod:`kg.cluster`, imported only then); steps
+1, 2 and 4 are the same code, so the cache, the skip reasons and the output are too.
+
 A file that cannot be used is skipped with a one-line reason, never an exception:
 unreadable, not text, the same bytes as an earlier file, or an extractor error.
 """
@@ -63,6 +67,11 @@ class Corpus:
     @property
     def input_count(self) -> int:
         return len(self.read) + len(self.skipped)
+
+
+class ClusterError(Exception):
+    """The cluster cannot be used (unreachable scheduler, no workers, another
+    zonekg on a worker): one line for the user, exit status 2."""
 
 
 class Interrupted(Exception):
@@ -137,21 +146,32 @@ def _extract_file(path_str: str) -> tuple:
     """Read and extract one file; store the result in the cache.
 
     Returns ("ok", extraction, encoding, size), ("skipped", reason, sha256 or None)."""
-    import kg.extraction
     from kg.reader import read_source
 
     path = Path(path_str)
-    source = read_source(path)
+    result = extract_source(path, read_source(path))
+    if result[0] == "ok" and _CACHE is not None:
+        _CACHE.put(result[1], path.suffix, result[2], result[3])
+    return result
+
+
+def extract_source(path: Path, source) -> tuple:
+    """Extract one article read by :func:`kg.reader.read_source` (or its Skipped);
+    the result tuple of :func:`_extract_file`. Also what a cluster worker runs."""
+    import kg.extraction
+
     if isinstance(source, Skipped):
         return ("skipped", source.reason, None)
     try:
         # Looked up on the module each time, so that a test can replace it.
         extraction = kg.extraction.extract_article(path.stem, source.text, path.name, source.sha256)
     except Exception as exc:  # noqa: BLE001 - reported as a skipped file, not hidden
-        return ("skipped", _one_line(f"extraction failed: {type(exc).__name__}: {exc}"), source.sha256)
-    if _CACHE is not None:
-        _CACHE.put(extraction, path.suffix, source.encoding, source.size)
+        return ("skipped", failure_reason(exc), source.sha256)
     return ("ok", extraction, source.encoding, source.size)
+
+
+def failure_reason(exc: BaseException) -> str:
+    return _one_line(f"extraction failed: {type(exc).__name__}: {exc}")
 
 
 def _hash_file(path: Path, size_limit: int) -> str | None:
@@ -220,19 +240,39 @@ def read_corpus(
     cache_dir: Path | None = None,
     show_progress: bool = True,
     console: Console | None = None,
+    cluster: str | None = None,
 ) -> Corpus:
     """Read and extract every article under ``inputs`` (see the module doc).
 
     ``jobs``: worker processes (default: the cores available); ``cache_dir``: the
-    extraction cache's directory, None for no cache. Raises :class:`Interrupted`
-    on Ctrl-C, after the workers have stopped.
+    extraction cache's directory, None for no cache; ``cluster``: the address of
+    a Dask scheduler whose workers extract instead (``jobs`` is then ignored).
+    Raises :class:`Interrupted` on Ctrl-C, after the workers have stopped, and
+    :class:`ClusterError` when the cluster cannot be used.
     """
     from rich.console import Console
 
+    console = console or Console(stderr=True, soft_wrap=True)
+    if cluster is None:
+        return _read_corpus(inputs, jobs, cache_dir, show_progress, console, None)
+    if jobs is not None:
+        console.print("note: -j/--jobs is ignored with --cluster: the cluster's workers extract", highlight=False)
+    try:
+        from kg.cluster import Cluster  # imports dask.distributed: only for a cluster build
+    except ImportError as exc:
+        raise ClusterError(f"--cluster needs Dask distributed ({_one_line(exc)}): "
+                           "pip install 'zonekg[cluster]'") from None
+    session = Cluster.connect(cluster)
+    try:
+        return _read_corpus(inputs, None, cache_dir, show_progress, console, session)
+    finally:
+        session.close()
+
+
+def _read_corpus(inputs, jobs, cache_dir, show_progress, console, session) -> Corpus:
     from kg.reader import default_max_bytes
 
     jobs = default_jobs() if jobs is None else max(1, jobs)
-    console = console or Console(stderr=True, soft_wrap=True)
     corpus = Corpus()
     cache = None
     if cache_dir is not None:
@@ -281,6 +321,8 @@ def read_corpus(
     work_bytes = sum(size for _, _, size in todo)
     parallel = jobs > 1 and len(todo) > 1 and work_bytes >= _parallel_min_bytes()
     corpus.jobs = min(jobs, len(todo)) if parallel else 1
+    if session is not None:
+        corpus.jobs = session.nthreads
     files = len(outcome) + len(same_as) + len(todo)
     done = len(outcome) + len(same_as)
     global _CACHE
@@ -300,17 +342,22 @@ def read_corpus(
             done += 1
             progress.update(task, advance=size, done=done)
 
-        if not parallel:
+        def interrupted() -> Interrupted:
+            return Interrupted(done, files, cache is not None)
+
+        if session is not None:
+            session.run(todo, cache, finished, interrupted)
+        elif not parallel:
             saved, _CACHE = _CACHE, cache
             try:
                 for pos, path, size in todo:
                     finished(pos, path, size, _extract_file(str(path)))
             except KeyboardInterrupt:
-                raise Interrupted(done, files, cache is not None) from None
+                raise interrupted() from None
             finally:
                 _CACHE = saved
         else:
-            _run_parallel(todo, corpus.jobs, cache, finished, lambda: Interrupted(done, files, cache is not None))
+            _run_parallel(todo, corpus.jobs, cache, finished, interrupted)
     corpus.seconds["extract"] += time.perf_counter() - t0
 
     # In input order; a later copy (same bytes and suffix) shares its first's outcome.
@@ -364,7 +411,7 @@ def _run_parallel(todo, jobs, cache, finished, interrupted) -> None:
                 try:
                     result = fut.result()
                 except Exception as exc:  # noqa: BLE001 - a worker died: report the file
-                    result = ("skipped", _one_line(f"extraction failed: {type(exc).__name__}: {exc}"), None)
+                    result = ("skipped", failure_reason(exc), None)
                 finished(pos, path, size, result)
                 nxt = next(queue, None)
                 if nxt is not None:

@@ -49,7 +49,9 @@ __all__ = [
     "SourceText",
     "Skipped",
     "iter_input_paths",
+    "read_raw",
     "read_source",
+    "read_source_bytes",
 ]
 
 # What a directory walk picks up. Explicit files are read whatever their suffix.
@@ -867,6 +869,18 @@ def read_source(path: Path, max_bytes: int | None = None) -> SourceText | Skippe
     path = Path(path)
     if max_bytes is None:
         max_bytes = default_max_bytes()
+    raw = read_raw(path, max_bytes)
+    if isinstance(raw, Skipped):
+        return raw
+    return read_source_bytes(path, raw, max_bytes)
+
+
+def read_raw(path: Path, max_bytes: int | None = None) -> bytes | Skipped:
+    """The bytes of a regular file no larger than ``max_bytes`` (the first step of
+    :func:`read_source`), or why it cannot be read."""
+    path = Path(path)
+    if max_bytes is None:
+        max_bytes = default_max_bytes()
     try:
         st = os.stat(path)
         if stat.S_ISDIR(st.st_mode):
@@ -878,10 +892,20 @@ def read_source(path: Path, max_bytes: int | None = None) -> SourceText | Skippe
             return Skipped(path, _too_large(st.st_size, max_bytes))
         with open(path, "rb") as f:
             # One byte over the limit tells a file that grew since stat().
-            raw = f.read(max_bytes + 1)
+            return f.read(max_bytes + 1)
     except OSError as exc:
         return Skipped(path, _os_reason(exc))
 
+
+def read_source_bytes(path: Path, raw: bytes, max_bytes: int | None = None) -> SourceText | Skipped:
+    """The rest of :func:`read_source`, on the bytes :func:`read_raw` gave: for bytes
+    that travelled (a worker of ``kg build --cluster`` gets them from the client).
+    ``path`` is not opened; its name takes part in choosing the format, as it does
+    for a file, and the result carries it.
+    """
+    path = Path(path)
+    if max_bytes is None:
+        max_bytes = default_max_bytes()
     if len(raw) > max_bytes:
         return Skipped(path, _too_large(len(raw), max_bytes))
     if not raw:
