@@ -239,12 +239,20 @@ def is_boundary_word(word: str) -> bool:
         return True
     if word in industry_words():
         return False
+    if is_policy_phrase(word):
+        return True
     tag = _word_tags().get(word)
     if tag is None or tag in ("vn", "an", "nr", "ns", "nt", "nz", "ng", "i", "j", "l"):
         return False
     if tag == "a" and len(word) > 1 and word_frequency(word) < 3000:
         return False  # 精密, 遥感: descriptive words inside names; 最大, 知名 are grammar
     return tag.startswith(_BOUNDARY_TAGS)
+
+
+def is_policy_phrase(word: str) -> bool:
+    """大力发展, 优先发展: two boundary words that jieba keeps as one (tagged nz, l), so
+    that neither its tag nor its rarity may make it part of a name."""
+    return len(word) >= 4 and word[:-2] in stopwords() and word[-2:] in stopwords()
 
 
 def word_frequency(word: str) -> int:

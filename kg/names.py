@@ -13,7 +13,7 @@ from functools import lru_cache
 from operator import itemgetter
 
 from kg.document import Doc
-from kg.lexicon import industry_words, is_boundary_word, places, stopwords, word_frequency, word_tag
+from kg.lexicon import industry_words, is_boundary_word, is_policy_phrase, places, segment, stopwords, word_frequency, word_tag
 
 _WORDISH = re.compile(r"^[\u3400-\u9fffA-Za-z0-9·\-]+$")
 _DIGITS = re.compile(r"^[0-9.]+$")
@@ -38,7 +38,7 @@ _MEMO = 1 << 16
 @lru_cache(maxsize=_MEMO)
 def _rare_non_verb(word: str) -> bool:
     """A rare dictionary word that is not a verb is more likely a name than grammar (同方, 快意)."""
-    if word in stopwords():
+    if word in stopwords() or is_policy_phrase(word):
         return False
     tag = word_tag(word) or ""
     if tag.startswith("m") and not _QUANTITY.match(word):
@@ -141,7 +141,12 @@ def strip_quotes(name: str) -> str:
     return name.strip(QUOTES + " ")
 
 
-_GENERIC_PREFIXES = ("本", "该", "全", "各", "我", "此", "这", "那", "其", "某", "上述", "相关", "有关", "一批", "一个", "多个")
+_GENERIC_PREFIXES = ("上述", "相关", "有关", "一批", "一个", "多个")
+# Demonstratives and scope words (本次, 该, 全市, 各类, 我区 …) start with one of these
+# characters; a name may too (本源量子, 本田, 全聚德), so the character counts only when
+# it is a word of its own or the start of such a word.
+_GENERIC_CHARS = frozenset("本该全各我此这那其某")
+_SCOPE_ENDINGS = frozenset("市区省县国镇乡地球力新大体部类级次届批项个家些")
 # Modifiers that make a chain or cluster generic ("优势产业集群", "重点产业链").
 GENERIC_MODIFIERS = frozenset(
     "优势 主导 重点 特色 新兴 战略性新兴 高新技术 传统 支柱 龙头 全 整个 上下游 相关 各类 各 多个 "
@@ -159,6 +164,10 @@ def is_generic_prefix(prefix: str) -> bool:
         return True
     if p in GENERIC_MODIFIERS or p.startswith(_GENERIC_PREFIXES):
         return True
+    if p[0] in _GENERIC_CHARS:
+        first = segment(p)[0]
+        if len(first) == 1 or (word_tag(first) or "").startswith("r") or first[1] in _SCOPE_ENDINGS:
+            return True
     if _QUANTITY.match(p) or _DIGITS.match(p):
         return True
     return False

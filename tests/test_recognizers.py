@@ -162,22 +162,32 @@ def test_a_list_after_a_preposition_starts_after_it() -> None:
     assert names(text, "Enterprise") == {"京东方", "长鑫存储", "蔚来汽车"}
 
 
-@pytest.mark.xfail(strict=True, reason="lists._list_items splits only at 、 although its docstring promises "
-                                        "'and 及/和 before the last': 安图生物和华兰生物 becomes one enterprise")
-def test_a_list_whose_last_item_follows_he() -> None:
-    text = "郑州经开区的海马汽车、安图生物和华兰生物等企业发展迅速。"
-    assert names(text, "Enterprise") == {"海马汽车", "安图生物", "华兰生物"}
+@pytest.mark.parametrize("text, expected", [
+    ("郑州经开区的海马汽车、安图生物和华兰生物等企业发展迅速。", {"海马汽车", "安图生物", "华兰生物"}),
+    ("郑州经开区的海马汽车以及安图生物等企业发展迅速。", {"海马汽车", "安图生物"}),
+    # 和 inside a word (和平) joins nothing.
+    ("郑州经开区的海马汽车、和平药业等企业发展迅速。", {"海马汽车", "和平药业"}),
+], ids=["he", "yiji", "heping"])
+def test_a_list_whose_last_item_follows_a_conjunction(text: str, expected: set[str]) -> None:
+    assert names(text, "Enterprise") == expected
 
 
-@pytest.mark.xfail(strict=True, reason="names.is_generic_prefix tests str.startswith against the one-character "
-                                        "generic prefixes 本/全/各/其…, so every name starting with such a "
-                                        "character (本源量子, 本田汽车) is dropped as generic")
 @pytest.mark.parametrize("text, name", [
     ("合肥高新区的本源量子、国盾量子等企业持续扩产。", "本源量子"),
     ("广州开发区引进了本田汽车(中国)有限公司。", "本田汽车(中国)有限公司"),
 ], ids=["list", "legal-head"])
 def test_a_name_starting_with_ben_is_not_generic(text: str, name: str) -> None:
     assert name in names(text, "Enterprise")
+
+
+@pytest.mark.parametrize("text", [
+    "该公司今年计划新上两条生产线。",
+    "本公司承诺按期完成投资。",
+    "全市各类企业都在加快转型。",
+    "我区重点企业的产值增长了一成。",
+])
+def test_a_demonstrative_or_scope_word_is_still_no_name(text: str) -> None:
+    assert names(text, "Enterprise") == set()
 
 
 # --- projects ------------------------------------------------------------------------
@@ -264,8 +274,7 @@ def test_a_chain_inside_a_project_name_is_not_a_chain() -> None:
     assert names(text, "Project") == {"新能源汽车产业链配套基地项目"}
 
 
-@pytest.mark.xfail(strict=True, reason="jieba tags the policy phrase 大力发展 as nz, so names.left_start keeps it "
-                                        "and the chain is named 大力发展新能源汽车产业链")
-def test_a_policy_verb_phrase_is_not_part_of_a_chain_name() -> None:
-    text = "郑州经开区大力发展新能源汽车产业链。"
+@pytest.mark.parametrize("verb", ["大力发展", "优先发展", "加快构建"])
+def test_a_policy_verb_phrase_is_not_part_of_a_chain_name(verb: str) -> None:
+    text = f"郑州经开区{verb}新能源汽车产业链。"
     assert names(text, "IndustryChain") == {"新能源汽车产业链"}

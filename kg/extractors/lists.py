@@ -31,8 +31,8 @@ _HEAD_TYPE = {"项目": "Project", "企业": "Enterprise", "品牌": "Enterprise
 # Words that describe the items and so end the first one: 龙头企业|晶能光电、…
 _DESCRIBING = frozenset("企业 龙头企业 骨干企业 重点企业 知名企业 领军企业 头部企业 品牌 知名品牌 龙头 重点项目 重大项目".split())
 _HEAD_WORDS = frozenset("集团 公司 企业 有限公司 股份 食品 电气 科技 生物 项目 园区 产业园".split())
-# What separates items; 及/和/以及 only between two items that look like names.
-_SEP = re.compile(r"、|及|以及|和")
+# What joins the last two items of a list besides 、 (see _list_items).
+_CONJUNCTIONS = frozenset({"及", "以及", "和", "与"})
 # Where a list cannot extend to the left.
 _HARD_LEFT = re.compile(r"[，,。；;：:！？!?()（）\n]")
 _MAX_ITEM = 30
@@ -47,6 +47,14 @@ def _list_items(doc: Doc, region_start: int, region_end: int) -> list[tuple[int,
         items.append((pos, region_start + m.start()))
         pos = region_start + m.end()
     items.append((pos, region_end))
+    # The last item may be two joined by a conjunction (安图生物和华兰生物): split where
+    # the conjunction is a word of its own (not 和平, 及时), between two names of two or
+    # more characters each.
+    s, e = items[-1]
+    for ts, te in doc.tokens(doc.sentence_at(s)):
+        if ts - s >= 2 and e - te >= 2 and text[ts:te] in _CONJUNCTIONS:
+            items[-1:] = [(s, ts), (te, e)]
+            break
     # A list that follows another list's head starts with its conjunction: 及英才花园、…
     s, e = items[0]
     m = re.match(r"以及|及|和|与", text[s:e])
