@@ -121,7 +121,7 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
             # A measure-like character after a noun ends a name (芙蓉|台, 精密|件), it does
             # not start a new phrase.
             if not prev and (word_tag(word) or "").startswith(("q", "zg", "ng")) and left and \
-                    (word_tag(left) or "n").startswith(("n", "a")):
+                    ((word_tag(left) or "n").startswith(("n", "a")) or word_tag(left) == "vn"):  # 测试|场
                 start, prev = s, word
                 continue
         if is_boundary_word(word) and not _rare_non_verb(word):
