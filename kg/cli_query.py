@@ -2,23 +2,32 @@
 
 Plain functions with typer annotations; ``kg/cli.py`` registers them as commands.
 
+What they ask: ``--store`` (the on-disk store ``kg build`` writes, opened read-only),
+``--graph`` (a graph file, loaded into memory), or ``--endpoint`` (a remote SPARQL
+endpoint). Without any of them: ``out/store`` when it is there, else ``out/graph.trig``.
+
 Exit status of ``kg query``: 0 success; 1 the query was stopped (time limit) or
-failed while running; 2 bad input (unknown query, malformed query, bad parameter,
-missing or unreadable graph file).
+failed while running, or the remote endpoint could not be reached or answered with
+an error; 2 bad input (unknown query, malformed query, bad parameter, missing or
+unreadable graph file or store, conflicting options).
 """
 from __future__ import annotations
 
 import ipaddress
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-DEFAULT_GRAPH = Path("out/graph.trig")
+if TYPE_CHECKING:
+    from kg.sparql import GraphSource
+
+DEFAULT_OUT = Path("out")
+DEFAULT_GRAPH = DEFAULT_OUT / "graph.trig"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMERIC = {_XSD + t for t in ("integer", "decimal", "double", "float", "long", "int", "nonNegativeInteger")}
 QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "ntriples")
@@ -92,13 +101,71 @@ def _rows(n: int) -> str:
     return f"{n} row" if n == 1 else f"{n} rows"
 
 
+def _graph_source(graph: Path | None, store: Path | None, endpoint: str | None) -> GraphSource | str:
+    """What to query, from --graph / --store / --endpoint: a :class:`kg.sparql.GraphSource`,
+    or the endpoint URL (a ``str``). Raises the typer exit of a one-line error (status 2)."""
+    from kg import sparql
+    from kg.remote import EndpointError, check_endpoint_url
+
+    if endpoint is not None:
+        if graph is not None or store is not None:
+            raise _fail("--endpoint queries a remote endpoint: it cannot be combined with --graph or --store")
+        try:
+            return check_endpoint_url(endpoint)
+        except EndpointError as exc:
+            raise _fail(str(exc)) from None
+    if graph is not None and store is not None:
+        raise _fail("give --graph (a graph file) or --store (a store directory), not both")
+    try:
+        if graph is not None:
+            return sparql.GraphSource.file(graph)
+        if store is not None:
+            return sparql.GraphSource.store(store)
+        return _default_source()
+    except sparql.SparqlError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _default_source() -> GraphSource:
+    """out/store when it is there and not older than out/graph.trig, else out/graph.trig.
+
+    A build writes graph.trig first and publishes the store after it; a graph.trig newer
+    than the store comes from a later ``kg build --no-store``, which leaves the old store
+    in place: then the file is the current graph."""
+    from kg.sparql import GraphSource
+    from kg.store import store_path
+
+    link = store_path(DEFAULT_OUT)
+    if not link.exists():
+        return GraphSource.file(DEFAULT_GRAPH)
+    try:
+        stale = DEFAULT_GRAPH.stat().st_mtime_ns > link.lstat().st_mtime_ns
+    except OSError:  # no graph.trig: the store is all there is
+        stale = False
+    if stale:
+        _stderr().print(f"note: {DEFAULT_GRAPH} is newer than {link} (a build with --no-store?): reading the file",
+                        highlight=False, style="dim")
+        return GraphSource.file(DEFAULT_GRAPH)
+    return GraphSource.store(link)
+
+
+_GRAPH_HELP = "A graph file to load (.trig or .ttl, as written by kg build)."
+_STORE_HELP = ("The on-disk store kg build writes (the output directory or its store/), opened read-only. "
+               "Default, without --graph or --endpoint: out/store if it exists, else the file out/graph.trig.")
+_ENDPOINT_HELP = ("Query this remote SPARQL endpoint instead of a local graph, e.g. http://127.0.0.1:7878/query "
+                  "(Oxigraph server) or http://localhost:3030/DATASET/sparql (Fuseki).")
+
+
 def query_cmd(
     query: Annotated[
         Optional[str],
         typer.Argument(help="A library query name (see `kg query` without arguments) or a .rq file.",
                        metavar="NAME|FILE.rq", show_default=False),
     ] = None,
-    graph: Annotated[Path, typer.Option("--graph", "-g", help="The graph to query (.trig or .ttl, as written by kg build).")] = DEFAULT_GRAPH,
+    graph: Annotated[Optional[Path], typer.Option("--graph", "-g", help=_GRAPH_HELP, show_default=False)] = None,
+    store: Annotated[Optional[Path], typer.Option("--store", "-s", help=_STORE_HELP, show_default=False)] = None,
+    endpoint: Annotated[Optional[str], typer.Option("--endpoint", "-e", help=_ENDPOINT_HELP, metavar="URL",
+                                                    show_default=False)] = None,
     param: Annotated[
         Optional[list[str]],
         typer.Option("--param", "-p", help="A query parameter as key=value (repeatable), e.g. --param zone=许昌.",
@@ -112,8 +179,9 @@ def query_cmd(
     timeout: Annotated[float, typer.Option("--timeout", help="Stop the query after this many seconds.")] = 60.0,
     max_rows: Annotated[int, typer.Option("--max-rows", help="Return at most this many rows (0: no cap).")] = 10_000,
 ) -> None:
-    """Run a library query or a SPARQL file against a built graph. Without NAME, list the library."""
+    """Run a library query or a SPARQL file against a built graph (or a SPARQL endpoint). Without NAME, list the library."""
     from kg import sparql
+    from kg.remote import EndpointError, query_endpoint
 
     if query is None:
         try:
@@ -129,16 +197,19 @@ def query_cmd(
         lq = sparql.load_query(query)
         values = sparql.parse_param_args(param or [])
         text = sparql.bind(lq.text, values, lq.params)
-        sparql.check_graph_file(graph)
     except sparql.SparqlError as exc:
         raise _fail(str(exc)) from None
+    target = _graph_source(graph, store, endpoint)
     source = str(lq.path) if lq.path else query
     try:
-        with sparql.Engine(graph, timeout=timeout, max_rows=max_rows or None, respawn=False) as engine:
-            result = engine.query(text)
+        if isinstance(target, str):
+            result = query_endpoint(target, text, timeout=timeout, max_rows=max_rows or None)
+        else:
+            with sparql.Engine(target, timeout=timeout, max_rows=max_rows or None, respawn=False) as engine:
+                result = engine.query(text)
     except sparql.QuerySyntaxError as exc:
         raise _syntax_error(source, text, str(exc)) from None
-    except (sparql.QueryTimeout, sparql.QueryFailed) as exc:
+    except (sparql.QueryTimeout, sparql.QueryFailed, EndpointError) as exc:
         raise _fail(str(exc), code=1) from None
     except sparql.SparqlError as exc:
         raise _fail(str(exc)) from None
@@ -184,16 +255,24 @@ def _is_loopback(host: str) -> bool:
 
 
 def serve_cmd(
-    graph: Annotated[Path, typer.Option("--graph", "-g", help="The graph to serve (.trig or .ttl, as written by kg build).")] = DEFAULT_GRAPH,
+    graph: Annotated[Optional[Path], typer.Option("--graph", "-g", help=_GRAPH_HELP, show_default=False)] = None,
+    store: Annotated[Optional[Path], typer.Option("--store", "-s", help=_STORE_HELP, show_default=False)] = None,
+    endpoint: Annotated[Optional[str], typer.Option("--endpoint", "-e", help="Serve this remote SPARQL endpoint "
+                                                    "instead of a local graph: the page and /sparql pass the "
+                                                    "queries on to it, e.g. http://127.0.0.1:7878/query.",
+                                                    metavar="URL", show_default=False)] = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     timeout: Annotated[float, typer.Option("--timeout", help="Stop a query after this many seconds.")] = 10.0,
     max_rows: Annotated[int, typer.Option("--max-rows", help="Cap each result at this many rows or triples.")] = 10_000,
-    workers: Annotated[int, typer.Option("--workers", help="Query worker processes (each holds the graph in memory).")] = 2,
+    workers: Annotated[int, typer.Option("--workers", help="Queries run at once: worker processes, each opening the "
+                                         "store read-only (a --graph file: each holding it in memory); with "
+                                         "--endpoint, queries sent to it at once.")] = 2,
     max_query_bytes: Annotated[int, typer.Option("--max-query-bytes", help="Refuse a query or request body larger than this (4xx).")] = 1 << 20,
 ) -> None:
     """Serve the graph: a SPARQL 1.1 endpoint at /sparql and a query page at /."""
     from kg import sparql
+    from kg.remote import RemoteEngine
 
     if timeout <= 0:
         raise _fail("--timeout must be positive")
@@ -203,20 +282,34 @@ def serve_cmd(
         raise _fail("--max-query-bytes must be positive")
     if not 0 < port < 65536:
         raise _fail("--port must be between 1 and 65535")
-    try:
-        sparql.check_graph_file(graph)
-        engine = sparql.Engine(graph, timeout=timeout, max_rows=max_rows, workers=max(1, workers))
-    except sparql.SparqlError as exc:
-        raise _fail(str(exc)) from None
+    target = _graph_source(graph, store, endpoint)
+    err = _stderr()
+    if isinstance(target, str):
+        engine = RemoteEngine(target, timeout=timeout, max_rows=max_rows, workers=max(1, workers))
+        # One count query up front says at once whether the endpoint answers; a server
+        # that is down now may be up later, so the proxy starts all the same.
+        try:
+            engine.count_quads(timeout=min(timeout, 10.0))
+            what = f"remote SPARQL endpoint, {engine.quads} quads"
+        except sparql.SparqlError as exc:
+            err.print(f"[yellow]warning:[/] {escape(str(exc))} (serving it anyway: each query is sent to it)",
+                      highlight=False)
+            what = "remote SPARQL endpoint"
+    else:
+        try:
+            engine = sparql.Engine(target, timeout=timeout, max_rows=max_rows, workers=max(1, workers))
+        except sparql.SparqlError as exc:
+            raise _fail(str(exc)) from None
+        what = f"Oxigraph store, {engine.quads} quads" if target.kind == "store" else f"{engine.quads} quads"
 
     from kg.server import run
 
-    err = _stderr()
     if not _is_loopback(host):
         err.print(f"[yellow]warning:[/] listening on {escape(host)}: the endpoint is reachable from other machines",
                   highlight=False)
     shown = f"[{host}]" if ":" in host else host
-    err.print(f"Serving {escape(str(graph))} ({engine.quads} quads) at http://{shown}:{port}/  "
+    served = engine.name if isinstance(target, str) else str(target)
+    err.print(f"Serving {escape(served)} ({what}) at http://{shown}:{port}/  "
               f"(SPARQL endpoint: http://{shown}:{port}/sparql; time limit {timeout:g} s, "
               f"row cap {max_rows}); Ctrl+C stops", highlight=False)
     try:

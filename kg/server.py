@@ -1,5 +1,10 @@
 """``kg serve``: a read-only SPARQL 1.1 Protocol endpoint and a query page.
 
+The queries run on a :class:`kg.sparql.Engine` (worker processes over the build's
+store or a graph file) or, with ``kg serve --endpoint URL``, on a
+:class:`kg.remote.RemoteEngine` that passes them on to another SPARQL endpoint: the
+page, the protocol and the limits are the same either way.
+
 - ``GET|POST /sparql``: the SPARQL 1.1 Protocol query operation (``query`` as a URL
   or form parameter, or the body of an ``application/sparql-query`` POST, with
   ``default-graph-uri`` / ``named-graph-uri``). Results by content negotiation:
@@ -9,12 +14,16 @@
   (json, xml, csv, tsv, turtle, ntriples) overrides the Accept header when it fits. ``param.NAME=value`` fills the
   query's ``?_NAME`` placeholder (see :mod:`kg.sparql`).
 - Read-only: the update operation (``update`` parameter, ``application/sparql-update``)
-  and any Update text get 403; the graph lives in worker processes that only query it.
+  and any Update text get 403; the graph lives in worker processes that only query it
+  (and a remote endpoint is only ever sent queries).
 - Limits: a query past the time limit is stopped (503); results are capped at the
   row limit (``X-Result-Truncated: true``); request bodies are capped at 1 MiB.
+- A remote endpoint that cannot be reached, or answers with an error, gives 502; one that
+  does not answer within the time limit, 504; both with a JSON body
+  ``{"error": ..., "status": ..., "endpoint": URL without credentials}``.
 - ``GET /``: the query page; ``/static/*`` its assets (all in the package, no CDN);
   ``GET /api/queries``: the query library as JSON; ``/views/``: the graph views that
-  ``kg viz`` wrote beside the graph (``out/views/``), linked from the page when present.
+  ``kg viz`` wrote beside the graph or store (``out/views/``), linked from the page when present.
 
 Responses carry ``X-Result-Rows``, ``X-Result-Truncated``, ``X-Max-Rows`` and
 ``X-Query-Seconds``. When listening on loopback, requests whose Host is not a
@@ -39,10 +48,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kg import sparql
+from kg.remote import EndpointError, EndpointFailed, EndpointTimeout, RemoteEngine
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_BODY = 1 << 20  # 1 MiB
-VIEWS_DIR = "views"  # where `kg viz` writes its pages by default (out/views beside out/graph.trig)
+VIEWS_DIR = sparql.VIEWS_DIR  # where `kg viz` writes its pages by default (out/views beside out/graph.trig)
 
 # Media types we answer with, per result kind, and the names clients use for them.
 _RESULT_TYPES = {
@@ -136,6 +146,10 @@ def _format_param(value: str | None) -> str | None:
     return _RESULT_TYPES.get(v.split(";")[0]) or _GRAPH_TYPES.get(v.split(";")[0])
 
 
+def _capitalized(message: str) -> str:
+    return message[:1].upper() + message[1:]
+
+
 def _first(pairs: Sequence[tuple[str, str]], key: str) -> str | None:
     for k, v in pairs:
         if k == key:
@@ -198,10 +212,26 @@ def _error_response(status: int, message: str, headers: dict[str, str] | None = 
     return PlainTextResponse(message + "\n", status_code=status, headers={"Cache-Control": "no-store", **(headers or {})})
 
 
-def create_app(engine: sparql.Engine, *, loopback_only: bool = True, close_engine: bool = False,
+class GatewayError(Exception):
+    """The remote endpoint behind a proxying server failed us: 502, or 504 for a timeout."""
+
+    def __init__(self, status: int, message: str, endpoint: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.endpoint = endpoint
+
+
+def _gateway_response(exc: GatewayError) -> Response:
+    body = {"error": exc.message, "status": exc.status, "endpoint": exc.endpoint}
+    return JSONResponse(body, status_code=exc.status, headers={"Cache-Control": "no-store"})
+
+
+def create_app(engine: sparql.Engine | RemoteEngine, *, loopback_only: bool = True, close_engine: bool = False,
                max_query_bytes: int = MAX_BODY) -> Starlette:
-    """The ASGI application over ``engine`` (closed at shutdown when ``close_engine``);
-    a request whose query or body is over ``max_query_bytes`` gets 413/414."""
+    """The ASGI application over ``engine``, a local :class:`~kg.sparql.Engine` or a
+    :class:`~kg.remote.RemoteEngine` (closed at shutdown when ``close_engine``); a
+    request whose query or body is over ``max_query_bytes`` gets 413/414."""
 
     async def endpoint(request: Request) -> Response:
         try:
@@ -224,6 +254,10 @@ def create_app(engine: sparql.Engine, *, loopback_only: bool = True, close_engin
                     default_graph=_all(pairs, "default-graph-uri"),
                     named_graphs=_all(pairs, "named-graph-uri"),
                 )
+            except EndpointTimeout as exc:
+                raise GatewayError(504, _capitalized(str(exc)), engine.name) from None
+            except (EndpointError, EndpointFailed) as exc:
+                raise GatewayError(502, _capitalized(str(exc)), engine.name) from None
             except sparql.QuerySyntaxError as exc:
                 raise HttpError(400, f"Malformed query: {exc}") from None
             except sparql.QueryRefused as exc:
@@ -231,8 +265,7 @@ def create_app(engine: sparql.Engine, *, loopback_only: bool = True, close_engin
             except sparql.ParameterError as exc:
                 raise HttpError(400, str(exc)) from None
             except sparql.QueryTimeout as exc:
-                msg = str(exc)
-                raise HttpError(503, msg[:1].upper() + msg[1:]) from None
+                raise HttpError(503, _capitalized(str(exc))) from None
             except sparql.EngineBusy as exc:
                 raise HttpError(503, str(exc), {"Retry-After": "5"}) from None
             except sparql.SparqlError as exc:
@@ -244,6 +277,8 @@ def create_app(engine: sparql.Engine, *, loopback_only: bool = True, close_engin
                 fmt = negotiate(request.headers.get("accept"), result.kind)
         except HttpError as exc:
             return _error_response(exc.status, exc.message, exc.headers)
+        except GatewayError as exc:
+            return _gateway_response(exc)
         body = sparql.serialize(result, fmt)
         headers = {
             "Cache-Control": "no-store",
@@ -260,16 +295,16 @@ def create_app(engine: sparql.Engine, *, loopback_only: bool = True, close_engin
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8",
                             headers={"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-cache"})
 
-    views_dir = engine.graph.parent / VIEWS_DIR
+    views_dir: Path | None = engine.views_dir  # None: a remote graph has no views here
 
     async def library(request: Request) -> Response:
         try:
             queries = [q.to_dict() for q in sparql.list_queries()]
         except FileNotFoundError:
             queries = []
-        views = "/views/" if (views_dir / "index.html").is_file() else None
+        views = "/views/" if views_dir is not None and (views_dir / "index.html").is_file() else None
         return JSONResponse({"queries": queries, "max_rows": engine.max_rows, "timeout": engine.timeout,
-                             "graph": engine.graph.name, "quads": engine.quads, "views": views})
+                             "graph": engine.name, "quads": engine.quads, "views": views})
 
     async def favicon(request: Request) -> Response:
         return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
@@ -304,12 +339,12 @@ def create_app(engine: sparql.Engine, *, loopback_only: bool = True, close_engin
 class _OptionalStaticFiles:
     """Static files from a directory that may appear (or vanish) while the server runs."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path | None) -> None:
         self.directory = directory
         self._app: StaticFiles | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not self.directory.is_dir():
+        if self.directory is None or not self.directory.is_dir():
             self._app = None
             await PlainTextResponse("No graph views here yet: `kg viz` writes them\n", status_code=404)(
                 scope, receive, send)
@@ -348,7 +383,7 @@ class LoopbackHostMiddleware:
         await self.app(scope, receive, send)
 
 
-def run(engine: sparql.Engine, *, host: str = "127.0.0.1", port: int = 8000, loopback_only: bool = True,
+def run(engine: sparql.Engine | RemoteEngine, *, host: str = "127.0.0.1", port: int = 8000, loopback_only: bool = True,
         log_level: str = "info", max_query_bytes: int = MAX_BODY) -> int:
     """Serve until interrupted; returns an exit status (non-zero when the server could not start)."""
     import uvicorn

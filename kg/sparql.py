@@ -18,10 +18,13 @@ the query. A parameter left out stays an unbound variable; library queries are
 written so that this means "no restriction" (``COALESCE(?_zone, "")``), so every
 library file is also a plain query that any SPARQL client can run as it is.
 
-Queries run in a separate worker process that holds the graph in a pyoxigraph
-``Store`` (the engine under the build's rdflib store). The parent waits at most
-``timeout`` seconds and then kills the worker: a runaway query is stopped, not
-merely abandoned. Results are capped at ``max_rows`` rows (or triples).
+Queries run in a separate worker process over a pyoxigraph ``Store`` (the engine
+under the build's rdflib store): either the on-disk store ``kg build`` writes
+(``out/store``), which each worker opens read-only in milliseconds whatever its size,
+or a graph file (``graph.trig``, ``graph.ttl``) that each worker loads into memory.
+The parent waits at most ``timeout`` seconds and then kills the worker: a runaway
+query is stopped, not merely abandoned. Results are capped at ``max_rows`` rows (or
+triples).
 Federated queries (``SERVICE``) are refused: they would make the engine fetch URLs.
 """
 from __future__ import annotations
@@ -66,6 +69,7 @@ DEFAULT_PREFIXES: dict[str, str] = {
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_ROWS = 10_000
+VIEWS_DIR = "views"  # where `kg viz` writes its pages: out/views, beside the graph file and the store
 
 
 # --------------------------------------------------------------------------
@@ -93,7 +97,7 @@ class QueryTimeout(SparqlError):
 
 
 class GraphError(SparqlError):
-    """The graph file is missing or cannot be read."""
+    """The graph file or store is missing or cannot be read."""
 
 
 class EngineBusy(SparqlError):
@@ -548,25 +552,120 @@ def _rdf_format(path: Path) -> ox.RdfFormat:
 def check_graph_file(path: Path) -> None:
     if not path.exists():
         raise GraphError(f"graph file not found: {path} (build it first: kg build seeds/ -o out/)")
+    if path.is_dir():
+        raise GraphError(f"not a file: {path} (a store directory written by kg build is opened with --store)")
     if not path.is_file():
         raise GraphError(f"not a file: {path}")
     _rdf_format(path)
 
 
-def _worker_main(in_fd: str, out_fd: str, graph_path: str) -> None:  # pragma: no cover - child process
+def check_store(path: Path) -> Path:
+    """The store directory that ``path`` (a build's output directory, or its ``store``)
+    stands for right now, with the link resolved; :class:`GraphError` when there is none."""
+    from kg.store import resolve_store
+
+    if path.is_file():
+        raise GraphError(f"not a store directory: {path} (a graph file such as graph.trig is read with --graph)")
+    try:
+        resolved = resolve_store(path)
+    except FileNotFoundError:
+        raise GraphError(f"no Oxigraph store at {path} (kg build -o OUT writes one at OUT/store unless "
+                         "--no-store)") from None
+    # Every RocksDB database has a CURRENT file; without one this is some other directory
+    # (an output directory built with --no-store, say), and a plain message beats RocksDB's.
+    if not (resolved / "CURRENT").is_file():
+        raise GraphError(f"no Oxigraph store at {path} (kg build -o OUT writes one at OUT/store unless "
+                         "--no-store)")
+    return resolved
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+@dataclass(frozen=True)
+class GraphSource:
+    """What an :class:`Engine` queries: a graph file, which each worker loads into memory
+    (``kind="file"``), or the on-disk store of a build, which each worker opens read-only
+    (``kind="store"``; ``path`` is the store, ``out/store``, even when ``out`` was given)."""
+
+    kind: str
+    path: Path
+
+    @classmethod
+    def file(cls, path: Path | str) -> GraphSource:
+        path = Path(path)
+        check_graph_file(path)
+        return cls("file", path)
+
+    @classmethod
+    def store(cls, path: Path | str) -> GraphSource:
+        from kg.store import STORE_NAME
+
+        path = Path(path)
+        check_store(path)
+        if (path / STORE_NAME).exists():
+            path = path / STORE_NAME  # the build's output directory was given
+        return cls("store", path)
+
+    def check(self) -> None:
+        """:class:`GraphError` when the file or the store is not there (any more)."""
+        if self.kind == "file":
+            check_graph_file(self.path)
+        else:
+            check_store(self.path)
+
+    def locate(self) -> Path:
+        """What a new worker opens: the file, or the store directory the link points to now
+        (a rebuild switches the link; a worker keeps the store it opened)."""
+        return self.path if self.kind == "file" else check_store(self.path)
+
+    def stamp(self) -> tuple | None:
+        """Changes when a new ``kg build`` replaces the graph (None: cannot tell now)."""
+        try:
+            if self.kind == "file":
+                st = self.path.stat()
+                return (st.st_mtime_ns, st.st_size)
+            resolved = self.path.resolve()
+            st = resolved.stat()
+            return (str(resolved), st.st_dev, st.st_ino)
+        except OSError:
+            return None
+
+    @property
+    def name(self) -> str:
+        """A short name for pages and messages: ``graph.trig``, ``out/store``."""
+        return self.path.name if self.kind == "file" else str(Path(self.path.parent.name) / self.path.name)
+
+    @property
+    def views_dir(self) -> Path:
+        """Where ``kg viz`` writes its pages for this build: ``views/`` beside the graph or store."""
+        return self.path.parent / VIEWS_DIR
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+
+def _worker_main(in_fd: str, out_fd: str, kind: str, graph_path: str) -> None:  # pragma: no cover - child process
     conn_in = Connection(int(in_fd), writable=False)
     conn = Connection(int(out_fd), readable=False)
     path = Path(graph_path)
-    store = ox.Store()
     t0 = time.perf_counter()
     try:
-        store.bulk_load(path=str(path), format=_rdf_format(path))
+        if kind == "store":
+            # Read-only: several workers (and other readers) share the store, and a
+            # published store is never written again (see kg/store.py).
+            store = ox.Store.read_only(str(path))
+        else:
+            store = ox.Store()
+            store.bulk_load(path=str(path), format=_rdf_format(path))
+        quads = len(store)
     except (OSError, SyntaxError, ValueError, GraphError) as exc:
         with contextlib.suppress(OSError):
-            conn.send(("error", f"cannot load {path}: {exc}"))
+            conn.send(("error", _one_line(exc)))
         return
     try:
-        conn.send(("ready", {"quads": len(store), "seconds": time.perf_counter() - t0}))
+        conn.send(("ready", {"quads": quads, "seconds": time.perf_counter() - t0}))
     except OSError:  # the engine was closed while we loaded
         return
     while True:
@@ -617,9 +716,14 @@ class _Worker:
     A plain subprocess (not :mod:`multiprocessing`), so that it never re-imports
     the caller's ``__main__`` and works from any script, test runner or server."""
 
-    def __init__(self, graph: Path, start_timeout: float) -> None:
-        self.graph = graph
-        self.stamp = _stamp(graph)
+    def __init__(self, source: GraphSource, start_timeout: float) -> None:
+        self.source = source
+        # The stamp is taken before the store link is resolved: should a rebuild switch
+        # the link in between, the stamp is already out of date and the worker is
+        # replaced before its first query, never kept on an old graph.
+        self.stamp = source.stamp()
+        target = source.locate()
+        verb = "opening the store" if source.kind == "store" else "loading"
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         # The child imports this very module: the directory holding this ``kg``
@@ -630,7 +734,7 @@ class _Worker:
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-c", code, str(_PACKAGE_DIR.parent), str(to_child_r), str(from_child_w),
-                 str(graph)],
+                 source.kind, str(target)],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 pass_fds=(to_child_r, from_child_w), close_fds=True,
             )
@@ -641,15 +745,17 @@ class _Worker:
         self._in = Connection(from_child_r, writable=False)
         if not self._in.poll(start_timeout):
             self.kill()
-            raise GraphError(f"loading {graph} took longer than {start_timeout:.0f} s")
+            raise GraphError(f"{verb} {source} took longer than {start_timeout:.0f} s")
         try:
             kind, info = self._in.recv()
         except (EOFError, OSError):
             self.kill()
-            raise GraphError(f"the query worker died while loading {graph}") from None
+            raise GraphError(f"the query worker died while {verb} {source}") from None
         if kind == "error":
             self.kill()
-            raise GraphError(info)
+            if source.kind == "store":
+                raise GraphError(f"cannot open the Oxigraph store at {source}: {info}")
+            raise GraphError(f"cannot load {source}: {info}")
         self.info = info
 
     def send(self, obj) -> None:
@@ -678,27 +784,29 @@ class _Worker:
                 pass
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size)
-
-
 class Engine:
-    """Runs read-only SPARQL queries over a graph file with a time limit and a row cap.
+    """Runs read-only SPARQL queries over a graph file or a build's store, with a time
+    limit and a row cap.
 
-    ``workers`` processes each hold the graph; a query takes an idle one. A query
-    past ``timeout`` seconds gets its worker killed and replaced. When the graph file
-    changes on disk (a new ``kg build``), workers reload it before their next query.
+    ``Engine(path)`` or ``Engine(graph=path)`` queries a graph file (each worker loads it
+    into memory); ``Engine(store=path)`` the on-disk store of a build (``out`` or
+    ``out/store``; each worker opens it read-only); ``Engine(GraphSource)`` either. ``workers`` processes each hold the
+    graph; a query takes an idle one. A query past ``timeout`` seconds gets its worker
+    killed and replaced. When a new ``kg build`` replaces the file or the store,
+    workers reopen it before their next query.
     """
 
-    def __init__(self, graph: Path | str, *, timeout: float = DEFAULT_TIMEOUT,
-                 max_rows: int | None = DEFAULT_MAX_ROWS, workers: int = 1,
+    def __init__(self, graph: Path | str | GraphSource | None = None, *, store: Path | str | None = None,
+                 timeout: float = DEFAULT_TIMEOUT, max_rows: int | None = DEFAULT_MAX_ROWS, workers: int = 1,
                  load_timeout: float = 300.0, respawn: bool = True) -> None:
-        self.graph = Path(graph)
-        check_graph_file(self.graph)
+        if (graph is None) == (store is None):
+            raise ValueError("give either a graph file or a store")
+        if isinstance(graph, GraphSource):
+            graph.check()  # still there?
+            self.source = graph
+        else:
+            self.source = GraphSource.file(graph) if graph is not None else GraphSource.store(store)
+        self.graph = self.source.path  # the file, or the store directory
         if timeout <= 0:
             raise ValueError("timeout must be positive")
         self.timeout = timeout
@@ -717,10 +825,18 @@ class Engine:
         for _ in range(self.size - 1):
             self._spawn_in_background(initial=True)
 
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+    @property
+    def views_dir(self) -> Path:
+        return self.source.views_dir
+
     # -- pool --------------------------------------------------------------
 
     def _spawn(self) -> _Worker:
-        w = _Worker(self.graph, self.load_timeout)
+        w = _Worker(self.source, self.load_timeout)
         with self._lock:
             if self._closed:
                 w.kill()
@@ -773,9 +889,9 @@ class Engine:
                 self._retire(w)
                 self._spawn_in_background()
                 continue
-            current = _stamp(self.graph)
+            current = self.source.stamp()
             if current is not None and current != w.stamp:
-                # The graph was rebuilt: load the new one (errors are the caller's to see).
+                # The graph was rebuilt: load (or open) the new one (errors are the caller's to see).
                 self._retire(w)
                 try:
                     w = self._spawn()

@@ -44,6 +44,16 @@ def _resolve(path: str | os.PathLike) -> Path:
     return path.resolve()
 
 
+def resolve_store(path: str | os.PathLike) -> Path:
+    """The store directory that ``path`` (``out`` or ``out/store``) stands for now, with
+    the link followed: a build publishing a new store later does not change what a
+    reader opened from this. :class:`FileNotFoundError` when there is no directory."""
+    resolved = _resolve(path)
+    if not resolved.is_dir():
+        raise FileNotFoundError(f"no Oxigraph store at {path} (run kg build first)")
+    return resolved
+
+
 def open_store(path: str | os.PathLike, *, read_only: bool = True) -> ox.Store:
     """Open the store a build wrote, read-only by default.
 
@@ -53,9 +63,7 @@ def open_store(path: str | os.PathLike, *, read_only: bool = True) -> ox.Store:
     :class:`FileNotFoundError` when there is no store there (for instance
     ``kg build --no-store``), :class:`OSError` when it cannot be opened.
     """
-    resolved = _resolve(path)
-    if not resolved.is_dir():
-        raise FileNotFoundError(f"no Oxigraph store at {path} (run kg build first)")
+    resolved = resolve_store(path)
     if read_only:
         return ox.Store.read_only(str(resolved))
     return ox.Store(str(resolved))
