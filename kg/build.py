@@ -179,33 +179,49 @@ def merge(extractions: list[Extraction]) -> tuple[dict[tuple[int, str], URIRef],
 
 
 class _Terms:
-    """pyoxigraph terms, each made once, and the sort key of each (its N-Triples form)."""
+    """Every term of the graph, made once and known by a small integer.
+
+    The graph is collected as sets of tuples of these integers: they hash at once,
+    where a pyoxigraph term hashes its whole text (an evidence sentence) each time."""
 
     def __init__(self) -> None:
-        self.named: dict[str, ox.NamedNode] = {}
-        self.key: dict = {}
+        self.ids: dict = {}  # IRI string, or ("literal", text, language, datatype id) -> id
+        self.objs: list = []  # id -> pyoxigraph term
 
-    def iri(self, iri) -> ox.NamedNode:
-        node = self.named.get(iri)
-        if node is None:
-            node = self.named[iri] = ox.NamedNode(str(iri))
-        return node
+    def iri(self, iri) -> int:
+        key = str(iri)
+        i = self.ids.get(key)
+        if i is None:
+            i = self.ids[key] = len(self.objs)
+            self.objs.append(ox.NamedNode(key))
+        return i
 
-    def sort_key(self, term) -> str:
-        k = self.key.get(term)
-        if k is None:
-            k = self.key[term] = str(term)
-        return k
+    def literal(self, text: str, *, language: str | None = None, datatype: int | None = None) -> int:
+        key = ("literal", text, language, datatype)
+        i = self.ids.get(key)
+        if i is None:
+            i = self.ids[key] = len(self.objs)
+            dt = self.objs[datatype] if datatype is not None else None
+            self.objs.append(ox.Literal(text, language=language, datatype=dt))
+        return i
+
+    def ranks(self) -> list[int]:
+        """The rank of each term in the canonical order: by its N-Triples form."""
+        forms = [str(t) for t in self.objs]
+        rank = [0] * len(forms)
+        for r, i in enumerate(sorted(range(len(forms)), key=forms.__getitem__)):
+            rank[i] = r
+        return rank
 
 
 def build_graph(extractions: list[Extraction]) -> KnowledgeGraph:
     extractions = sorted(extractions, key=lambda x: (x.sha256, x.doc_id))
     iris, merged = merge(extractions)
     terms = _Terms()
-    iri = terms.iri
-    # Triples of the default graph, and quads of the named graphs; sets, as in a store.
-    default: set[tuple] = set()
-    named: set[tuple] = set()
+    iri, literal = terms.iri, terms.literal
+    # Triples of the default graph, and quads of the named graphs, as term ids; sets, as in a store.
+    default: set[tuple[int, int, int]] = set()
+    named: set[tuple[int, int, int, int]] = set()
 
     rdf_type, label, alt_label = iri(RDF.type), iri(RDFS.label), iri(SKOS.altLabel)
     mentioned_in = iri(KG.mentionedIn)
@@ -213,18 +229,14 @@ def build_graph(extractions: list[Extraction]) -> KnowledgeGraph:
     relations = {k: iri(v) for k, v in RELATIONS.items()}
     xsd_decimal, xsd_integer = iri(XSD.decimal), iri(XSD.integer)
     monetary, amount_p, currency_p = iri(KG.MonetaryAmount), iri(KG.amount), iri(KG.currency)
-    cny = ox.Literal("CNY")
+    cny = literal("CNY")
+    document_t, file_name_p, content_hash_p = iri(KG.Document), iri(KG.fileName), iri(KG.contentHash)
     evidence_t, ev_text, ev_start, ev_end, in_doc = (iri(KG.Evidence), iri(KG.evidenceText), iri(KG.startOffset),
                                                      iri(KG.endOffset), iri(KG.inDocument))
     rdf_s, rdf_p, rdf_o = iri(RDF.subject), iri(RDF.predicate), iri(RDF.object)
 
-    labels: dict[str, ox.Literal] = {}
-
-    def zh(text: str) -> ox.Literal:
-        lit = labels.get(text)
-        if lit is None:
-            lit = labels[text] = ox.Literal(text, language="zh")
-        return lit
+    def zh(text: str) -> int:
+        return literal(text, language="zh")
 
     for ent in merged.values():
         e = iri(ent.iri)
@@ -242,56 +254,52 @@ def build_graph(extractions: list[Extraction]) -> KnowledgeGraph:
                 amounts[iris[(i, f.subject)]][f.amount_cny] += 1
     chosen = {p: max(c, key=lambda v: (c[v], v)) for p, c in amounts.items()}
 
-    def amount_node(add, project: URIRef, value: int) -> ox.NamedNode:
+    def amount_node(triples: list, project: URIRef, value: int) -> int:
         node = iri(ID[f"amount/{_hash(str(project), str(value))}"])
-        add((node, rdf_type, monetary))
-        add((node, amount_p, ox.Literal(str(Decimal(value)), datatype=xsd_decimal)))
-        add((node, currency_p, cny))
+        triples += [(node, rdf_type, monetary), (node, amount_p, literal(str(Decimal(value)), datatype=xsd_decimal)),
+                    (node, currency_p, cny)]
         return node
 
     for i, x in enumerate(extractions):
         d = iri(doc_iri(x))
-        default.add((d, rdf_type, iri(KG.Document)))
-        default.add((d, label, ox.Literal(x.doc_id)))
-        default.add((d, iri(KG.fileName), ox.Literal(x.file_name)))
+        default.add((d, rdf_type, document_t))
+        default.add((d, label, literal(x.doc_id)))
+        default.add((d, file_name_p, literal(x.file_name)))
         if x.sha256:
-            default.add((d, iri(KG.contentHash), ox.Literal(x.sha256)))
-
-        def add_named(triple, d=d):
-            named.add((*triple, d))
-
+            default.add((d, content_hash_p, literal(x.sha256)))
+        # This article's named graph: its triples, made quads once at the end.
+        mine: list[tuple[int, int, int]] = []
         for e in x.entities:
             ent_iri = iris[(i, e.local_id)]
             ent = merged[ent_iri]
             node = iri(ent_iri)
             default.add((node, mentioned_in, d))
-            add_named((node, rdf_type, classes[e.type]))
-            add_named((node, mentioned_in, d))
+            mine.append((node, rdf_type, classes[e.type]))
+            mine.append((node, mentioned_in, d))
             for name in e.names:
-                add_named((node, label if name == ent.label else alt_label, zh(name)))
+                mine.append((node, label if name == ent.label else alt_label, zh(name)))
         for f in x.facts:
             s_iri = iris[(i, f.subject)]
             s_node = iri(s_iri)
             pred = relations[f.rel]
             if f.rel == "invests":
-                o_iri = None
-                o = amount_node(add_named, s_iri, f.amount_cny)
+                o = amount_node(mine, s_iri, f.amount_cny)
                 if chosen.get(s_iri) == f.amount_cny:
-                    default.add((s_node, pred, amount_node(default.add, s_iri, f.amount_cny)))
+                    merged_amount: list = []
+                    default.add((s_node, pred, amount_node(merged_amount, s_iri, f.amount_cny)))
+                    default.update(merged_amount)
             else:
-                o_iri = iris[(i, f.object)]
-                o = iri(o_iri)
+                o = iri(iris[(i, f.object)])
                 default.add((s_node, pred, o))
-            add_named((s_node, pred, o))
-            ev = iri(ID[f"evidence/{_hash(x.sha256 or x.doc_id, f.rel, str(s_iri), o.value, str(f.evidence.start))}"])
-            add_named((ev, rdf_type, evidence_t))
-            add_named((ev, rdf_s, s_node))
-            add_named((ev, rdf_p, pred))
-            add_named((ev, rdf_o, o))
-            add_named((ev, ev_text, ox.Literal(f.evidence.text)))
-            add_named((ev, ev_start, ox.Literal(str(f.evidence.start), datatype=xsd_integer)))
-            add_named((ev, ev_end, ox.Literal(str(f.evidence.end), datatype=xsd_integer)))
-            add_named((ev, in_doc, d))
+            mine.append((s_node, pred, o))
+            o_value = terms.objs[o].value
+            ev = iri(ID[f"evidence/{_hash(x.sha256 or x.doc_id, f.rel, str(s_iri), o_value, str(f.evidence.start))}"])
+            mine += [(ev, rdf_type, evidence_t), (ev, rdf_s, s_node), (ev, rdf_p, pred), (ev, rdf_o, o),
+                     (ev, ev_text, literal(f.evidence.text)),
+                     (ev, ev_start, literal(str(f.evidence.start), datatype=xsd_integer)),
+                     (ev, ev_end, literal(str(f.evidence.end), datatype=xsd_integer)),
+                     (ev, in_doc, d)]
+        named.update((s_, p_, o_, d) for s_, p_, o_ in mine)
 
     fact_counts: Counter = Counter()
     rel_names = {v: k for k, v in relations.items()}
@@ -300,15 +308,20 @@ def build_graph(extractions: list[Extraction]) -> KnowledgeGraph:
         if name is not None:
             fact_counts[name] += 1
 
-    key = terms.sort_key
-    default_sorted = sorted(default, key=lambda t: (key(t[0]), key(t[1]), key(t[2])))
+    # The canonical order compares terms by their N-Triples form: each term is ranked
+    # once, and a triple's or quad's key is one integer whose order is that of its
+    # tuple of ranks (graph, subject, predicate, object).
+    rank = terms.ranks()
+    n = len(rank)
+    objs = terms.objs
+    default_sorted = sorted(default, key=lambda t: (rank[t[0]] * n + rank[t[1]]) * n + rank[t[2]])
     del default
-    named_sorted = sorted(named, key=lambda q: (key(q[3]), key(q[0]), key(q[1]), key(q[2])))
-    del named
-    quads = [ox.Quad(s, p, o) for s, p, o in default_sorted]
+    quads = [ox.Quad(objs[s], objs[p], objs[o]) for s, p, o in default_sorted]
     default_count = len(quads)
     del default_sorted
-    quads.extend(ox.Quad(s, p, o, g) for s, p, o, g in named_sorted)
+    named_sorted = sorted(named, key=lambda q: ((rank[q[3]] * n + rank[q[0]]) * n + rank[q[1]]) * n + rank[q[2]])
+    del named, rank
+    quads.extend(ox.Quad(objs[s], objs[p], objs[o], objs[g]) for s, p, o, g in named_sorted)
     return KnowledgeGraph(quads, merged, extractions, fact_counts, default_count)
 
 
