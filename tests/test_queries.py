@@ -262,6 +262,103 @@ def test_summary(engine):
 
 
 # --------------------------------------------------------------------------
+# A parameter narrows the listing, and does nothing else
+#
+# The library queries start from what a parameter names and work outward from it (so
+# that they stay fast on large graphs; see docs/querying.md). Whatever the plan, a
+# query asked with a parameter must give exactly the rows of its unparameterised run
+# that concern what the parameter names.
+
+
+def names_by_label(engine, cls: str | None = None) -> dict[str, set[str]]:
+    """The label of each entity (of a class, or of any entity class) -> all its names."""
+    types = f"kg:{cls}" if cls else "kg:Zone kg:Park kg:Enterprise kg:Project kg:IndustryChain kg:IndustryCluster kg:Place"
+    result = engine.query("SELECT ?label ?name WHERE { VALUES ?type { " + types + " } "
+                          "?x a ?type ; rdfs:label ?label ; rdfs:label|skos:altLabel ?name }")
+    out: dict[str, set[str]] = {}
+    for label, name in result.rows:
+        out.setdefault(label.value, set()).add(name.value)
+    return out
+
+
+def labels_named(names: dict[str, set[str]], part: str) -> set[str]:
+    return {label for label, spellings in names.items() if any(part in n for n in spellings)}
+
+
+def same_rows(a: list[dict[str, str]], b: list[dict[str, str]]) -> bool:
+    return sorted(tuple(sorted(r.items())) for r in a) == sorted(tuple(sorted(r.items())) for r in b)
+
+
+PARTS = ["许昌", "许昌经开区", "漯河", "鹤壁", "经济技术", "区", "迅达", "奥诺", "嘉吉", "集团", "不存在"]
+
+
+@pytest.mark.parametrize("query,param,cls,columns", [
+    ("zone-enterprises", "zone", "Zone", ("zone",)),
+    ("zone-projects", "zone", "Zone", ("zone",)),
+    ("zone-profile", "zone", "Zone", ("zone",)),
+    ("zones-sharing", "zone", "Zone", ("zone1", "zone2")),
+    ("zones-by-place", "place", "Place", ("place",)),
+    ("enterprise-projects", "enterprise", "Enterprise", ("enterprise",)),
+    ("mentions", "name", None, ("entity",)),
+    ("evidence", "subject", None, ("subject",)),
+])
+@pytest.mark.parametrize("part", PARTS)
+def test_a_name_parameter_keeps_the_rows_about_what_it_names(engine, query, param, cls, columns, part):
+    named = labels_named(names_by_label(engine, cls), part)
+    expected = [r for r in run(engine, query) if any(r[c] in named for c in columns)]
+    assert same_rows(run(engine, query, **{param: part}), expected)
+
+
+@pytest.mark.parametrize("relation", ["hosts", "hasPark", "hasChain", "hasCluster", "locatedIn", "operatedBy",
+                                      "invests", "mentionedIn"])
+def test_evidence_relation_parameter(engine, relation):
+    expected = [r for r in run(engine, "evidence") if r["relation"] == relation]
+    assert same_rows(run(engine, "evidence", relation=relation), expected)
+
+
+@pytest.mark.parametrize("part", [*PARTS, "1500000000", "亿"])
+def test_evidence_object_parameter(engine, part):
+    named = labels_named(names_by_label(engine), part)
+    expected = [r for r in run(engine, "evidence") if part in r["object"] or r["object"] in named]
+    assert same_rows(run(engine, "evidence", object=part), expected)
+
+
+def test_evidence_all_three_parameters(engine):
+    expected = [r for r in run(engine, "evidence", subject="许昌")
+                if r["relation"] == "hosts" and "迅达" in r["object"]]
+    assert expected
+    assert same_rows(run(engine, "evidence", subject="许昌", relation="hosts", object="迅达"), expected)
+
+
+@pytest.mark.parametrize("name", ["西继迅达", "西继迅达电梯有限公司", "许昌经开区", XUCHANG, "奥诺药业", "许昌市",
+                                  "迅达", "不存在", ""])
+def test_entity_name_is_a_whole_name_or_alias(engine, name):
+    names = names_by_label(engine)
+    labels = {label for label, spellings in names.items() if name in spellings}
+    expected = [r for r in run(engine, "entity") if r["label"] in labels]
+    assert same_rows(run(engine, "entity", name=name), expected)
+    assert bool(expected) == bool(labels)
+
+
+@pytest.mark.parametrize("amount", ["0", "300000000", "1e9", "1500000000", "7500000000", "1e12"])
+def test_projects_above_keeps_the_projects_at_or_above(engine, amount):
+    expected = [r for r in run(engine, "projects-above") if Decimal(r["amount"]) >= Decimal(amount)]
+    assert same_rows(run(engine, "projects-above", min=amount), expected)
+
+
+@pytest.mark.parametrize("part", ["鹤壁", "许昌", "经开区"])
+def test_zone_graph_parameter_keeps_the_zones_it_names(engine, part):
+    q = sparql.load_query("zone-graph")
+    everything = {str(t) for t in engine.query(q.text).triples}
+    some = engine.query(sparql.bind(q.text, {"zone": part}, q.params)).triples
+    assert some and {str(t) for t in some} <= everything
+    zones = labels_named(names_by_label(engine, "Zone"), part)
+    described = {t.object.value for t in some if t.predicate.value.endswith("#label")
+                 and any(u.subject == t.subject and u.object.value.endswith("#Zone") for u in some)}
+    assert described == zones
+
+
+# --------------------------------------------------------------------------
 # Parameters: typed, escaped, never able to change the query
 
 
