@@ -171,26 +171,25 @@ def _fast_cut(fast, freq: dict, text: str) -> list[str]:
     out: list[str] = []
     buf = ""
     han, eng = _HAN_BLOCK.fullmatch, _ENG.fullmatch
-    for word in fast.cut(text, False):
-        if (len(word) == 1 and han(word)) or (eng(word) and not freq.get(word)):
-            buf += word
-            continue
-        if buf:
-            if len(buf) == 1:
-                out.append(buf)
-            elif not freq.get(buf):
-                out.extend(_hmm_cut(buf))
-            else:
-                out.extend(buf)
-            buf = ""
-        out.append(word)
-    if buf:
+
+    def flush(buf: str) -> None:
         if len(buf) == 1:
             out.append(buf)
         elif not freq.get(buf):
             out.extend(_hmm_cut(buf))
         else:
             out.extend(buf)
+
+    for word in fast.cut(text, False):
+        if (len(word) == 1 and han(word)) or (eng(word) and not freq.get(word)):
+            buf += word
+            continue
+        if buf:
+            flush(buf)
+            buf = ""
+        out.append(word)
+    if buf:
+        flush(buf)
     return out
 
 
