@@ -69,3 +69,17 @@ def kg_serve():
     loopback port (any graph source: --graph, --store, --endpoint or the default) and
     stops it afterwards; ``served.url`` is its base URL, ``served.output()`` its log."""
     return _kg_serve
+
+
+@pytest.fixture(scope="module")
+def binary() -> str:
+    """The `oxigraph` server binary (tests/test_push.py, tests/test_query_remote.py); CI must have it."""
+    from test_push import oxigraph_binary
+
+    found = oxigraph_binary()
+    if found is None:
+        message = "the oxigraph server binary is missing: pip install oxigraph (it is in the test extra)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found

@@ -110,17 +110,6 @@ class OxigraphServer:
         return sum(self.counts().values())
 
 
-@pytest.fixture(scope="module")
-def binary() -> str:
-    found = oxigraph_binary()
-    if found is None:
-        message = "the oxigraph server binary is missing: pip install oxigraph (it is in the test extra)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
-
-
 @pytest.fixture
 def server(binary, tmp_path):
     srv = OxigraphServer(binary, tmp_path / "oxigraph-db")

@@ -23,7 +23,7 @@ from kg import push as pu
 from kg import sparql
 from kg.remote import EndpointError, EndpointTimeout, query_endpoint, redact_url
 from serving import free_port, kg, seed_graph
-from test_push import OxigraphServer, oxigraph_binary
+from test_push import OxigraphServer
 
 # (library query, parameters), compared row by row with the local graph
 COMPARED = [
@@ -33,17 +33,6 @@ COMPARED = [
     ("zone-investment", []),
 ]
 SECRET = "s3cret-token"
-
-
-@pytest.fixture(scope="module")
-def binary() -> str:
-    found = oxigraph_binary()
-    if found is None:
-        message = "the oxigraph server binary is missing: pip install oxigraph (it is in the test extra)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
 
 
 @pytest.fixture(scope="module")
