@@ -27,6 +27,10 @@ _OPEN_PUNCT = set("，,、“‘(《")
 _OPEN_ENDING = re.compile(r"(?:及其|以及|及|和|与|的|、)(\n[ \t]*\n[\n \t]*)(?=[\u3400-\u9fff])")
 
 
+# A pinyin syllable with its tone mark in parentheses right after a character.
+PINYIN_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7}\)")
+
+
 @dataclass(frozen=True)
 class Normalized:
     text: str
@@ -146,6 +150,10 @@ def normalize(source: str) -> Normalized:
     # 0. Traditional characters to simplified ones. Same length, so the offsets
     #    need no change: text[i] still comes from source[offsets[i]].
     text = _to_simplified(text)
+
+    # 0b. Pinyin that some sites print after a character they think hard (產(chǎn)業(yè)):
+    #     page furniture, not text.
+    text, offsets = _drop(text, offsets, [m.span() for m in PINYIN_GLOSS.finditer(text)])
 
     # 1. Spaces next to Chinese characters.
     text, offsets = _drop(text, offsets, [m.span() for m in _SPACE_IN_CJK.finditer(text)])

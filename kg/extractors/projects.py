@@ -11,9 +11,10 @@ import re
 
 from kg.document import Doc
 from kg.money import INVESTED_OF
-from kg.lexicon import industry_words, is_boundary_word, places
+from kg.lexicon import countries, industry_words, is_boundary_word, places
 from kg.extractors.parks import PARK_HEAD
-from kg.names import FUNCTION_CHARS, QUOTES, brand_prefix, is_generic_prefix, is_rare_word, left_start, place_prefix
+from kg.names import (FUNCTION_CHARS, QUOTES, brand_prefix, is_counted, is_generic_prefix, is_rare_word,
+                      is_sector_phrase, left_start, place_prefix)
 from kg.pipeline import RECOGNIZE, component
 
 _PROJECT_HEAD = re.compile(r"项目|综合体")
@@ -79,6 +80,9 @@ def _add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
         return False
     if rule != "list" and not _specific(doc, start, core_end):
         return False
+    if is_counted(core) or (is_sector_phrase(doc, start, core_end) and
+                            not _BUILT_BY_BEFORE.search(doc.text, max(start - 8, 0), start)):
+        return False  # 5000万元以上项目, 农产品深加工项目: a number or a kind of projects
     if any(m.type == "Enterprise" and m.name == name for m in doc.mentions):
         return False  # 投资10亿元的富森生物投产: the company, not a project
     if _quoted_somewhere(doc.text, name):
@@ -113,7 +117,8 @@ def _name_after(doc: Doc, pos: int) -> int:
 def recognize_projects(doc: Doc) -> None:
     text = doc.text
     for m in _PROJECT_HEAD.finditer(text):
-        start = left_start(doc, m.start(), 28, allow_digits=True, inner_ok=frozenset({"及", "及其"}), compound_verbs=True)
+        start = left_start(doc, m.start(), 28, allow_digits=True, inner_ok=frozenset({"及", "及其"}), compound_verbs=True,
+                           extra_stops=_DESCRIBED_BY)
         if start == m.start():
             continue
         # 调配糖浆生产、高档动物饲料母料生产项目: the head names every item before it.
@@ -133,6 +138,34 @@ def recognize_projects(doc: Doc) -> None:
         if end - m.end() >= 2:
             _add_project(doc, m.end(), end, "invested")
 
+
+
+# A company's facility is one of its projects: 美国艾利全自动生产基地, 法雷奥北方基地,
+# 中石化综合能源站, 浪潮长春云计算大数据中心. Taken only when a company stands at the head
+# of the name (a known enterprise or a brand with its place or country).
+_FACILITY = re.compile(r"(?:生产|研发|制造|总部|产业化|物流|运营|结算|加工)?基地|(?:研发|数据|计算|运营|结算|物流|服务|检测)中心|"
+                       r"区域总部|总部|能源站|超市|医院|物流城|配件城")
+
+
+@component("facility-projects", RECOGNIZE + 5)
+def recognize_facility_projects(doc: Doc) -> None:
+    text = doc.text
+    companies = sorted(doc.mentions_of("Enterprise"), key=lambda m: m.start)
+    for m in _FACILITY.finditer(text):
+        if text.startswith("项目", m.end()) or any(x.type in ("Project", "Park", "Zone") and x.start < m.end() <= x.end
+                                                  for x in doc.mentions):
+            continue  # …基地项目 is found by its 项目; a facility inside another name is not one
+        start = left_start(doc, m.start(), 28, allow_digits=True, compound_verbs=True, extra_stops=_DESCRIBED_BY)
+        if m.start() - start < 2:
+            continue
+        owner = next((c for c in companies if c.start == start and c.end < m.end()), None)
+        if owner is None and _company_prefix(doc, start, m.start()) is None:
+            continue
+        _add_project(doc, start, m.end(), "facility")
+
+
+# Descriptions of a company before its name end a project's name (领军企业|卢森堡埃驰…).
+_DESCRIBED_BY = frozenset("企业 龙头企业 领军企业 知名企业 公司 集团 品牌 巨头 强".split())
 
 
 @component("project-phases", RECOGNIZE + 5)
@@ -159,7 +192,8 @@ def recognize_project_brands(doc: Doc) -> None:
             if len(developer) >= 2:
                 doc.add_mention("Enterprise", p.start, p.start + len(developer), rule="project-developer")
             continue
-        span = brand_prefix(doc, p.start, p.end) or _brand_with_tail(doc, p.start, p.end)
+        span = _company_prefix(doc, p.start, p.end) or brand_prefix(doc, p.start, p.end) or \
+            _brand_with_tail(doc, p.start, p.end)
         if span is None:
             continue
         s, e = span
@@ -174,10 +208,29 @@ def recognize_project_brands(doc: Doc) -> None:
         # a place or the head itself, so the "brand" is the park's own name.
         if PARK_HEAD.match(rest) or re.match(r"(科技|产业|工业)?园", rest) or place_prefix(rest):
             continue
-        if brand in places() or len(brand) < 2 or re.search(r"大学|学院|研究", brand):
+        if brand in places() or len(brand) < 2 or re.search(r"大学|学院|研究", brand) or \
+                brand.endswith(("区", "县", "镇", "乡", "村", "市", "省")):
             continue
         doc.add_mention("Enterprise", s, e, rule="project-brand")
         enterprises.add(brand)
+
+
+def _company_prefix(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """A company with its place or country at the head of a project's name:
+    德国艾博歌|汽车零部件研发总部项目, 新加坡益海嘉里|油品系列生产项目, 宁德博发|…"""
+    from kg.extractors.company_lists import company_shape
+
+    best = None
+    for s, e in doc.tokens(doc.sentence_at(start)):
+        if e <= start:
+            continue
+        if e >= end or e - start > 10:
+            break
+        if company_shape(doc.text[start:e]) == 2 and (doc.text[start:e][:2] in countries() or
+                                                      doc.text[start:e][:3] in countries() or
+                                                      place_prefix(doc.text[start:e])):
+            best = (start, e)
+    return best
 
 
 _BRAND_TAILS = ("科技", "电机", "电梯", "速递", "国际", "药业", "制药", "电气", "集团", "股份", "生物", "食品", "物流")

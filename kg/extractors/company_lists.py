@@ -1,0 +1,190 @@
+"""Companies named in plain enumerations, with no legal form and no list head.
+
+News prose lists the companies of a signing or a ground-breaking by short name:
+``包括宁德博发、江苏嘉盛、祥鑫科技``, ``风华科技与德国西门子、固泰电子与意大利菲尔姆``,
+``惠利民生公司、兴合公司等``. One such name says little, but several in a row of the
+same shape — a brand (a word the dictionary barely knows), after a place or a country,
+before a company ending — make a list of companies. Each item that has that shape
+becomes an Enterprise; an item that reads as a project (…基地, …生产线) stays out.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kg.document import Doc
+from kg.extractors.enterprises import INDUSTRY_HEADS, LEGAL_HEADS
+from kg.lexicon import countries, industry_words, is_boundary_word, places, segment, stopwords, word_frequency, word_tag
+from kg.names import FUNCTION_CHARS, is_generic_prefix, is_rare_word
+from kg.pipeline import RECOGNIZE, component
+
+# A run of items: split at 、 and at the conjunctions that join two names.
+_SEPARATORS = re.compile(r"、|(?<=[\u4e00-\u9fffA-Za-z0-9)）])(?:与|和|及|以及)(?=[\u4e00-\u9fffA-Za-z])")
+# What bounds a list: punctuation other than 、, and 等 (…等N家企业).
+_CLAUSE = re.compile(r"[^，,。；;：:！？!?“”\"()（）\n]+")
+_COMPANY_ENDINGS = tuple(sorted(set(INDUSTRY_HEADS) | set(LEGAL_HEADS), key=len, reverse=True))
+# After a list, words that say its items are companies (…等龙头企业, 均为配套企业).
+_COMPANY_CUE = re.compile(r"企业|公司|集团|品牌|厂商|厂家|巨头|央企|国企|民企|外企|500强")
+# Names of brands are short; a longer item is a description or a project.
+_MAX_BRAND = 6
+# Letters and digits that brands are written in (BPW, GE).
+_LATIN = re.compile(r"^[A-Za-z][A-Za-z0-9&\-]{1,9}$")
+
+
+@lru_cache(maxsize=1 << 16)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(segment(text))
+
+
+def _brand_word(word: str, first: bool) -> bool:
+    """A word that can be (part of) a brand: unknown or rare, or a proper name."""
+    if word in stopwords() or word in industry_words() or any(c in FUNCTION_CHARS for c in word[:1]):
+        return False
+    if _LATIN.match(word):
+        return True
+    if first and (word_tag(word) or "").startswith("ns"):
+        return False  # a region (长三角, 京津冀) does not start a brand
+    if not re.fullmatch(r"[\u3400-\u9fff]+", word):
+        return False
+    if is_rare_word(word):
+        return True
+    tag = word_tag(word) or ""
+    # Proper names jieba knows (西门子 nr, 嘉里 ns) are brands too; common words are not.
+    if tag.startswith(("nr", "nz", "nt") if first else ("nr", "nz", "ns", "nt")) and \
+            word_frequency(word) < 2000 and word not in places():
+        return True  # (a region, 长三角 ns, does not start a brand)
+    # A lone character jieba could not attach (菲尔|姆) continues a brand, never starts one.
+    return not first and len(word) == 1 and tag in ("", "x", "ng")
+
+
+# Endings of places, buildings, bodies and abstract nouns, never of a brand (魏都区,
+# 美术馆, 党工委, 执行力, 危机感).
+_NOT_BRAND_END = tuple("区县镇乡村馆街庄委会力感性制港湾角")
+
+
+def company_like(name: str) -> bool:
+    """Whether ``name`` alone reads as a company: [place or country] brand [company ending].
+
+    宁德博发, 祥鑫科技, 德国西门子, 意大利菲尔姆, 兴合公司 do; 石油化工, 先进制造, 部门包联,
+    联合食品 (a common word before the ending) do not."""
+    return company_shape(name) > 0
+
+
+@lru_cache(maxsize=1 << 16)
+def company_shape(name: str) -> int:
+    """0: not a company; 1: a bare brand (绿十字: a company only where a list says so);
+    2: a brand with a place, a country or a company ending (宁德博发, 祥鑫科技)."""
+    if not 2 <= len(name) <= 14 or is_generic_prefix(name) or name.endswith(_NOT_BRAND_END):
+        return 0
+    rest = name
+    for prefix in sorted(countries(), key=len, reverse=True):
+        if rest.startswith(prefix) and len(rest) > len(prefix) + 1:
+            rest = rest[len(prefix):]
+            break
+    else:
+        place = _place_at_start(rest)
+        if place:
+            rest = rest[len(place):]
+    if rest != name and rest.endswith("厂") and len(rest) >= 3 and not is_boundary_word(rest[:-1]) and \
+            all(not is_boundary_word(w) or w.startswith("第") for w in _words(rest[:-1])):
+        return 2  # 哈尔滨|电表厂, 哈尔滨|第二工具厂: a place's factory
+    ending = next((h for h in _COMPANY_ENDINGS if rest.endswith(h) and len(rest) > len(h) + 1), "")
+    core = rest[: len(rest) - len(ending)]
+    if not 2 <= len(core) <= _MAX_BRAND or core in places():
+        return 0
+    words = _words(core)
+    if not _brand_word(words[0], True) or not all(_brand_word(w, False) for w in words[1:]):
+        return 0
+    return 2 if (rest != name or ending) else 1
+
+
+def _place_at_start(name: str) -> str:
+    table = places()
+    best = ""
+    for n in range(2, min(len(name), 9) + 1):
+        if name[:n] in table:
+            best = name[:n]
+    return best
+
+
+def _split_run(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    items = []
+    pos = start
+    for m in _SEPARATORS.finditer(doc.text, start, end):
+        items.append((pos, m.start()))
+        pos = m.end()
+    items.append((pos, end))
+    return items
+
+
+def _edge_item(doc: Doc, s: int, e: int, left: bool) -> tuple[int, int] | None:
+    """The company name at the open end of the first (``left``) or last item: the
+    longest run of whole tokens next to the list that reads as a company."""
+    sent = doc.sentence_at(s)
+    bounds = [(ts, te) for ts, te in doc.tokens(sent) if ts < e and te > s]
+    if not bounds:
+        return None
+    cuts = [max(ts, s) for ts, _ in bounds] if left else [min(te, e) for _, te in bounds]
+    candidates = [(c, e) for c in cuts] if left else [(s, c) for c in reversed(cuts)]
+    best = None
+    for a, b in candidates:
+        if b - a > 14:
+            continue
+        if company_like(doc.text[a:b]):
+            if best is None or b - a > best[1] - best[0]:
+                best = (a, b)
+    return best
+
+
+def _split_glued(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
+    """Two names with the separator lost (苏州固特苏州华鹏): split before a place or
+    country inside the item when both halves read as companies."""
+    text = doc.text[s:e]
+    for i in range(2, len(text) - 1):
+        if (_place_at_start(text[i:]) or any(text.startswith(c, i) for c in countries())) and \
+                company_like(text[:i]) and company_like(text[i:]):
+            return [(s, s + i), (s + i, e)]
+    return [(s, e)]
+
+
+@component("company-lists", RECOGNIZE + 2)
+def recognize_company_lists(doc: Doc) -> None:
+    text = doc.text
+    for sent in doc.sentences:
+        for clause in _CLAUSE.finditer(text, sent.start, sent.end):
+            c_start, c_end = clause.span()
+            # The list ends at 等 (…等一批项目); the first 等 after a separator.
+            stop = text.find("等", c_start, c_end)
+            if stop != -1:
+                c_end = stop
+            if not _SEPARATORS.search(text, c_start, c_end):
+                continue
+            items = _split_run(doc, c_start, c_end)
+            if len(items) < 2:
+                continue
+            first = _edge_item(doc, *items[0], left=True)
+            last = _edge_item(doc, *items[-1], left=False)
+            spans = ([first] if first else []) + items[1:-1] + ([last] if last else [])
+            found = []
+            strong = 0
+            for a, b in spans:
+                while a < b and text[a] in " ":
+                    a += 1
+                for x, y in _split_glued(doc, a, b):
+                    shape = company_shape(text[x:y])
+                    if shape:
+                        found.append((x, y))
+                        strong += shape == 2
+            # One company-like word among descriptions is no list of companies; bare
+            # brands need most items to carry a place or ending, or the sentence to say
+            # that they are companies.
+            if len(found) < 2 or len(found) * 2 < len(items):
+                continue
+            if strong * 2 < len(found) and not _COMPANY_CUE.search(text, c_end, sent.end):
+                continue
+            for a, b in found:
+                if doc.claimed.get((a, b)) not in (None, "Enterprise", "Project"):
+                    continue
+                if any(m.type == "Enterprise" and m.start <= a and b <= m.end for m in doc.mentions):
+                    continue
+                doc.add_mention("Enterprise", a, b, rule="company-list")
