@@ -39,7 +39,15 @@ _DESCRIPTOR = re.compile(r"(?:企业|品牌|厂商|巨头|公司)(?P<name>[\u4e0
 
 
 # Words that describe a company and so end its name when scanning leftwards.
-_DESCRIPTOR_WORDS = frozenset("企业 公司 品牌 厂商 巨头 龙头 集团 行业".split())
+_DESCRIPTOR_WORDS = frozenset("企业 公司 品牌 厂商 巨头 龙头 集团 行业 投资者 投资方 合作方 股东 控股股东 母公司 子公司 "
+                              "全资子公司 签约方".split())
+# Verbs that are ordinary inside a company's name (城市建设投资有限公司, 中电光谷联合控股,
+# 粤商产业发展(集团)有限公司), though they end other names.
+_IN_COMPANY_NAMES = frozenset("建设 投资 发展 开发 联合 实业 置业 经营 管理".split())
+
+
+def places_at(prefix: str) -> bool:
+    return any(prefix[:n] in places() for n in range(2, min(len(prefix), 9) + 1))
 
 
 def _valid(name: str) -> bool:
@@ -56,7 +64,7 @@ def recognize_enterprises(doc: Doc) -> None:
     # 1. Legal-form heads.
     for m in _LEGAL.finditer(text):
         # 城市建设投资有限公司: in a company's name 建设 is a business, not the verb.
-        start = left_start(doc, m.start(), 24, extra_stops=_DESCRIPTOR_WORDS, inner_ok=frozenset({"建设"}))
+        start = left_start(doc, m.start(), 24, extra_stops=_DESCRIPTOR_WORDS, inner_ok=_IN_COMPANY_NAMES)
         if start == m.start() and m.group() == "公司":
             # 平平公司: a short name that the tagger takes for an ordinary word, right
             # after a list separator or the start of a clause.
@@ -70,9 +78,13 @@ def recognize_enterprises(doc: Doc) -> None:
         prefix = text[start:m.start()]
         if len(prefix) < 2 or is_generic_prefix(prefix) or _GENERIC_COMPANY.match(prefix):
             continue
+        if prefix in INDUSTRY_HEADS or prefix in industry_words() or prefix in _IN_COMPANY_NAMES:
+            continue  # 控股有限公司: an ending and a legal form, the name cut off before them
         if m.group() == "公司" and not any(is_rare_word(w) for w in _words(doc, start, m.start())):
             # 智能中压开关公司: ordinary words + 公司 describe a company, they do not name it.
             continue
+        if m.group() == "集团" and prefix.endswith(("化", "型", "性", "式")):
+            continue  # 多元化集团, 综合型集团: what kind of group, not which
         if _valid(text[start:m.end()]) and not _covered(doc, start, m.end()):
             doc.add_mention("Enterprise", start, m.end(), rule="legal-head")
     # 2. Brand + industry head, the head a whole token (恒盛科技园 is not 恒盛科技).

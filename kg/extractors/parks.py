@@ -22,7 +22,7 @@ _COMPANY_AFTER = re.compile(r"有限|股份|公司|集团")
 
 
 # Words that rank or describe a park rather than name it.
-_DESCRIPTIVE = frozenset("老牌 综合性 综合 代表 功能 重点 省级 市级 县级 国家级 特色 专业 示范 标准化 经济 现代 "
+_DESCRIPTIVE = frozenset("老牌 综合性 代表 功能 重点 省级 市级 县级 国家级 特色 专业 示范 标准化 "
                          "大型 小型 中小企业 新型 传统 各类 一批 若干 首批 利用 充分利用 外事 配套".split())
 
 
