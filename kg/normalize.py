@@ -17,7 +17,8 @@ from functools import lru_cache
 # CJK ideographs and CJK/full-width punctuation: a space next to one of these is
 # never meaningful in Chinese prose, it is layout or OCR debris.
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2018-\u201d\u2026\u00b7"
-_SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+(?=[{_CJK}])")
+# A tab is never debris: it separates the cells of a table row, and stays.
+_SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}])[ \u00a0\u3000]+|[ \u00a0\u3000]+(?=[{_CJK}])")
 # A line ending in one of these closes a sentence or a heading; any other single
 # line break inside a paragraph is where the page layout wrapped a sentence.
 _SENTENCE_END = set("。！？!?；;:：”\"」』)）】")
@@ -163,6 +164,9 @@ def normalize(source: str) -> Normalized:
     joins = []
     for m in re.finditer(r"\n", text):
         i = m.start()
+        if "\t" in text[text.rfind("\n", 0, i) + 1:i] or text.startswith("\t", i + 1) or \
+                "\t" in text[i + 1:(text.find("\n", i + 1) + 1 or len(text) + 1) - 1]:
+            continue  # rows of a table (cells separated by tabs) are lines of their own
         prev = text[i - 1] if i > 0 else ""
         nxt = text[i + 1] if i + 1 < len(text) else ""
         if prev and nxt and prev not in _SENTENCE_END and nxt != "\n" and prev != "\n" \

@@ -90,7 +90,10 @@ def company_shape(name: str) -> int:
         return 2  # 哈尔滨|电表厂, 哈尔滨|第二工具厂: a place's factory
     ending = next((h for h in _COMPANY_ENDINGS if rest.endswith(h) and len(rest) > len(h) + 1), "")
     core = rest[: len(rest) - len(ending)]
-    if not 2 <= len(core) <= _MAX_BRAND or core in places():
+    # Before an industry ending a brand is short (祥鑫|科技); a longer core holds a product
+    # (国轩高科正极|材料).
+    longest = _MAX_BRAND if not ending or ending in LEGAL_HEADS else 4
+    if not 2 <= len(core) <= longest or core in places():
         return 0
     words = _words(core)
     if not _brand_word(words[0], True) or not all(_brand_word(w, False) for w in words[1:]):

@@ -17,7 +17,8 @@ from kg.names import (FUNCTION_CHARS, QUOTES, brand_prefix, is_counted, is_gener
                       is_sector_phrase, left_start, place_prefix)
 from kg.pipeline import RECOGNIZE, component
 
-_PROJECT_HEAD = re.compile(r"项目|综合体")
+# 建设项目, 改造项目: the verb belongs to the head (…生产线建设项目), not to the clause.
+_PROJECT_HEAD = re.compile(r"(?:建设|扩建|改扩建|改造|新建|技改|升级)?项目|综合体")
 # A project head after one of these words names a kind of project, not a project:
 # 招商引资项目, 技改项目, 配套住宅项目, 企业总部项目.
 _KIND_WORDS = frozenset("招商引资 招商 引资 技改 改造 文化 配套 住宅 总部 产业 基础设施 中心 包装 建设 重点 重大 "
@@ -70,7 +71,7 @@ def _quoted_somewhere(text: str, name: str) -> bool:
     return False
 
 
-def _add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
+def add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
     while start < end and doc.text[start] in QUOTES:
         start += 1
     name = doc.text[start:end]
@@ -122,21 +123,21 @@ def recognize_projects(doc: Doc) -> None:
         if start == m.start():
             continue
         # 调配糖浆生产、高档动物饲料母料生产项目: the head names every item before it.
-        if not _add_project(doc, start, m.end(), "project-head"):
+        if not add_project(doc, start, m.end(), "project-head"):
             continue
         pos = start
         while pos > 0 and text[pos - 1] == "、":
             item_start = left_start(doc, pos - 1, 28, allow_digits=True)
             if item_start >= pos - 1:
                 break
-            _add_project(doc, item_start, pos - 1, "project-head-list")
+            add_project(doc, item_start, pos - 1, "project-head-list")
             pos = item_start
     for m in _INVESTED.finditer(text):
         if any(p.start == m.end() for p in doc.mentions_of("Project")):
             continue  # the project head already found this name, whole
         end = _name_after(doc, m.end())
         if end - m.end() >= 2:
-            _add_project(doc, m.end(), end, "invested")
+            add_project(doc, m.end(), end, "invested")
 
 
 
@@ -161,7 +162,7 @@ def recognize_facility_projects(doc: Doc) -> None:
         owner = next((c for c in companies if c.start == start and c.end < m.end()), None)
         if owner is None and _company_prefix(doc, start, m.start()) is None:
             continue
-        _add_project(doc, start, m.end(), "facility")
+        add_project(doc, start, m.end(), "facility")
 
 
 # Descriptions of a company before its name end a project's name (领军企业|卢森堡埃驰…).
@@ -174,7 +175,7 @@ def recognize_project_phases(doc: Doc) -> None:
     for m in _PHASE.finditer(doc.text):
         base = [x for x in doc.mentions if x.end == m.start() and x.type in ("Park", "Project")]
         if base:
-            _add_project(doc, base[0].start, m.end(), "phase")
+            add_project(doc, base[0].start, m.end(), "phase")
 
 
 @component("project-brands", RECOGNIZE + 6)
