@@ -14,8 +14,9 @@ from functools import lru_cache
 
 from kg.document import Doc
 from kg.extractors.enterprises import INDUSTRY_HEADS, LEGAL_HEADS
-from kg.lexicon import countries, industry_words, is_boundary_word, places, segment, stopwords, word_frequency, word_tag
-from kg.names import FUNCTION_CHARS, is_generic_prefix, is_rare_word
+from kg.lexicon import (countries, industry_words, is_boundary_word, places, sector_words, segment, stopwords,
+                        word_frequency, word_tag)
+from kg.names import FACILITY_ENDINGS, FUNCTION_CHARS, GENERIC_MODIFIERS, is_generic_prefix, is_rare_word
 from kg.pipeline import RECOGNIZE, component
 
 # A run of items: split at 、 and at the conjunctions that join two names.
@@ -59,7 +60,7 @@ def _brand_word(word: str, first: bool) -> bool:
 
 # Endings of places, buildings, bodies and abstract nouns, never of a brand (魏都区,
 # 美术馆, 党工委, 执行力, 危机感).
-_NOT_BRAND_END = tuple("区县镇乡村馆街庄委会力感性制港湾角")
+_NOT_BRAND_END = tuple("区县镇乡村馆街庄委会力感性制港湾角汇节展赛") + ("沙龙", "论坛", "峰会", "活动", "行动", "工程", "计划")
 
 
 def company_like(name: str) -> bool:
@@ -88,17 +89,45 @@ def company_shape(name: str) -> int:
     if rest != name and rest.endswith("厂") and len(rest) >= 3 and not is_boundary_word(rest[:-1]) and \
             all(not is_boundary_word(w) or w.startswith("第") for w in _words(rest[:-1])):
         return 2  # 哈尔滨|电表厂, 哈尔滨|第二工具厂: a place's factory
-    ending = next((h for h in _COMPANY_ENDINGS if rest.endswith(h) and len(rest) > len(h) + 1), "")
+    ending = _ending(rest)
     core = rest[: len(rest) - len(ending)]
     # Before an industry ending a brand is short (祥鑫|科技); a longer core holds a product
     # (国轩高科正极|材料).
     longest = _MAX_BRAND if not ending or ending in LEGAL_HEADS else 4
-    if not 2 <= len(core) <= longest or core in places():
+    if not 2 <= len(core) <= longest or core in places() or core in stopwords():
         return 0
     words = _words(core)
-    if not _brand_word(words[0], True) or not all(_brand_word(w, False) for w in words[1:]):
-        return 0
-    return 2 if (rest != name or ending) else 1
+    qualified = rest != name or bool(ending)
+    if _brand_word(words[0], True) or (ending and _brand_word(words[0], False)):
+        if all(_brand_word(w, False) for w in words[1:]):
+            return 2 if qualified else 1
+    # 瑞德|丰, 斯|莱克: a name jieba cut into a rare word and lone characters.
+    if len(core) <= 4 and not word_frequency(core) and any(is_rare_word(w) for w in words) and \
+            not any(c in FUNCTION_CHARS for c in core) and all(len(w) == 1 or is_rare_word(w) for w in words):
+        return 2 if qualified else 1
+    # 福建|星云: after a place, a short common noun can still be the brand; weak evidence.
+    if rest != name and 2 <= len(core) <= 3 and len(words) == 1 and (word_tag(core) or "n").startswith("n") and \
+            core not in industry_words() and core not in sector_words() and not is_boundary_word(core):
+        return 1
+    return 0
+
+
+def _ending(rest: str) -> str:
+    """The company ending of a name: a legal form, an industry head (科技, 药业), an
+    industry word (水泥, 影视) or a two-character trade in 业/贸/务 (镁业, 工贸, 船务)."""
+    for h in _COMPANY_ENDINGS:
+        if rest.endswith(h) and len(rest) > len(h) + 1:
+            return h
+    for n in (3, 2):
+        tail = rest[-n:]
+        if len(rest) <= n + 1 or tail.endswith(FACILITY_ENDINGS) or tail in sector_words() or \
+                tail in GENERIC_MODIFIERS or tail in stopwords() or tail.endswith("服务业"):
+            continue
+        if tail in industry_words() and (word_tag(tail) or "n").startswith("n"):
+            return tail  # 嘉华|水泥, 横店|影视
+        if n == 2 and tail[-1] in "业贸务" and _words(rest)[-1] == tail:
+            return tail  # 西部|镁业, 鼎诚|工贸, 太平|船务
+    return ""
 
 
 def _place_at_start(name: str) -> str:

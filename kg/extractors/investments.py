@@ -16,7 +16,7 @@ from kg.pipeline import RELATE, component
 
 _OF = re.compile(INVESTED_OF)
 _SUM = re.compile(r"[0-9一二三四五六七八九十两几]+个|累计|合计|共计|总计|共有|分别|全区|等")
-_INVEST_WORD = re.compile(r"(?:总)?投资(?:约|达|超|近|逾)?$")
+_INVEST_WORD = re.compile(r"(?:总)?投资(?:额|总额)?(?:约|达|超|近|逾|为|[:：])?$")
 
 
 @component("investments", RELATE + 3)
