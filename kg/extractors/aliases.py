@@ -258,12 +258,47 @@ def resolve_aliases(doc: Doc) -> None:
         if root != k:
             doc.alias_of[k] = root
 
+    _resolve_bare_references(doc)
     if doc.home_zone is None:
         zone_counts = Counter(doc.resolve(m.key) for m in doc.mentions_of("Zone"))
+        zone_counts.update(doc.ref_zone.values())
         if zone_counts:
             first = {}
             for m in doc.mentions_of("Zone"):
                 first.setdefault(doc.resolve(m.key), m.start)
-            doc.home_zone = max(zone_counts, key=lambda k: (zone_counts[k], -first[k]))
+            # The headline names the article's zone.
+            title_end = doc.text.find("\n")
+            for m in doc.mentions_of("Zone"):
+                if m.end <= (title_end if title_end >= 0 else len(doc.text)) and m.start < 60:
+                    zone_counts[doc.resolve(m.key)] += 2
+                    break
+            doc.home_zone = max(zone_counts, key=lambda k: (zone_counts[k], -first.get(k, 0)))
     else:
         doc.home_zone = doc.resolve(doc.home_zone)
+
+
+# Bare references and the heads of the zones they can stand for: 示范区 is the
+# article's 示范区, 经开区 its 经济技术开发区.
+_REFERENCE_FAMILIES = (
+    (("开发区", "经开区"), ("经济技术开发区", "经济开发区", "开发区", "经开区")),
+    (("高新区",), ("高新技术产业开发区", "高新技术开发区", "高新区")),
+    (("示范区",), ("示范区",)),
+    (("新区",), ("新区",)),
+    (("试验区",), ("试验区", "实验区")),
+    (("综保区", "保税区"), ("综合保税区", "综保区", "保税区", "保税港区")),
+    (("功能区",), ("功能区",)),
+)
+
+
+def _resolve_bare_references(doc: Doc) -> None:
+    """Which zone each bare reference (示范区, 经开区) means: the one zone of the article
+    whose head is of the same kind, the most named when there are several."""
+    zones = Counter(doc.resolve(m.key) for m in doc.mentions_of("Zone"))
+    for start, end in doc.home_refs:
+        ref = doc.text[start:end]
+        for refs, heads in _REFERENCE_FAMILIES:
+            if ref in refs:
+                fitting = [z for z in zones if z[1].endswith(heads)]
+                if fitting:
+                    doc.ref_zone[(start, end)] = max(fitting, key=lambda z: (zones[z], z[1]))
+                break

@@ -72,9 +72,12 @@ def company_like(name: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 16)
-def company_shape(name: str) -> int:
+def company_shape(name: str, product_endings: bool = True) -> int:
     """0: not a company; 1: a bare brand (绿十字: a company only where a list says so);
-    2: a brand with a place, a country or a company ending (宁德博发, 祥鑫科技)."""
+    2: a brand with a place, a country or a company ending (宁德博发, 祥鑫科技).
+
+    Without ``product_endings`` an industry word does not count as a company's ending
+    (嘉吉|预混料 among projects is a product of 嘉吉, not a company)."""
     if not 2 <= len(name) <= 14 or is_generic_prefix(name) or name.endswith(_NOT_BRAND_END):
         return 0
     rest = name
@@ -89,7 +92,7 @@ def company_shape(name: str) -> int:
     if rest != name and rest.endswith("厂") and len(rest) >= 3 and not is_boundary_word(rest[:-1]) and \
             all(not is_boundary_word(w) or w.startswith("第") for w in _words(rest[:-1])):
         return 2  # 哈尔滨|电表厂, 哈尔滨|第二工具厂: a place's factory
-    ending = _ending(rest)
+    ending = _ending(rest, product_endings)
     core = rest[: len(rest) - len(ending)]
     # Before an industry ending a brand is short (祥鑫|科技); a longer core holds a product
     # (国轩高科正极|材料).
@@ -112,7 +115,7 @@ def company_shape(name: str) -> int:
     return 0
 
 
-def _ending(rest: str) -> str:
+def _ending(rest: str, product_endings: bool = True) -> str:
     """The company ending of a name: a legal form, an industry head (科技, 药业), an
     industry word (水泥, 影视) or a two-character trade in 业/贸/务 (镁业, 工贸, 船务)."""
     for h in _COMPANY_ENDINGS:
@@ -123,7 +126,7 @@ def _ending(rest: str) -> str:
         if len(rest) <= n + 1 or tail.endswith(FACILITY_ENDINGS) or tail in sector_words() or \
                 tail in GENERIC_MODIFIERS or tail in stopwords() or tail.endswith("服务业"):
             continue
-        if tail in industry_words() and (word_tag(tail) or "n").startswith("n"):
+        if product_endings and tail in industry_words() and (word_tag(tail) or "n").startswith("n"):
             return tail  # 嘉华|水泥, 横店|影视
         if n == 2 and tail[-1] in "业贸务" and _words(rest)[-1] == tail:
             return tail  # 西部|镁业, 鼎诚|工贸, 太平|船务

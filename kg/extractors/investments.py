@@ -49,7 +49,11 @@ def relate_investments(doc: Doc) -> None:
                 continue
             clause_start = max(text.rfind(c, sent.start, a.start) for c in "，,；;") + 1
             before = [p for p in in_sent if p.end <= a.start]
-            if len({doc.resolve(p.key) for p in before}) == 1 and not any(p.start >= clause_start for p in in_sent if p.start > a.end):
+            # P投资8亿元, Q投资3亿元: each project with the amount that follows it in its clause.
+            own = [p for p in before if p.start >= clause_start and not _SUM.search(text, p.end, a.start)]
+            if own and len({doc.resolve(p.key) for p in in_sent}) > 1:
+                add(max(own, key=lambda p: p.end), a, sent.index, "amount-in-clause")
+            elif len({doc.resolve(p.key) for p in before}) == 1 and not any(p.start >= clause_start for p in in_sent if p.start > a.end):
                 add(before[0], a, sent.index, "amount-after")
             elif not in_sent:
                 # A project profile: the amount sits in a later paragraph than the name.

@@ -121,7 +121,7 @@ def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str, ba
             continue  # 液压科技两个省级示范园区: fields, not parks
         if type_ == "Project" and (is_counted(name) or is_sector_phrase(doc, s, e)):
             continue  # 石油化工、汽车电子等项目: trades, not projects
-        if type_ == "Project" and company_shape(strip_quotes(name)):
+        if type_ == "Project" and company_shape(strip_quotes(name), product_endings=False):
             doc.claimed[(s, e)] = "Enterprise"
             doc.add_mention("Enterprise", s, e, strip_quotes(name), rule=rule + "-company")
             if bare_head and not name.endswith(("公司", "集团", "厂")):

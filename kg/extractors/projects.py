@@ -11,7 +11,7 @@ import re
 
 from kg.document import Doc
 from kg.money import INVESTED_OF
-from kg.lexicon import countries, industry_words, is_boundary_word, places
+from kg.lexicon import countries, industry_words, is_boundary_word, places, word_frequency
 from kg.extractors.parks import PARK_HEAD
 from kg.names import (FUNCTION_CHARS, QUOTES, brand_prefix, is_counted, is_generic_prefix, is_rare_word,
                       is_sector_phrase, left_start, place_prefix)
@@ -79,6 +79,8 @@ def add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
     core = doc.text[start:core_end]
     if len(core) < 2 or _GENERIC_PROJECT.match(core) or is_generic_prefix(core) or any(q in name for q in QUOTES):
         return False
+    if len(core) == 2 and not any(m.type == "Enterprise" and m.name == core for m in doc.mentions):
+        return False  # 谋新项目, 选址项目: two characters name a project only as its company's (卫龙项目)
     if rule != "list" and not _specific(doc, start, core_end):
         return False
     if is_counted(core) or (is_sector_phrase(doc, start, core_end) and
@@ -234,7 +236,8 @@ def _company_prefix(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     return best
 
 
-_BRAND_TAILS = ("科技", "电机", "电梯", "速递", "国际", "药业", "制药", "电气", "集团", "股份", "生物", "食品", "物流")
+_BRAND_TAILS = ("科技", "电机", "电梯", "速递", "国际", "药业", "制药", "电气", "集团", "股份", "生物", "食品", "物流",
+                "汽车", "光电", "电子", "新能源", "材料", "化工", "重工", "能源", "控股")
 
 
 _TAIL_RE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(" + "|".join(_BRAND_TAILS) + ")")
@@ -248,8 +251,8 @@ def _brand_with_tail(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         return None
     name = m.group(1)
     if name in industry_words() or place_prefix(name) or any(c in FUNCTION_CHARS for c in name) or \
-            is_boundary_word(name):
-        return None
+            is_boundary_word(name) or not (is_rare_word(name) or not word_frequency(name)):
+        return None  # 消费|电子: a common word before the tail is a product, not a brand
     return m.start(1), m.end(1)
 
 
