@@ -273,7 +273,7 @@ def _merge_lone_chars(doc: Doc, toks: list[tuple[int, int]]) -> list[tuple[int, 
 # The last word of a concrete facility or product: what makes a project out of common
 # words (人才大厦, 党建主题公园, 蔗叶饲料加工厂), unlike an activity (石油化工, 污水处理).
 FACILITY_ENDINGS = ("设施", "大厦", "大楼", "中心", "基地", "园", "公园", "馆", "宫", "厂", "站", "港", "城", "线", "楼",
-                    "场", "院", "库", "仓", "街", "桥", "路", "综合体", "工程", "平台", "总部", "小镇", "片区")
+                    "场", "院", "库", "仓", "街", "桥", "综合体", "工程", "平台", "总部", "小镇", "片区")
 # A count or a threshold in a name (5000万元以上项目, 217个产业项目) makes it a number of
 # projects, never one.
 _COUNTED = re.compile(r"[0-9一二三四五六七八九十两百千万]+余?(?:个|家|项|批)|以上|以下|左右|余个")
