@@ -509,11 +509,16 @@ def _score_doc(pred: dict | None, gold: dict, report: EvalReport, key: str = "")
         return {"rel": f["rel"], "s": names.get(f["s"], f["s"]), "o": o, "evidence": f.get("evidence") or ""}
 
     errors["fact_fp"] += [readable(pred_keys[k], pred_name) for i, k in enumerate(pred_facts) if i not in matched]
+    # Listed in an order of their own, so that the input order never shows.
+    for kind in ("entity_fp", "entity_fn"):
+        errors[kind].sort(key=lambda e: (e["type"], e["names"]))
     for j, (rel, s, o) in enumerate(gold_facts):
         if j not in hit:
             f = {"rel": rel, "s": s, "evidence": gold_evidence.get((rel, s, o), "")}
             f["amount_cny" if rel == "invests" else "o"] = int(o) if rel == "invests" else o
             errors["fact_fn"].append(readable(f, gold_name))
+    for kind in ("fact_fp", "fact_fn"):
+        errors[kind].sort(key=lambda f: (f["rel"], f["s"], str(f["o"]), f["evidence"]))
 
 
 def score(predicted: dict[str, dict], gold: dict[str, dict]) -> EvalReport:

@@ -291,5 +291,11 @@ def is_sector_phrase(doc: Doc, start: int, end: int) -> bool:
     if not text or _HAS_DIGIT.search(text) or text.endswith(FACILITY_ENDINGS):
         return False
     words = [w for w in segment(text) if w.strip()]
-    return bool(words) and all(w in industry_words() or w in sector_words() or w in GENERIC_MODIFIERS or
-                               w in stopwords() for w in words)
+    if not words:
+        return False
+    if all(w in sector_words() or w in GENERIC_MODIFIERS or w in stopwords() for w in words):
+        return True  # 水环境综合治理, 民生服务
+    # A short phrase of industries is a sector too (石油化工, 汽车电子, 农产品深加工); a longer
+    # one names a product line (智能传感器研发制造).
+    return len(text) <= 6 and all(w in industry_words() or w in sector_words() or w in GENERIC_MODIFIERS or
+                                  w in stopwords() for w in words)

@@ -216,8 +216,8 @@ def resolve_aliases(doc: Doc) -> None:
     bases = {n: brand_base(n) for n in ents}
     for short in ents:
         b = bases[short]
-        if len(b) < 2 or short.endswith(LEGAL_HEADS) or core_name(b) != b:
-            continue  # only a bare brand (乐斯福), not 许继配电 beside 许继集团
+        if len(b) < 2 or short.endswith(LEGAL_HEADS) or core_name(b) != b or b in group_bases:
+            continue  # only a bare brand (乐斯福), not 许继配电 beside 许继集团, nor 蒙牛 of 蒙牛集团
         longer = sorted({uf.find(("Enterprise", n)) for n in ents if n != short and len(bases[n]) > len(b)
                          and bases[n].startswith(b)} - {uf.find(("Enterprise", short))})
         groups = [k for k in longer if k[1].endswith("集团")]
@@ -269,7 +269,7 @@ def resolve_aliases(doc: Doc) -> None:
             # The headline names the article's zone.
             title_end = doc.text.find("\n")
             for m in doc.mentions_of("Zone"):
-                if m.end <= (title_end if title_end >= 0 else len(doc.text)) and m.start < 60:
+                if 0 < title_end <= 60 and m.end <= title_end:
                     zone_counts[doc.resolve(m.key)] += 2
                     break
             doc.home_zone = max(zone_counts, key=lambda k: (zone_counts[k], -first.get(k, 0)))

@@ -182,7 +182,9 @@ def _split_glued(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
     return [(s, e)]
 
 
-@component("company-lists", RECOGNIZE + 2)
+# After the legal-form and brand recognisers (RECOGNIZE + 2), which name the same
+# companies with more certainty; before projects, which must not take them.
+@component("company-lists", RECOGNIZE + 3)
 def recognize_company_lists(doc: Doc) -> None:
     text = doc.text
     for sent in doc.sentences:

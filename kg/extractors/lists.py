@@ -121,7 +121,7 @@ def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str, ba
             continue  # 液压科技两个省级示范园区: fields, not parks
         if type_ == "Project" and (is_counted(name) or is_sector_phrase(doc, s, e)):
             continue  # 石油化工、汽车电子等项目: trades, not projects
-        if type_ == "Project" and company_shape(strip_quotes(name), product_endings=False):
+        if type_ == "Project" and company_shape(strip_quotes(name), product_endings=False) == 2:
             doc.claimed[(s, e)] = "Enterprise"
             doc.add_mention("Enterprise", s, e, strip_quotes(name), rule=rule + "-company")
             if bare_head and not name.endswith(("公司", "集团", "厂")):
@@ -168,6 +168,9 @@ def recognize_lists(doc: Doc) -> None:
         for m in _PARTNERS.finditer(stext):
             s = sent.start + m.start("items")
             e = sent.start + m.end("items")
+            tail = re.search(r"等[^、]*$", text[s:e])
+            if tail:
+                e = s + tail.start()  # 与A、B等企业的合作: the items end at 等
             if "、" not in text[s:e]:
                 continue
             items = _list_items(doc, s, e)

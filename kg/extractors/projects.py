@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from kg.document import Doc
+from kg.extractors.enterprises import LEGAL_HEADS
 from kg.money import INVESTED_OF
 from kg.lexicon import countries, industry_words, is_boundary_word, places, word_frequency
 from kg.extractors.parks import PARK_HEAD
@@ -190,6 +191,17 @@ def recognize_project_brands(doc: Doc) -> None:
             continue  # operatedBy will link it; the enterprise is already known
         if _BUILDING.search(name.removesuffix("项目")) and "·" not in name:
             continue
+        spec = _SPEC.search(doc.text, p.start + 2, p.end)
+        if spec and p.name == doc.text[p.start:p.end]:
+            # 青海西部镁业|年产2万吨…项目, 宏储源|100MW光伏储能项目: the name before the
+            # capacity is the company's.
+            from kg.extractors.company_lists import company_shape
+
+            owner = doc.text[p.start:spec.start()]
+            if company_shape(owner) or owner.endswith(LEGAL_HEADS):
+                doc.add_mention("Enterprise", p.start, spec.start(), rule="project-owner")
+                enterprises.add(owner)
+                continue
         if "·" in name:
             developer = name.split("·", 1)[0]
             if len(developer) >= 2:
@@ -236,8 +248,10 @@ def _company_prefix(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     return best
 
 
+# Where a project's name turns to its capacity: 年产2万吨, 100MW, 30万吨.
+_SPEC = re.compile(r"年产|年加工|年处理|年出栏|[0-9]")
 _BRAND_TAILS = ("科技", "电机", "电梯", "速递", "国际", "药业", "制药", "电气", "集团", "股份", "生物", "食品", "物流",
-                "汽车", "光电", "电子", "新能源", "材料", "化工", "重工", "能源", "控股")
+                "汽车", "光电", "电子", "重工", "控股")
 
 
 _TAIL_RE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(" + "|".join(_BRAND_TAILS) + ")")
