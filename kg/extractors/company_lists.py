@@ -54,8 +54,8 @@ def _brand_word(word: str, first: bool) -> bool:
     if tag.startswith(("nr", "nz", "nt") if first else ("nr", "nz", "ns", "nt")) and \
             word_frequency(word) < 2000 and word not in places():
         return True  # (a region, 长三角 ns, does not start a brand)
-    # A lone character jieba could not attach (菲尔|姆) continues a brand, never starts one.
-    return not first and len(word) == 1 and tag in ("", "x", "ng")
+    # A lone character jieba could not attach (菲尔|姆, 康宁|特) continues a brand, never starts one.
+    return not first and len(word) == 1 and word not in FUNCTION_CHARS
 
 
 # Endings of places, buildings, bodies and abstract nouns, never of a brand (魏都区,
@@ -96,7 +96,8 @@ def company_shape(name: str, product_endings: bool = True) -> int:
     core = rest[: len(rest) - len(ending)]
     # Before an industry ending a brand is short (祥鑫|科技); a longer core holds a product
     # (国轩高科正极|材料).
-    longest = _MAX_BRAND if not ending or ending in LEGAL_HEADS else 4
+    # After a country or place, a brand alone is short too (美国|康宁特, not 康宁特全自动).
+    longest = 4 if ending and ending not in LEGAL_HEADS else 5 if rest != name and not ending else _MAX_BRAND
     if not 2 <= len(core) <= longest or core in places() or core in stopwords():
         return 0
     words = _words(core)
@@ -104,9 +105,10 @@ def company_shape(name: str, product_endings: bool = True) -> int:
     if _brand_word(words[0], True) or (ending and _brand_word(words[0], False)):
         if all(_brand_word(w, False) for w in words[1:]):
             return 2 if qualified else 1
-    # 瑞德|丰, 斯|莱克: a name jieba cut into a rare word and lone characters.
-    if len(core) <= 4 and not word_frequency(core) and any(is_rare_word(w) for w in words) and \
-            not any(c in FUNCTION_CHARS for c in core) and all(len(w) == 1 or is_rare_word(w) for w in words):
+    # 瑞德|丰, 斯|莱克, 泓|锐: a name jieba cut into a rare word and lone characters.
+    if len(core) <= 4 and not word_frequency(core) and not any(c in FUNCTION_CHARS for c in core) and \
+            all(len(w) == 1 or is_rare_word(w) for w in words) and \
+            (any(is_rare_word(w) for w in words) or (qualified and len(words) >= 2)):
         return 2 if qualified else 1
     # 福建|星云: after a place, a short common noun can still be the brand; weak evidence.
     if rest != name and 2 <= len(core) <= 3 and len(words) == 1 and (word_tag(core) or "n").startswith("n") and \
@@ -201,6 +203,8 @@ def recognize_company_lists(doc: Doc) -> None:
                 continue
             first = _edge_item(doc, *items[0], left=True)
             last = _edge_item(doc, *items[-1], left=False)
+            if len(_split_glued(doc, *items[-1])) == 2:
+                last = items[-1]  # 苏州奥立康苏州泓锐: two names, split below
             spans = ([first] if first else []) + items[1:-1] + ([last] if last else [])
             found = []
             strong = 0

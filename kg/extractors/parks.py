@@ -27,7 +27,8 @@ _DESCRIPTIVE = frozenset("老牌 综合性 代表 功能 重点 省级 市级 �
 
 
 def _describes(prefix: str) -> bool:
-    return any(w in _DESCRIPTIVE for w in segment(prefix)) or is_boundary_word(segment(prefix)[0])
+    return any(w in _DESCRIPTIVE for w in segment(prefix)) or is_boundary_word(segment(prefix)[0]) or \
+        any(prefix.startswith(w) for w in _DESCRIPTIVE if len(w) > 1)  # 省级重点 is one token
 
 
 def canonical_park_name(name: str) -> str:

@@ -160,6 +160,14 @@ def recognize_facility_projects(doc: Doc) -> None:
                                                   for x in doc.mentions):
             continue  # …基地项目 is found by its 项目; a facility inside another name is not one
         start = left_start(doc, m.start(), 28, allow_digits=True, compound_verbs=True, extra_stops=_DESCRIBED_BY)
+        # A company with its country or place may hold words that end other names
+        # (美国康宁|特|全自动生产基地): start at the country or place when one opens the clause.
+        sent = doc.sentence_at(m.start())
+        clause = max([sent.start] + [text.rfind(c, sent.start, m.start()) + 1 for c in "，,；;、：:"])
+        for s, _ in doc.tokens(sent):
+            if clause <= s < start and m.start() - s <= 16 and _company_prefix(doc, s, m.start()):
+                start = s
+                break
         if m.start() - start < 2:
             continue
         owner = next((c for c in companies if c.start == start and c.end < m.end()), None)

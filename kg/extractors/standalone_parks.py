@@ -16,8 +16,9 @@ from kg.pipeline import RESOLVE, component
 _ADMINISTRATION = re.compile(r"管委会|管理委员会|党工委|党委|管理局")
 
 
-def _as_zone(m: Mention) -> Mention:
-    return Mention("Zone", m.start, m.end, m.name, m.rule + "+zone")
+def _as_zone(doc: Doc, m: Mention) -> Mention:
+    # Named as written: 青松工业园区 (a park's name drops the 区, a zone's keeps it).
+    return Mention("Zone", m.start, m.end, doc.text[m.start:m.end], m.rule + "+zone")
 
 
 @component("standalone-parks", RESOLVE - 1)
@@ -33,4 +34,4 @@ def promote_standalone_parks(doc: Doc) -> None:
             first.setdefault(m.name, m.start)
         promoted.add(max(counts, key=lambda n: (counts[n], -first[n])))
     if promoted:
-        doc.mentions = [_as_zone(m) if m.type == "Park" and m.name in promoted else m for m in doc.mentions]
+        doc.mentions = [_as_zone(doc, m) if m.type == "Park" and m.name in promoted else m for m in doc.mentions]

@@ -18,6 +18,8 @@ ZONE_HEADS = (
     "试验区|实验区|新区|台商投资区|台商区|出口加工区|工业区|新城|功能区"
 )
 _HEAD = re.compile(rf"(?:{ZONE_HEADS})")
+# Verbs that are part of a zone's name (重点开发开放试验区, 综合改革试验区, 自主创新示范区).
+_IN_ZONE_NAMES = frozenset("开发 开放 改革 创新 转型 融合 合作 发展 综合".split())
 # Heads that are also ordinary words (城市新区, 新城控股, 老工业区): taken only after a
 # specific name and never inside a company's name.
 _WEAK_HEADS = frozenset({"新区", "新城", "工业区", "功能区", "试验区", "实验区"})
@@ -52,7 +54,10 @@ def _trim_glued(text: str, start: int, head_start: int) -> int:
 def recognize_zones(doc: Doc) -> None:
     text = doc.text
     for m in _HEAD.finditer(text):
-        start = left_start(doc, m.start(), 14)
+        start = left_start(doc, m.start(), 16, inner_ok=_IN_ZONE_NAMES)
+        while start < m.start() and any(text.startswith(w, start) for w in _IN_ZONE_NAMES) and \
+                not any(text.startswith(w + "区", start) for w in _IN_ZONE_NAMES):
+            start += next(len(w) for w in _IN_ZONE_NAMES if text.startswith(w, start))  # 发展|示范区 starts no name
         prefix = text[start:m.start()]
         if prefix.startswith("市") and len(prefix) > 1:
             # 市城乡一体化示范区: "the city's" zone; the name is kept as written.
