@@ -116,7 +116,7 @@ def _project_key(name: str) -> str:
 
 # Zone heads and their standard abbreviations: 许昌经开区 is 许昌经济技术开发区.
 _ZONE_ABBREVIATIONS = (("经济技术开发区", "经开区"), ("经济开发区", "经开区"), ("高新技术产业开发区", "高新区"),
-                       ("高新技术开发区", "高新区"))
+                       ("高新技术开发区", "高新区"), ("综合保税区", "综保区"), ("产业集聚区", "集聚区"))
 
 
 _BARE_DEVELOPMENT_ZONE = re.compile(r"(?<!经济|技术|产业|科技)开发区$")
@@ -182,6 +182,12 @@ def resolve_aliases(doc: Doc) -> None:
             if not any(x.start <= occ_start < x.end for x in doc.mentions if x.type == m.type):
                 doc.add_mention(m.type, occ_start, occ_end, alias, rule="defined-alias")
         uf.union((m.type, alias), m.key, prefer=m.key)
+
+    # A zone named inside a longer zone's name (青岛保税港区 in 青岛保税港区诸城功能区) is
+    # that name's part, not a zone of the article.
+    zone_spans = [m for m in doc.mentions if m.type == "Zone"]
+    doc.mentions = [m for m in doc.mentions if m.type != "Zone" or not any(
+        o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end) for o in zone_spans)]
 
     # Same-type nesting: the inner name is a short form of the outer one.
     by_type: dict[str, list] = {}

@@ -27,7 +27,8 @@ _COMPANY_AFTER = re.compile(r"控股|集团|公司|有限|股份|置业|建设|�
 # 中原电气谷, 武汉光谷: a region and an industry followed by 谷.
 _VALLEY = re.compile(r"谷")
 # Words between a place and the head that do not make a zone specific.
-_QUALIFIERS = re.compile(r"^(国家级?|省级?|市级?|国家|全省|全市|全国|我市|本市|该|全|首批|第[一二三四五六七八九十]+批|两|三)+$")
+_QUALIFIERS = re.compile(r"^(国家级?|省级?|市级?|国家|全省|全市|全国|我市|本市|该|全|首批|第[一二三四五六七八九十]+批|两|三|核心|重点|"
+                         r"先行|起步)+$")
 # Heads that name one place in a city even alone (the city's CBD).
 _NAMED_BARE = ("商务中心区",)
 BARE_REFERENCES = ("开发区", "经开区", "高新区", "示范区", "全区", "该区", "本区", "新区", "试验区", "综保区",
@@ -65,6 +66,8 @@ def recognize_zones(doc: Doc) -> None:
         if m.group() in _NAMED_BARE and not prefix and not text[max(m.start() - 2, 0):m.start()].endswith(("全省", "全市", "全国", "首批")):
             doc.add_mention("Zone", m.start(), m.end(), rule="zone-bare")
             continue
+        if m.group() == "新城" and not place_prefix(prefix):
+            continue  # 嘉定新城 is a zone; 电子新城, 枢纽新城 are developments
         if m.group() in _WEAK_HEADS and (_COMPANY_AFTER.match(text, m.end()) or len(prefix) < 2):
             if m.group() in BARE_REFERENCES and len(prefix) < 2 and not _COMPANY_AFTER.match(text, m.end()):
                 doc.home_refs.append((m.start(), m.end()))
