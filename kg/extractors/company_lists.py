@@ -24,6 +24,8 @@ _SEPARATORS = re.compile(r"、|(?<=[\u4e00-\u9fffA-Za-z0-9)）])(?:与|和|及|�
 # What bounds a list: punctuation other than 、, and 等 (…等N家企业).
 _CLAUSE = re.compile(r"[^，,。；;：:！？!?“”\"()（）\n]+")
 _COMPANY_ENDINGS = tuple(sorted(set(INDUSTRY_HEADS) | set(LEGAL_HEADS), key=len, reverse=True))
+# The longest ending first: 股份有限公司 before 有限公司 (a regex tries the alternatives in order).
+_COMPANY_ENDING = re.compile("(?:" + "|".join(map(re.escape, _COMPANY_ENDINGS)) + ")$")
 # After a list, words that say its items are companies (…等龙头企业, 均为配套企业).
 _COMPANY_CUE = re.compile(r"企业|公司|集团|品牌|厂商|厂家|巨头|央企|国企|民企|外企|500强")
 # Names of brands are short; a longer item is a description or a project.
@@ -81,10 +83,9 @@ def company_shape(name: str, product_endings: bool = True) -> int:
     if not 2 <= len(name) <= 14 or is_generic_prefix(name) or name.endswith(_NOT_BRAND_END):
         return 0
     rest = name
-    for prefix in sorted(countries(), key=len, reverse=True):
-        if rest.startswith(prefix) and len(rest) > len(prefix) + 1:
-            rest = rest[len(prefix):]
-            break
+    country = _COUNTRY_AT_START().match(name)
+    if country and len(name) > country.end() + 1:
+        rest = name[country.end():]
     else:
         place = _place_at_start(rest)
         if place:
@@ -120,9 +121,9 @@ def company_shape(name: str, product_endings: bool = True) -> int:
 def _ending(rest: str, product_endings: bool = True) -> str:
     """The company ending of a name: a legal form, an industry head (科技, 药业), an
     industry word (水泥, 影视) or a two-character trade in 业/贸/务 (镁业, 工贸, 船务)."""
-    for h in _COMPANY_ENDINGS:
-        if rest.endswith(h) and len(rest) > len(h) + 1:
-            return h
+    m = _COMPANY_ENDING.search(rest)
+    if m and m.start() > 1:
+        return m.group()
     for n in (3, 2):
         tail = rest[-n:]
         if len(rest) <= n + 1 or tail.endswith(FACILITY_ENDINGS) or tail in sector_words() or \
@@ -133,6 +134,11 @@ def _ending(rest: str, product_endings: bool = True) -> str:
         if n == 2 and tail[-1] in "业贸务" and _words(rest)[-1] == tail:
             return tail  # 西部|镁业, 鼎诚|工贸, 太平|船务
     return ""
+
+
+@lru_cache(maxsize=1)
+def _COUNTRY_AT_START() -> re.Pattern:
+    return re.compile("|".join(sorted(map(re.escape, countries()), key=len, reverse=True)))
 
 
 def _place_at_start(name: str) -> str:
@@ -161,7 +167,11 @@ def _edge_item(doc: Doc, s: int, e: int, left: bool) -> tuple[int, int] | None:
     bounds = [(ts, te) for ts, te in doc.tokens(sent) if ts < e and te > s]
     if not bounds:
         return None
-    cuts = [max(ts, s) for ts, _ in bounds] if left else [min(te, e) for _, te in bounds]
+    if left:
+        # A company starts with its place, its country or its brand: only there.
+        cuts = [max(ts, s) for ts, te in bounds if _may_start(doc.text[max(ts, s):te])]
+    else:
+        cuts = [min(te, e) for _, te in bounds]
     candidates = [(c, e) for c in cuts] if left else [(s, c) for c in reversed(cuts)]
     best = None
     for a, b in candidates:
@@ -173,12 +183,19 @@ def _edge_item(doc: Doc, s: int, e: int, left: bool) -> tuple[int, int] | None:
     return best
 
 
+def _may_start(word: str) -> bool:
+    return word in places() or word in countries() or _brand_word(word, True) or \
+        bool(_COUNTRY_AT_START().match(word)) or bool(_place_at_start(word))
+
+
 def _split_glued(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
     """Two names with the separator lost (苏州固特苏州华鹏): split before a place or
     country inside the item when both halves read as companies."""
     text = doc.text[s:e]
+    if len(text) < 6:
+        return [(s, e)]
     for i in range(2, len(text) - 1):
-        if (_place_at_start(text[i:]) or any(text.startswith(c, i) for c in countries())) and \
+        if (_place_at_start(text[i:i + 9]) or _COUNTRY_AT_START().match(text, i)) and \
                 company_like(text[:i]) and company_like(text[i:]):
             return [(s, s + i), (s + i, e)]
     return [(s, e)]
@@ -196,8 +213,8 @@ def recognize_company_lists(doc: Doc) -> None:
             stop = text.find("等", c_start, c_end)
             if stop != -1:
                 c_end = stop
-            if not _SEPARATORS.search(text, c_start, c_end):
-                continue
+            if text.find("、", c_start, c_end) == -1:
+                continue  # a list of companies has its 、
             items = _split_run(doc, c_start, c_end)
             if len(items) < 2:
                 continue
