@@ -26,7 +26,7 @@ _ZONE_WORDS = ("开发区", "经开区", "高新区", "示范区", "集聚区", 
                "新区", "试验区", "综保区", "保税港区")
 QUOTES = "“”\"'‘’「」『』《》"
 # Single characters that are always grammar, never part of a name.
-FUNCTION_CHARS = frozenset("的了在与和及或由从向对把被将为是于以之等并而且也都就又还仅只其该这那每各更多很最较太再有则即亦乃")
+FUNCTION_CHARS = frozenset("的了在与和及或由从向对把被将为是于以之等并而且也都就又还仅只其该这那每各更多很最较太再有则即亦乃暨")
 # Grammar characters jieba glues onto an unknown name that follows (使西继|迅达).
 _GLUE_CHARS = FUNCTION_CHARS | frozenset("使让令给")
 # Units and dates that follow a number (4月21日, 3家, 5个); glued to a name after them.

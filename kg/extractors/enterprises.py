@@ -49,6 +49,23 @@ _DESCRIPTOR_WORDS = frozenset("企业 公司 品牌 厂商 巨头 龙头 集团 
 _IN_COMPANY_NAMES = frozenset("建设 投资 发展 开发 联合 实业 置业 经营 管理".split())
 
 
+def _back_to_place(doc: Doc, start: int, head: int) -> int:
+    """辽宁|新|坐标|科技有限公司, 沈阳|每日|食品有限公司: a company's name runs back to the
+    place it starts with, over a few words that end other names (an adjective, a verb),
+    when the place opens a list item or a clause."""
+    sent = doc.sentence_at(start)
+    toks = [(s, e) for s, e in doc.tokens(sent) if e <= start and start - s <= 5]
+    for s, e in toks:
+        word = doc.text[s:e]
+        if word in places() and places()[word].level in ("province", "city") and \
+                (s == sent.start or doc.text[s - 1] in "、，,:：;；(（“\"" or
+                 any(doc.text.endswith(w, 0, s) for w in ("包括", "引进", "如", "有"))):
+            between = [doc.text[a:b] for a, b in doc.tokens(sent) if a >= e and b <= start]
+            if between and all(w not in stopwords() and len(w) <= 2 for w in between):
+                return s
+    return start
+
+
 def places_at(prefix: str) -> bool:
     return any(prefix[:n] in places() for n in range(2, min(len(prefix), 9) + 1))
 
@@ -68,6 +85,7 @@ def recognize_enterprises(doc: Doc) -> None:
     for m in _LEGAL.finditer(text):
         # 城市建设投资有限公司: in a company's name 建设 is a business, not the verb.
         start = left_start(doc, m.start(), 24, extra_stops=_DESCRIPTOR_WORDS, inner_ok=_IN_COMPANY_NAMES)
+        start = _back_to_place(doc, start, m.start())
         if start == m.start() and m.group() == "公司":
             # 平平公司: a short name that the tagger takes for an ordinary word, right
             # after a list separator or the start of a clause.

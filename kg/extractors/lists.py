@@ -149,6 +149,8 @@ def recognize_lists(doc: Doc) -> None:
             prev_tail = sent.start + m.end()
             if m["head"] in ("企业", "品牌", "公司", "集团") and _continues_noun(doc, sent.start + m.end()):
                 continue  # 等非公企业|党建阵地: the head is 阵地, not 企业
+            if m["head"] in ("企业", "公司", "集团", "品牌") and re.search(r"行业|领域|业务|板块|业态|方面", m["mod"]):
+                continue  # 集…金融投资等行业的多元化集团公司: the items are trades
             if m.group().startswith(tuple("0123456789一二三四五六七八九十两")) and "、" not in text[region_start:end]:
                 continue  # 统筹规划三个园区: a count after one phrase is not a list
             if end - region_start < 2:
