@@ -218,3 +218,11 @@ def test_the_pipeline_registers_the_new_components() -> None:
     assert {"company-lists", "standalone-parks", "facility-projects", "table-projects", "table-facts"} <= registered
     # extract() runs them without error on an empty text too
     assert extract("t", "").mentions == []
+
+
+def test_what_another_county_brings_in_is_not_the_zones() -> None:
+    text = ("北川经济开发区今年签约项目12个。\n\n"
+            "北川经济开发区引进瑞达精工有限公司。宁远县引进恒通重工有限公司投资5亿元建设农机生产项目。")
+    f = facts(text)
+    assert ("hosts", "北川经济开发区", "瑞达精工有限公司") in f
+    assert ("hosts", "北川经济开发区", "恒通重工有限公司") not in f
