@@ -27,7 +27,7 @@ _COMPANY_ENDINGS = tuple(sorted(set(INDUSTRY_HEADS) | set(LEGAL_HEADS), key=len,
 # The longest ending first: 股份有限公司 before 有限公司 (a regex tries the alternatives in order).
 _COMPANY_ENDING = re.compile("(?:" + "|".join(map(re.escape, _COMPANY_ENDINGS)) + ")$")
 # After a list, words that say its items are companies (…等龙头企业, 均为配套企业).
-_COMPANY_CUE = re.compile(r"企业|公司|集团|品牌|厂商|厂家|巨头|央企|国企|民企|外企|500强")
+_COMPANY_CUE = re.compile(r"(?:等|,|，)?(?:均为|都是|皆为|系|为)?[^，,。；;]{0,10}?(?:企业|公司|集团|品牌|厂商|厂家|巨头|央企|国企|民企|外企|500强)")
 # Names of brands are short; a longer item is a description or a project.
 _MAX_BRAND = 6
 # Letters and digits that brands are written in (BPW, GE).
@@ -238,7 +238,7 @@ def recognize_company_lists(doc: Doc) -> None:
             # that they are companies.
             if len(found) < 2 or len(found) * 2 < len(items):
                 continue
-            if strong * 2 < len(found) and not _COMPANY_CUE.search(text, c_end, sent.end):
+            if strong * 2 < len(found) and not _COMPANY_CUE.match(text, c_end, sent.end):
                 continue
             for a, b in found:
                 if doc.claimed.get((a, b)) not in (None, "Enterprise", "Project"):

@@ -119,8 +119,8 @@ def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str, ba
             continue  # a bare 集团 or 公司 left over from a cut
         if type_ == "Park" and not PARK_HEAD.search(name):
             continue  # 液压科技两个省级示范园区: fields, not parks
-        if type_ == "Project" and (is_counted(name) or is_sector_phrase(doc, s, e)):
-            continue  # 石油化工、汽车电子等项目: trades, not projects
+        if type_ in ("Project", "Enterprise") and (is_counted(name) or is_sector_phrase(doc, s, e)):
+            continue  # 石油化工、汽车电子等项目, 高端装备等大中型企业: trades, not projects or companies
         if type_ == "Project" and company_shape(strip_quotes(name), product_endings=False) == 2:
             doc.claimed[(s, e)] = "Enterprise"
             doc.add_mention("Enterprise", s, e, strip_quotes(name), rule=rule + "-company")
@@ -149,7 +149,7 @@ def recognize_lists(doc: Doc) -> None:
             prev_tail = sent.start + m.end()
             if m["head"] in ("企业", "品牌", "公司", "集团") and _continues_noun(doc, sent.start + m.end()):
                 continue  # 等非公企业|党建阵地: the head is 阵地, not 企业
-            if m["head"] in ("企业", "公司", "集团", "品牌") and re.search(r"行业|领域|业务|板块|业态|方面", m["mod"]):
+            if m["head"] in ("企业", "公司", "集团", "品牌") and re.search(r"行业|领域|业务|板块|业态|方面|方式|方法|措施|形式|途径", m["mod"]):
                 continue  # 集…金融投资等行业的多元化集团公司: the items are trades
             if m.group().startswith(tuple("0123456789一二三四五六七八九十两")) and "、" not in text[region_start:end]:
                 continue  # 统筹规划三个园区: a count after one phrase is not a list
