@@ -47,7 +47,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from kg import sparql
+from kg import linked_data, sparql
 from kg.remote import EndpointError, EndpointFailed, EndpointTimeout, RemoteEngine
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -329,6 +329,8 @@ def create_app(engine: sparql.Engine | RemoteEngine, *, loopback_only: bool = Tr
         Route("/sparql", endpoint, methods=["GET", "POST"]),
         Route("/api/queries", library, methods=["GET"]),
         Route("/favicon.ico", favicon, methods=["GET"]),
+        # Entity pages (/id/…), /search and /api/names: kg/linked_data.py.
+        *linked_data.routes(engine),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
         # The HTML views of `kg viz` (written to views/ beside the graph), when there are any.
         Mount("/views", app=_OptionalStaticFiles(views_dir), name="views"),
