@@ -138,7 +138,9 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX kg:   <https://w3id.org/zonekg/ontology#>
 SELECT DISTINCT ?p ?o ?oLabel ?oType ?amount WHERE {
   { ?_entity ?p ?o } UNION { GRAPH ?g { ?_entity ?p ?o } }
-  OPTIONAL { ?o rdfs:label ?oLabel }
+  OPTIONAL { ?o rdfs:label ?name }
+  OPTIONAL { ?o kg:fileName ?file }
+  BIND(COALESCE(?file, ?name) AS ?oLabel)  # a document is called by its file
   OPTIONAL { ?o a ?oType }
   OPTIONAL { ?o kg:amount ?amount }
 }
