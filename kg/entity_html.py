@@ -13,6 +13,7 @@ from urllib.parse import quote
 from kg import sparql
 from kg.analysis import yuan
 from kg.entity import KG_NS, Description, Fact, Name, Node, path_for_iri
+from kg.viz import clean_sentence
 
 TYPE_ZH = {
     "Zone": "开发区", "Park": "园区", "Enterprise": "企业", "Project": "项目", "IndustryChain": "产业链",
@@ -107,7 +108,7 @@ def evidence_html(fact: Fact) -> str:
         ev_link = link(ev.iri, "证据 evidence", "evidence-link")
         doc = link(ev.document, ev.file or short(ev.document)) if ev.document else e(ev.file or "")
         offsets = f" [{ev.start}–{ev.end}]" if ev.start is not None else ""
-        items.append(f'<li><q lang="zh">{e(ev.sentence)}</q> <span class="source">{doc}{e(offsets)} · {ev_link}</span></li>')
+        items.append(f'<li><q lang="zh" title="{e(ev.sentence)}">{e(clean_sentence(ev.sentence))}</q> <span class="source">{doc}{e(offsets)} · {ev_link}</span></li>')
     return '<ul class="evidence">' + "".join(items) + "</ul>"
 
 
@@ -235,7 +236,7 @@ def _literal(predicate: str, n: Node) -> str:
     if predicate == KG_NS + "amount":
         return f'<span class="literal num">{e(money(n.value))}</span> <span class="muted">({e(n.value)} 元)</span>'
     if predicate == KG_NS + "evidenceText":
-        return f'<q class="sentence" lang="zh">{e(n.value)}</q>'
+        return f'<q class="sentence" lang="zh">{e(clean_sentence(n.value))}</q>'
     return node_html(n)
 
 
