@@ -47,7 +47,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from kg import linked_data, sparql
+from kg import linked_data, query_page, sparql
 from kg.remote import EndpointError, EndpointFailed, EndpointTimeout, RemoteEngine
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -318,8 +318,10 @@ def create_app(engine: sparql.Engine | RemoteEngine, *, loopback_only: bool = Tr
                 await run_in_threadpool(engine.close)
 
     middleware = [
+        # CORS: any page (a user's own YASGUI, say) may query; preflights for the two
+        # query methods are answered, Update is refused by the endpoint itself.
         Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                   allow_headers=["Content-Type", "Accept"],
+                   allow_headers=["Content-Type", "Accept", "Accept-Language", "Content-Language"], max_age=600,
                    expose_headers=["X-Result-Rows", "X-Result-Truncated", "X-Max-Rows", "X-Query-Seconds"]),
     ]
     if loopback_only:
@@ -331,6 +333,7 @@ def create_app(engine: sparql.Engine | RemoteEngine, *, loopback_only: bool = Tr
         Route("/favicon.ico", favicon, methods=["GET"]),
         # Entity pages (/id/…), /search and /api/names: kg/linked_data.py.
         *linked_data.routes(engine),
+        *query_page.routes(),  # /api/terms: what the query page's editor completes
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
         # The HTML views of `kg viz` (written to views/ beside the graph), when there are any.
         Mount("/views", app=_OptionalStaticFiles(views_dir), name="views"),
