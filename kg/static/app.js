@@ -76,10 +76,14 @@
     graphOut.textContent = "";
   }
 
+  // The filled fields whose ?_name placeholder is still in the query (an edited query
+  // may have lost one; the endpoint refuses a value for a parameter the query lacks).
   function paramValues() {
+    const present = new Set();
+    for (const [cls, part] of window.zonekgEditor.tokenize(editor.value)) if (cls === "param") present.add(part.slice(2));
     const values = {};
     for (const input of paramsBox.querySelectorAll("input[data-param]")) {
-      if (input.value.trim() !== "") values[input.dataset.param] = input.value.trim();
+      if (input.value.trim() !== "" && present.has(input.dataset.param)) values[input.dataset.param] = input.value.trim();
     }
     return values;
   }
