@@ -3,7 +3,7 @@
 Each page is opened from disk with every http(s) request aborted and recorded:
 the vis network must have nodes, the search must find a node by an alias, no
 request may leave the file, and hostile names from articles must not run.
-Screenshots go to test-artifacts/ (gitignored).
+Screenshots go to test-artifacts/ (gitignored) or to pytest's tmp_path.
 
 Needs /usr/bin/chromium (``apt-get install chromium``) and the ``playwright``
 package (the ``test`` extra). Without them the tests are skipped, except under
@@ -206,3 +206,55 @@ def test_hostile_names_do_not_run(browser, tmp_path):
             p.page.screenshot(path=str(ARTIFACTS / "hostile-zone-tooltip.png"))
         finally:
             p.close()
+
+
+LABEL_BOXES = """() => { const net = window.zonekg.network; const out = [];
+    for (const id of net.body.nodeIndices) { const n = net.body.nodes[id]; const s = n.labelModule.size;
+        if (!n.options.label || !s.width) continue;
+        out.push({label: n.options.label, l: s.left, t: s.top, r: s.left + s.width, b: s.top + s.height}); }
+    return out; }"""
+
+
+def _overlaps(boxes: list[dict]) -> list[tuple[str, str]]:
+    bad = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if min(a["r"], b["r"]) > max(a["l"], b["l"]) and min(a["b"], b["b"]) > max(a["t"], b["t"]):
+                bad.append((a["label"], b["label"]))
+    return bad
+
+
+def test_labels_do_not_overlap_at_the_default_zoom(browser, seed_views, tmp_path):
+    """Every seed view, as it opens (laid out, fitted to the window): no two node labels
+    share a pixel, and they are drawn big enough to read."""
+    checked = 0
+    for key, path in seed_views.items():
+        p = Page(browser, path)
+        try:
+            boxes = p.eval(LABEL_BOXES)
+            assert len(boxes) == p.node_count(), key
+            assert _overlaps(boxes) == [], (path.name, _overlaps(boxes)[:5])
+            # Fitted, the labels are still legible: 14 px text drawn at >= 8 px on screen.
+            assert p.eval("window.zonekg.network.getScale()") * 14 >= 8, path.name
+            p.page.screenshot(path=str(tmp_path / f"labels-{path.stem}.png"))
+            checked += len(boxes)
+        finally:
+            p.close()
+    assert checked > 100  # the seeds' pages hold a couple of hundred labels in all
+
+
+def test_project_nodes_show_their_amounts(browser, seed_views):
+    """The amount is on the node itself: drawn as the label's second line."""
+    xuchang = next(p for k, p in seed_views.items() if p.name == "zone-国家许昌经济技术开发区.html")
+    p = Page(browser, xuchang)
+    try:
+        labels = p.eval("window.zonekg.nodes.get().filter(n => n.kind === 'Project').map(n => n.label)")
+        with_amount = [l for l in labels if "\n" in l]
+        assert with_amount and all(l.split("\n")[1].endswith(("亿元", "万元")) for l in with_amount)
+        title = p.eval("document.title")
+        assert title == "国家许昌经济技术开发区 · zonekg"
+        # Opened from disk, there is no server: no entity link is offered.
+        p.eval("(q) => window.zonekg.search(q)", "西继迅达")
+        assert p.eval("document.getElementById('zonekg-entity').hidden") is True
+    finally:
+        p.close()
