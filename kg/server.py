@@ -21,6 +21,10 @@ page, the protocol and the limits are the same either way.
 - A remote endpoint that cannot be reached, or answers with an error, gives 502; one that
   does not answer within the time limit, 504; both with a JSON body
   ``{"error": ..., "status": ..., "endpoint": URL without credentials}``.
+- ``GET /id/…``, ``/search``, ``/api/names``: entity pages (Linked Data: HTML, Turtle or
+  JSON-LD by Accept), search and name completion (:mod:`kg.linked_data`); ``/api/terms``:
+  what the query page's editor completes (:mod:`kg.query_page`).
+- CORS: any origin may query; preflights of GET/POST are answered (Update stays 403).
 - ``GET /``: the query page; ``/static/*`` its assets (all in the package, no CDN);
   ``GET /api/queries``: the query library as JSON; ``/views/``: the graph views that
   ``kg viz`` wrote beside the graph or store (``out/views/``), linked from the page when present.
