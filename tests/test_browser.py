@@ -327,3 +327,36 @@ def test_open_a_view_by_its_name_and_go_to_an_entity_page(page, base):
     assert page.inner_text("h2.label") == "西继迅达电梯有限公司"
     _assert_all_local(page)
     assert not page.problems, page.problems
+
+
+@pytest.fixture(scope="module")
+def hostile_base(tmp_path_factory):
+    from test_viz import hostile_graph
+
+    graph = hostile_graph(tmp_path_factory.mktemp("hostile") / "graph.trig")
+    with running_server(graph) as url:
+        yield url
+
+
+def test_hostile_names_on_entity_pages_stay_text(page, hostile_base):
+    from test_viz import HOSTILE_ALIAS, HOSTILE_ENTERPRISE, HOSTILE_SENTENCE
+
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(hostile_base + "/search?q=" + quote("电梯有限公司"))
+    page.wait_for_selector("h2.label")
+    assert page.inner_text("h2.label") == HOSTILE_ENTERPRISE
+    assert HOSTILE_ALIAS in page.inner_text(".aliases")
+    assert HOSTILE_SENTENCE.strip() in page.inner_text("#facts-in")
+    assert page.evaluate("window.__pwned === undefined")
+    assert page.evaluate("document.querySelectorAll('main img, main svg, main script, main b, main i').length") == 0
+    # The search box's completions are text too.
+    page.click("#entity-q")
+    page.keyboard.type("电梯")
+    page.locator("#entity-names option").first.wait_for(state="attached")
+    assert page.evaluate("document.querySelectorAll('#entity-names *:not(option)').length") == 0
+    page.keyboard.press("Enter")
+    page.wait_for_selector("ul.results")
+    assert page.evaluate("window.__pwned === undefined") and dialogs == []
+    page.screenshot(path=str(page.shots / "entity-hostile.png"), full_page=True)
+    _assert_all_local(page)

@@ -222,3 +222,27 @@ def test_names_from_articles_are_escaped(hostile):
     assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/search.js" defer>']
     results = hostile.get("/search", params={"q": "电梯"}).text
     assert "<img" not in results and "<script>window" not in results
+
+
+def test_the_same_pages_over_a_remote_endpoint(client, binary, tmp_path, kg_serve):
+    """`kg serve --endpoint URL` asks the entity's facts of another SPARQL endpoint (a real
+    Oxigraph server holding the same graph): the pages are the same."""
+    from kg import push as pu
+    from test_push import OxigraphServer
+
+    srv = OxigraphServer(binary, tmp_path / "db")
+    srv.start()
+    try:
+        pu.push(pu.open_source(seed_graph()), srv.store_url, verify=True)
+        with kg_serve("--endpoint", srv.query_url) as served, httpx.Client(base_url=served.url, timeout=30) as remote:
+            zone = path(entity_by_name(client, "许昌经开区"))
+            ent = path(entity_by_name(client, "西继迅达"))
+            ev = re.search(r'href="(/id/evidence/[^"]+)"', client.get(ent).text).group(1)
+            for p in (zone, ent, ev):
+                here, there = client.get(p), remote.get(p)
+                assert there.status_code == 200, p
+                assert there.text == here.text, p
+            assert remote.get("/api/names", params={"q": "许昌"}).json() == client.get("/api/names", params={"q": "许昌"}).json()
+    finally:
+        srv.stop()
+        srv.log.close()
