@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -256,5 +257,18 @@ def test_project_nodes_show_their_amounts(browser, seed_views):
         # Opened from disk, there is no server: no entity link is offered.
         p.eval("(q) => window.zonekg.search(q)", "西继迅达")
         assert p.eval("document.getElementById('zonekg-entity').hidden") is True
+    finally:
+        p.close()
+
+
+def test_open_a_zone_page_by_its_name_from_disk(browser, seed_views):
+    """The overview's links lead to the zone pages, named after the zones, from disk too."""
+    p = Page(browser, seed_views["index"])
+    try:
+        p.page.click("#zonekg-links a:has-text('鹤壁国家经济技术开发区')")
+        p.page.wait_for_function("window.zonekg && window.zonekg.stabilized", timeout=30_000)
+        assert Path(unquote(urlsplit(p.page.url).path)).name == "zone-鹤壁国家经济技术开发区.html"
+        assert p.page.title() == "鹤壁国家经济技术开发区 · zonekg"
+        assert p.node_count() > 1 and p.leaked == [] and p.errors == []
     finally:
         p.close()
