@@ -3,7 +3,8 @@
 Each page is opened from disk with every http(s) request aborted and recorded:
 the vis network must have nodes, the search must find a node by an alias, no
 request may leave the file, and hostile names from articles must not run.
-Screenshots go to test-artifacts/ (gitignored) or to pytest's tmp_path.
+Screenshots are test artefacts: they go to pytest's basetemp (``views/`` in it), never
+into the checkout.
 
 Needs /usr/bin/chromium (``apt-get install chromium``) and the ``playwright``
 package (the ``test`` extra). Without them the tests are skipped, except under
@@ -24,13 +25,17 @@ from test_analysis import two_zone_graph
 from test_viz import HOSTILE_ALIAS, HOSTILE_ENTERPRISE, hostile_graph
 
 CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
         pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium)", pytrace=False)
     pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install '.[test]')")
+
+
+@pytest.fixture(scope="module")
+def artifacts(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("views")
 
 
 @pytest.fixture(scope="module")
@@ -118,8 +123,7 @@ def test_every_seed_view_renders_offline(browser, seed_views):
             p.close()
 
 
-def test_search_by_alias_selects_and_focuses_the_node(browser, seed_views):
-    ARTIFACTS.mkdir(exist_ok=True)
+def test_search_by_alias_selects_and_focuses_the_node(browser, seed_views, artifacts):
     checked = 0
     for key, path in seed_views.items():
         if key == "index":
@@ -147,7 +151,7 @@ def test_search_by_alias_selects_and_focuses_the_node(browser, seed_views):
                 return {dx: c.x - box.width / 2, dy: c.y - box.height / 2}; }""", selected[0])
             assert abs(pos["dx"]) < 5 and abs(pos["dy"]) < 5, pos
             assert "found" in p.page.inner_text("#zonekg-status")
-            p.page.screenshot(path=str(ARTIFACTS / f"view-{path.stem}-search.png"))
+            p.page.screenshot(path=str(artifacts / f"view-{path.stem}-search.png"))
             checked += 1
             # An unknown name says so and selects nothing new.
             p.page.fill("#zonekg-q", "不存在的名字XYZ")
@@ -158,7 +162,7 @@ def test_search_by_alias_selects_and_focuses_the_node(browser, seed_views):
     assert checked >= 1
 
 
-def test_overview_search_finds_a_cluster_by_member_alias(browser, tmp_path):
+def test_overview_search_finds_a_cluster_by_member_alias(browser, tmp_path, artifacts):
     graph, _ = two_zone_graph(tmp_path / "graph.trig")
     views = build_views(analyze_file(graph), tmp_path / "views")
     p = Page(browser, views["index"])
@@ -168,14 +172,13 @@ def test_overview_search_finds_a_cluster_by_member_alias(browser, tmp_path):
         assert p.eval("(id) => window.zonekg.nodes.get(id).label", found) == "电梯"
         legend = p.page.inner_text("#zonekg-legend")
         assert "电梯" in legend and "食品" in legend
-        ARTIFACTS.mkdir(exist_ok=True)
-        p.page.screenshot(path=str(ARTIFACTS / "overview-small.png"))
+        p.page.screenshot(path=str(artifacts / "overview-small.png"))
         assert p.leaked == [] and p.errors == []
     finally:
         p.close()
 
 
-def test_hostile_names_do_not_run(browser, tmp_path):
+def test_hostile_names_do_not_run(browser, tmp_path, artifacts):
     views = build_views(analyze_file(hostile_graph(tmp_path / "graph.trig")), tmp_path / "views")
     for key, path in views.items():
         p = Page(browser, path)
@@ -203,8 +206,7 @@ def test_hostile_names_do_not_run(browser, tmp_path):
             # Searching by the hostile alias finds the node and prints it as text.
             assert p.eval("(q) => window.zonekg.search(q)", HOSTILE_ALIAS) == node
             assert p.eval("document.querySelectorAll('#zonekg-status *').length") == 0
-            ARTIFACTS.mkdir(exist_ok=True)
-            p.page.screenshot(path=str(ARTIFACTS / "hostile-zone-tooltip.png"))
+            p.page.screenshot(path=str(artifacts / "hostile-zone-tooltip.png"))
         finally:
             p.close()
 
