@@ -236,7 +236,8 @@ def _literal(predicate: str, n: Node) -> str:
     if predicate == KG_NS + "amount":
         return f'<span class="literal num">{e(money(n.value))}</span> <span class="muted">({e(n.value)} 元)</span>'
     if predicate == KG_NS + "evidenceText":
-        return f'<q class="sentence" lang="zh">{e(clean_sentence(n.value))}</q>'
+        # The evidence itself: the sentence verbatim, as the offsets count it.
+        return f'<q class="sentence" lang="zh">{e(n.value)}</q>'
     return node_html(n)
 
 
