@@ -200,7 +200,8 @@ def _evidence_title(d: Description) -> str | None:
     return f"证据：{s.label or short(s.value)} —{rel}→ {what}"
 
 
-def entity_page(d: Description) -> str:
+def entity_page(d: Description, view: str | None = None) -> str:
+    """The page of ``d``; ``view``: the path of its graph view (``/views/zone-….html``), if any."""
     label = d.label or _evidence_title(d) or short(d.iri)
     types = " ".join(f'<span class="type">{e(type_name(t))}</span>' for t in d.types)
     aliases = ""
@@ -217,6 +218,8 @@ def entity_page(d: Description) -> str:
     path = path_for_iri(d.iri) or ""
     formats = (f'<p class="formats">{e(d.iri)} · <a href="{e(quote(path))}?format=turtle" type="text/turtle">Turtle</a>'
                f' · <a href="{e(quote(path))}?format=jsonld" type="application/ld+json">JSON-LD</a></p>')
+    if view:
+        formats += f'<p class="view-link"><a href="{e(view)}" id="view-link">图谱视图 graph view of this zone →</a></p>'
     note = '<p class="warn">结果已截断 results were capped at the row limit</p>' if d.truncated else ""
     is_zone = any(t in d.types for t in (KG_NS + "Zone", KG_NS + "Park"))
     skip_out = {KG_NS + "hosts", KG_NS + "hasPark", KG_NS + "hasChain", KG_NS + "hasCluster"} if is_zone else set()

@@ -88,6 +88,21 @@ def _html(text: str, status: int = 200) -> Response:
 
 def routes(engine) -> list[Route]:
     """The routes, over ``engine`` (a :class:`kg.sparql.Engine` or :class:`kg.remote.RemoteEngine`)."""
+    views_dir = getattr(engine, "views_dir", None)  # None: a remote graph has no views here
+
+    def _view_of(d: entity.Description) -> str | None:
+        """The ``/views/`` page `kg viz` wrote for a zone, when there is one (named as kg.viz names it)."""
+        if views_dir is None or entity.KG_NS + "Zone" not in d.types or not d.label:
+            return None
+        from kg.viz import slug
+
+        base = slug(d.label)
+        tail = d.iri.rstrip("/").rsplit("/", 1)[-1]
+        for name in (f"zone-{base}.html", f"zone-{base}-{tail}.html", f"zone-{tail}.html"):
+            if base or name == f"zone-{tail}.html":
+                if (views_dir / name).is_file():
+                    return "/views/" + quote(name)
+        return None
 
     async def resource(request: Request) -> Response:
         iri = entity.iri_for_path(request.url.path)
@@ -106,7 +121,7 @@ def routes(engine) -> list[Route]:
                 d = await run_in_threadpool(entity.describe, engine, iri)
                 if not d.found and not d.types:
                     return _html(entity_html.not_found_page(iri), 404)
-                return _html(entity_html.entity_page(d))
+                return _html(entity_html.entity_page(d, view=_view_of(d)))
             result = await run_in_threadpool(entity.construct, engine, iri)
         except _ENGINE_ERRORS as exc:
             return _failure(exc)

@@ -259,6 +259,7 @@ def test_follow_a_fact_to_its_evidence(page, base):
     amounts = page.eval_on_selector_all("table.projects tbody td.num", "tds => tds.map(td => td.textContent)")
     assert any(a.endswith("亿元") for a in amounts)
     page.screenshot(path=str(page.shots / "entity-zone.png"), full_page=True)
+    assert page.get_attribute("#view-link", "href") == "/views/" + quote("zone-国家许昌经济技术开发区.html")
     # A fact, its sentence, and the link to the evidence behind it.
     row = page.locator("#facts-out tr", has_text="西继迅达电梯有限公司").first
     sentence = row.locator("ul.evidence q").first.inner_text()
@@ -320,6 +321,11 @@ def test_open_a_view_by_its_name_and_go_to_an_entity_page(page, base):
     assert urlsplit(page.url).path == "/views/" + quote("zone-国家许昌经济技术开发区.html")
     assert page.title() == "国家许昌经济技术开发区 · zonekg"
     page.screenshot(path=str(page.shots / "view-zone-served.png"))
+    # The zone's entity page links back to this view.
+    page.goto(base + "/search?q=" + quote("许昌经开区"))
+    page.click("#view-link")
+    page.wait_for_function("window.zonekg && window.zonekg.stabilized", timeout=60_000)
+    assert page.title() == "国家许昌经济技术开发区 · zonekg"
     # Search a node: under kg serve, its entity page is a click away.
     page.fill("#zonekg-q", "西继迅达")
     page.press("#zonekg-q", "Enter")
