@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from kg.document import Doc
 from kg.extractors.enterprises import INDUSTRY_HEADS, LEGAL_HEADS
-from kg.lexicon import (countries, industry_words, is_boundary_word, places, sector_words, segment, stopwords,
-                        word_frequency, word_tag)
+from kg.lexicon import (countries, industry_words, is_boundary_word, places, sector_words, stopwords, word_frequency,
+                        word_tag, words_of)
 from kg.names import FACILITY_ENDINGS, FUNCTION_CHARS, GENERIC_MODIFIERS, is_generic_prefix, is_rare_word
 from kg.pipeline import RECOGNIZE, component
 
@@ -34,9 +34,7 @@ _MAX_BRAND = 6
 _LATIN = re.compile(r"^[A-Za-z][A-Za-z0-9&\-]{1,9}$")
 
 
-@lru_cache(maxsize=1 << 16)
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(segment(text))
+_words = words_of
 
 
 def _brand_word(word: str, first: bool) -> bool:
@@ -141,6 +139,15 @@ def _COUNTRY_AT_START() -> re.Pattern:
     return re.compile("|".join(sorted(map(re.escape, countries()), key=len, reverse=True)))
 
 
+@lru_cache(maxsize=1)
+def _MAY_HOLD_COMPANIES() -> re.Pattern:
+    """Any word that a list of companies has somewhere near: a place or a country before a
+    brand, a company ending, or a word that calls the items companies."""
+    words = set(countries()) | {w for w in places() if len(w) >= 2} | set(_COMPANY_ENDINGS) | \
+        {"企业", "公司", "集团", "品牌", "厂商", "巨头", "龙头"}
+    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
+
+
 def _place_at_start(name: str) -> str:
     table = places()
     best = ""
@@ -163,8 +170,15 @@ def _split_run(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
 def _edge_item(doc: Doc, s: int, e: int, left: bool) -> tuple[int, int] | None:
     """The company name at the open end of the first (``left``) or last item: the
     longest run of whole tokens next to the list that reads as a company."""
-    sent = doc.sentence_at(s)
-    bounds = [(ts, te) for ts, te in doc.tokens(sent) if ts < e and te > s]
+    # The item's own tokens (memoised by text), not the sentence's: a list item alone
+    # segments as in its sentence nearly always, and most sentences are never segmented.
+    if left:
+        s = max(s, e - 24)  # a company's name is no longer; the rest is the clause before it
+    bounds = []
+    pos = s
+    for word in words_of(doc.text[s:e]):
+        bounds.append((pos, pos + len(word)))
+        pos += len(word)
     if not bounds:
         return None
     if left:
@@ -215,9 +229,14 @@ def recognize_company_lists(doc: Doc) -> None:
                 c_end = stop
             if text.find("、", c_start, c_end) == -1:
                 continue  # a list of companies has its 、
+            if not _MAY_HOLD_COMPANIES().search(text, c_start, min(sent.end, c_end + 16)):
+                continue  # no place, country or company word near: no list of companies (and no segmenting)
             items = _split_run(doc, c_start, c_end)
             if len(items) < 2:
                 continue
+            middle = items[1:-1]
+            if len(middle) >= 2 and not any(company_shape(text[a:b].strip()) for a, b in middle):
+                continue  # the inner items decide cheaply: one of them at least must read as a company
             first = _edge_item(doc, *items[0], left=True)
             last = _edge_item(doc, *items[-1], left=False)
             if len(_split_glued(doc, *items[-1])) == 2:
