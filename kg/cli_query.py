@@ -135,14 +135,15 @@ def _default_source() -> GraphSource:
     from kg.sparql import GraphSource
     from kg.store import store_path
 
-    from kg.generations import uses_generations
+    from kg.generations import same_generation
 
     link = store_path(DEFAULT_OUT)
     if not link.exists():
         return GraphSource.file(DEFAULT_GRAPH)
     try:
-        # A build that publishes generations has its store and its files in one of them.
-        stale = not uses_generations(DEFAULT_OUT) and DEFAULT_GRAPH.stat().st_mtime_ns > link.lstat().st_mtime_ns
+        # A build publishes its store and its files together, in one generation.
+        stale = (not same_generation(DEFAULT_GRAPH, link)
+                 and DEFAULT_GRAPH.stat().st_mtime_ns > link.lstat().st_mtime_ns)
     except OSError:  # no graph.trig: the store is all there is
         stale = False
     if stale:

@@ -184,6 +184,13 @@ def generation_of(path: Path) -> Path | None:
     return None
 
 
+def same_generation(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` (say ``out/graph.trig`` and ``out/store``) resolve into the
+    same generation now, that is, come from the same build."""
+    gen = generation_of(a)
+    return gen is not None and gen == generation_of(b)
+
+
 def read_manifest(generation: Path) -> dict | None:
     try:
         data = json.loads((Path(generation) / MANIFEST).read_text("utf-8"))
