@@ -265,7 +265,7 @@ def _locked_build(inputs: list[Path], out: Path, jobs: int | None, no_cache: boo
             gen.publish({"documents": len(kg.documents), "quads": len(kg.quads()), "triples": kg.default_count,
                          "store": not no_store, "zonekg": __version__})
     except OSError as exc:
-        raise _fail(f"cannot write to {out}: {exc.strerror or exc}; nothing was published "
+        raise _fail(f"cannot write to {out}: {generations.failure_reason(exc)}; nothing was published "
                     f"({'the previous build is still current' if previous else 'no build there yet'})") from None
 
     # Published. What follows cannot undo it: say so when it stops.

@@ -216,6 +216,22 @@ def build_info(path: Path) -> dict | None:
 # Writing a generation
 
 
+_KNOWN_ERRORS = tuple(os.strerror(e) for e in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
+                                                errno.EIO, errno.EFBIG))
+
+
+def failure_reason(exc: OSError) -> str:
+    """Why writing failed, in a few words: the system's message ("No space left on
+    device"), also when it comes wrapped in RocksDB's long text about a file."""
+    if exc.strerror:
+        return exc.strerror
+    text = " ".join(str(exc).split())
+    for known in _KNOWN_ERRORS:
+        if known in text:
+            return known
+    return text
+
+
 def checkpoint(phase: str) -> None:
     """The test hook (see the module docstring): pause at ``phase`` when asked to."""
     if os.environ.get(PAUSE_AT_ENV) != phase:
