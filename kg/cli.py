@@ -97,7 +97,7 @@ def read_corpus(inputs: Sequence[Path], *, show_progress: bool = True, jobs: int
         kept = (f"; the {exc.done} extracted are cached, run the same command again to go on"
                 if exc.cached and exc.done else "")
         _stderr().print(f"[bold red]interrupted:[/] {exc.done} of {exc.total} document(s) extracted{kept}; "
-                        "the previous outputs are unchanged", highlight=False)
+                        "nothing was published, the previous outputs are unchanged", highlight=False)
         raise typer.Exit(code=130) from None
 
 

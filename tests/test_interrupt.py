@@ -142,7 +142,7 @@ def test_ctrl_c_halfway_keeps_the_previous_outputs_and_the_work_done(big, refere
     finally:
         proc.kill()
     assert proc.returncode == 130, stdout + stderr
-    assert "interrupted" in stderr and "previous outputs are unchanged" in stderr
+    assert "interrupted" in stderr and "nothing was published" in stderr and "previous outputs are unchanged" in stderr
     assert "Traceback" not in stderr
     assert_unchanged(out, before, link)
     finish_and_check(big, out, cached_entries(out) - seeds_entries, reference)
