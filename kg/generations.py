@@ -100,14 +100,27 @@ class OutputLock:
     path: Path
     fd: int
     stale_pid: int | None  # the pid a killed build left in the lock file, if any
+    created_dir: bool = False  # the output directory did not exist before
 
     def release(self) -> None:
+        """Drop the lock; a directory this build created and left empty (nothing could be
+        read) is removed again, as if the build had never started."""
         if self.fd < 0:
             return
-        with contextlib.suppress(OSError):
-            os.ftruncate(self.fd, 0)  # an empty lock file: nobody was killed holding it
-        os.close(self.fd)  # closing drops the flock
-        self.fd = -1
+        try:
+            if self.created_dir and os.listdir(self.path.parent) == [LOCK_FILE]:
+                # Unlinked while still held: a build waiting for this file sees it is gone
+                # (lock_output checks) and makes its own.
+                self.path.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    self.path.parent.rmdir()
+            else:
+                os.ftruncate(self.fd, 0)  # an empty lock file: nobody was killed holding it
+        except OSError:
+            pass
+        finally:
+            os.close(self.fd)  # closing drops the flock
+            self.fd = -1
 
 
 def lock_output(out_dir: Path) -> OutputLock:
@@ -117,30 +130,39 @@ def lock_output(out_dir: Path) -> OutputLock:
     import fcntl
 
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    created = not out_dir.exists()
     path = out_dir / LOCK_FILE
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    try:
+    while True:
+        out_dir.mkdir(parents=True, exist_ok=True)  # (again, if a build that made it removed it)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno not in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES):
-                raise
-            # The holder writes its pid just after it locks: give it a moment.
-            pid = None
-            for _ in range(20):
-                pid = _read_pid(path)
-                if pid:
-                    break
-                time.sleep(0.025)
-            raise OutputLocked(out_dir, pid) from None
-        stale = _read_pid(path)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-    except BaseException:
-        os.close(fd)
-        raise
-    return OutputLock(path, fd, stale if stale and stale != os.getpid() else None)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES):
+                    raise
+                # The holder writes its pid just after it locks: give it a moment.
+                pid = None
+                for _ in range(20):
+                    pid = _read_pid(path)
+                    if pid:
+                        break
+                    time.sleep(0.025)
+                raise OutputLocked(out_dir, pid) from None
+            try:
+                same = os.fstat(fd).st_ino == os.stat(path).st_ino
+            except FileNotFoundError:
+                same = False
+            if not same:  # the file was removed by the build that held it: take the new one
+                os.close(fd)
+                continue
+            stale = _read_pid(path)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        except BaseException:
+            os.close(fd)
+            raise
+        return OutputLock(path, fd, stale if stale and stale != os.getpid() else None, created)
 
 
 # --------------------------------------------------------------------------
