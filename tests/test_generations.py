@@ -224,3 +224,32 @@ def test_serve_pin_stays_on_its_build(previous, tmp_path, kg_serve):
     assert not pinned_gen.exists()
     assert len(generations(out)) == 2
     assert published(out)["build.json"]["documents"] == len(SUBSET)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing (apt-get install chromium)")
+def test_the_page_header_shows_the_build_served(previous, tmp_path, kg_serve):
+    """In Chromium: the header names the build's time and documents, and after a rebuild
+    the next query brings the new build's."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    work = tmp_path / "work"
+    work.mkdir()
+    out = copy_out(previous, work / "out")
+    built = json.loads((out / "current" / "build.json").read_text())["built"]
+    with kg_serve("--workers", "1", cwd=work) as served, sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            page = browser.new_page()
+            page.goto(served.url + "/")
+            header = page.locator("#graph-info")
+            shown = built.replace("T", " ").replace("Z", " UTC")
+            sync_api.expect(header).to_contain_text(f"built {shown} from 5 documents")
+            assert build(out).returncode == 0
+            page.click("#run")
+            sync_api.expect(header).to_contain_text(f"from {len(SUBSET)} documents", timeout=30_000)
+            assert shown not in header.inner_text()
+        finally:
+            browser.close()
