@@ -267,6 +267,12 @@ def _locked_build(inputs: list[Path], out: Path, jobs: int | None, no_cache: boo
     except OSError as exc:
         raise _fail(f"cannot write to {out}: {generations.failure_reason(exc)}; nothing was published "
                     f"({'the previous build is still current' if previous else 'no build there yet'})") from None
+    except KeyboardInterrupt:
+        if gen is not None and gen.published:  # Ctrl-C right after the switch: published all the same
+            _stderr().print(f"[bold red]interrupted:[/] after the new build was published ({escape(str(out))} "
+                            "holds it)", highlight=False)
+            raise typer.Exit(code=130) from None
+        raise
 
     # Published. What follows cannot undo it: say so when it stops.
     try:

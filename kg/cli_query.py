@@ -129,9 +129,9 @@ def _graph_source(graph: Path | None, store: Path | None, endpoint: str | None) 
 def _default_source() -> GraphSource:
     """out/store when it is there and not older than out/graph.trig, else out/graph.trig.
 
-    A build writes graph.trig first and publishes the store after it; a graph.trig newer
-    than the store comes from a later ``kg build --no-store``, which leaves the old store
-    in place: then the file is the current graph."""
+    A build publishes both in one generation (kg/generations.py): then they are one
+    build's. Otherwise (a directory of an older zonekg, or files put there by hand) a
+    graph.trig newer than the store is taken to be the current graph."""
     from kg.sparql import GraphSource
     from kg.store import store_path
 

@@ -328,7 +328,16 @@ class NewGeneration:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None and not self.published:
+            if self.is_current():  # stopped just after the rename: it is published
+                self.published = True
+                return
             self.discard()
+
+    def is_current(self) -> bool:
+        try:
+            return os.readlink(self.out_dir / CURRENT) == f"{GENERATIONS_DIR}/{self.path.name}"
+        except OSError:
+            return False
 
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
