@@ -8,11 +8,13 @@
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -61,6 +63,22 @@ def build(out: Path, *inputs: Path, args: tuple[str, ...] = ("--no-validate",), 
             proc.kill()
             proc.wait()
     return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+
+
+_previous: Path | None = None
+
+
+def previous_build() -> Path:
+    """A complete build of the five seeds (once per test process): the "previous" build
+    the tests copy and then rebuild, stop or break."""
+    global _previous
+    if _previous is None:
+        out = Path(tempfile.mkdtemp(prefix="kg-previous-build-")) / "out"
+        atexit.register(shutil.rmtree, out.parent, True)
+        proc = build(out, SEEDS)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        _previous = out
+    return _previous
 
 
 def copy_out(source: Path, dest: Path) -> Path:
@@ -124,4 +142,4 @@ def wait_for(path: Path, proc: subprocess.Popen, timeout: float = 120) -> None:
 
 
 __all__ = ["SEEDS", "SEED_FILES", "SUBSET", "assert_consistent", "build", "child_env", "copy_out", "default_sigint",
-           "generations", "published", "start_build", "store_quads", "wait_for"]
+           "generations", "previous_build", "published", "start_build", "store_quads", "wait_for"]

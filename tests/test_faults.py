@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from publishing import (SEEDS, SUBSET, assert_consistent, build, copy_out, generations, published, start_build,
-                        wait_for)
+from publishing import (SEED_FILES, SUBSET, assert_consistent, build, copy_out, generations, previous_build,
+                        published, start_build, wait_for)
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and mounts")
 
@@ -33,12 +33,9 @@ PHASES = ("merge", "write", "store", "publish")
 
 
 @pytest.fixture(scope="module")
-def previous(tmp_path_factory) -> Path:
+def previous() -> Path:
     """A complete build of the seeds, copied for each test."""
-    out = tmp_path_factory.mktemp("previous") / "out"
-    proc = build(out, SEEDS)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return out
+    return previous_build()
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +113,7 @@ def test_a_second_build_into_the_same_directory_stops(previous, tmp_path):
     try:
         wait_for(flag, first)
         in_progress = generations(out)
-        second = build(out, SEEDS)
+        second = build(out, SEED_FILES[0])
         assert second.returncode == 2, second.stdout + second.stderr
         assert second.stderr.strip() == f"error: {out}/ is being written by another kg build (pid {first.pid})"
         # The second touched nothing: the first's generation is the only new one.
@@ -132,7 +129,7 @@ def test_a_second_build_into_the_same_directory_stops(previous, tmp_path):
     after = assert_consistent(out)
     assert after["build.json"]["documents"] == len(SUBSET)
     # Its lock is released: a third build goes ahead at once.
-    third = build(out, SEEDS)
+    third = build(out, SEED_FILES[0])
     assert third.returncode == 0 and "stopped while writing" not in third.stderr, third.stderr
 
 
