@@ -200,7 +200,7 @@ def build(
 ) -> None:
     """Extract entities and facts from articles and write out/graph.ttl, out/graph.trig and the store out/store.
 
-    Extractions are cached in out/.cache, so a rebuild extracts only the files whose content changed; an interrupted build (Ctrl-C, or killed) leaves the previous outputs as they were, and the next run reuses what it had extracted.
+    Extractions are cached in out/.cache, so a rebuild extracts only the files whose content changed. Each build is published at once, as the generation out/current links to: an interrupted or failed build (Ctrl-C, killed, disk full) leaves the previous outputs as they were, and the next run reuses what it had extracted. One build at a time writes into a directory.
     """
     try:
         _build_command(inputs, out, jobs, no_cache, no_store, no_validate, quiet, cluster)
