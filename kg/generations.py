@@ -184,18 +184,14 @@ def current_generation(out_dir: Path) -> Path | None:
     return gen if gen.is_dir() else None
 
 
-def uses_generations(out_dir: Path) -> bool:
-    """Whether ``out_dir`` was written by a build that publishes generations."""
-    return (Path(out_dir) / CURRENT).is_symlink()
-
-
 def generation_of(path: Path) -> Path | None:
     """The generation directory that ``path`` (``out``, ``out/store``, ``out/graph.trig``,
     or a path inside a generation) belongs to right now, links followed; None when it
     is in none."""
     path = Path(path)
     if path.is_dir() and (path / CURRENT).is_symlink():
-        return current_generation(path)
+        gen = current_generation(path)
+        return gen.resolve() if gen is not None else None
     try:
         resolved = path.resolve()
     except OSError:
