@@ -212,7 +212,7 @@ def build(
 
 def _build_command(inputs: list[Path], out: Path, jobs: int | None, no_cache: bool, no_store: bool,
                    no_validate: bool, quiet: bool, cluster: str | None = None) -> None:
-    from kg.generations import OutputLocked, lock_output
+    from kg.generations import OutputLocked, failure_reason, lock_output
 
     if out.exists() and not out.is_dir():
         raise _fail(f"output directory {out} exists and is not a directory")
@@ -222,7 +222,7 @@ def _build_command(inputs: list[Path], out: Path, jobs: int | None, no_cache: bo
     except OutputLocked as exc:
         raise _fail(str(exc)) from None
     except OSError as exc:
-        raise _fail(f"cannot write to {out}: {exc.strerror or exc}; nothing was published") from None
+        raise _fail(f"cannot write to {out}: {failure_reason(exc)}; nothing was published") from None
     try:
         if lock.stale_pid:
             _stderr().print(f"note: kg build pid {lock.stale_pid} was stopped while writing {out}; "
