@@ -140,12 +140,23 @@ def _COUNTRY_AT_START() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
-def _MAY_HOLD_COMPANIES() -> re.Pattern:
-    """Any word that a list of companies has somewhere near: a place or a country before a
-    brand, a company ending, or a word that calls the items companies."""
-    words = set(countries()) | {w for w in places() if len(w) >= 2} | set(_COMPANY_ENDINGS) | \
-        {"企业", "公司", "集团", "品牌", "厂商", "巨头", "龙头"}
-    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
+def _first_pairs() -> frozenset[str]:
+    """The first two characters of every place and country name."""
+    return frozenset(w[:2] for w in set(countries()) | set(places()) if len(w) >= 2)
+
+
+# A company ending or a word that calls list items companies.
+_COMPANY_WORD = re.compile("|".join(map(re.escape, _COMPANY_ENDINGS + ("企业", "厂商", "巨头", "龙头", "品牌"))))
+
+
+def _may_hold_companies(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] has a word a list of companies has somewhere near: a place
+    or a country before a brand, a company ending, or a word that calls the items
+    companies. Cheap: most clauses with a 、 list trades or slogans, not companies."""
+    if _COMPANY_WORD.search(text, start, end):
+        return True
+    pairs = _first_pairs()
+    return any(text[i:i + 2] in pairs for i in range(start, end - 1))
 
 
 def _place_at_start(name: str) -> str:
@@ -186,15 +197,12 @@ def _edge_item(doc: Doc, s: int, e: int, left: bool) -> tuple[int, int] | None:
         cuts = [max(ts, s) for ts, te in bounds if _may_start(doc.text[max(ts, s):te])]
     else:
         cuts = [min(te, e) for _, te in bounds]
+    # Longest first: the first that reads as a company is the answer.
     candidates = [(c, e) for c in cuts] if left else [(s, c) for c in reversed(cuts)]
-    best = None
     for a, b in candidates:
-        if b - a > 14:
-            continue
-        if company_like(doc.text[a:b]):
-            if best is None or b - a > best[1] - best[0]:
-                best = (a, b)
-    return best
+        if b - a <= 14 and company_like(doc.text[a:b]):
+            return a, b
+    return None
 
 
 def _may_start(word: str) -> bool:
@@ -229,10 +237,17 @@ def recognize_company_lists(doc: Doc) -> None:
                 c_end = stop
             if text.find("、", c_start, c_end) == -1:
                 continue  # a list of companies has its 、
-            if not _MAY_HOLD_COMPANIES().search(text, c_start, min(sent.end, c_end + 16)):
-                continue  # no place, country or company word near: no list of companies (and no segmenting)
+            if not _may_hold_companies(text, c_start, min(sent.end, c_end + 16)):
+                continue  # no place, country or company word near: no list of companies
             items = _split_run(doc, c_start, c_end)
             if len(items) < 2:
+                continue
+            # Cheap gate before any segmenting: two items with a place, a country or a
+            # company ending, or words after the list that call its items companies.
+            pairs = _first_pairs()
+            marked = sum(1 for a, b in items if _COMPANY_WORD.search(text, a, b) or
+                         any(text[i:i + 2] in pairs for i in range(a, min(b - 1, a + 3))))
+            if marked < 2 and not _COMPANY_CUE.match(text, c_end, sent.end):
                 continue
             middle = items[1:-1]
             if len(middle) >= 2 and not any(company_shape(text[a:b].strip()) for a, b in middle):
