@@ -1,62 +1,176 @@
-"""Where a zone is: the province or city in its name (国家许昌经济技术开发区 → 许昌),
-or a place named in the same sentence when its name has none (中原电气谷…许昌市).
-A name starting with 市 (市城乡一体化示范区) means the article's city.
+"""Where a zone is: the places its name starts with (国家许昌经济技术开发区 → 许昌,
+黑龙江呼兰经济开发区 → 黑龙江, 呼兰), else a place named in the same sentence
+(中原电气谷…许昌市); a name starting with 市 (市城乡一体化示范区) means the article's city.
+Then the larger divisions those lie in, where the article names them (呼兰区 → 哈尔滨市,
+黑龙江省), and the counties of the zone's city that a sentence about the zone names.
+
+Every place is linked to its administrative division (kg/divisions.py): a name that
+several divisions share (鼓楼区, 朝阳区) takes the one that the article's other places
+point to, and no code when they point to none (``doc.place_codes`` holds "").
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
+from kg.divisions import Division, ancestors, codes_named, divisions, is_within, resolve, scan
 from kg.document import Doc
-from kg.lexicon import Place, places
-from kg.names import place_prefix
 from kg.pipeline import RELATE, component
 
-_NATIONAL = re.compile(r"^(国家级?)")
+_NATIONAL = re.compile(r"^国家级?")
 
 
-def _place_in_name(name: str) -> Place | None:
-    table = places()
-    stripped = _NATIONAL.sub("", name)
-    p = place_prefix(stripped) or place_prefix(name)
-    if p:
-        return table[p]
-    # 鹤壁国家经济技术开发区: the place before 国家.
-    i = name.find("国家")
-    if i >= 2 and name[:i] in table:
-        return table[name[:i]]
-    return None
+@dataclass(frozen=True)
+class PlaceMention:
+    start: int
+    end: int
+    spelling: str
+    candidates: tuple[str, ...]  # division codes the spelling may mean here
 
 
-def _place_mentions(doc: Doc, start: int, end: int) -> list[tuple[int, int, Place]]:
-    table = places()
-    found = []
+def _running_text_codes(spelling: str) -> tuple[str, ...]:
+    """Divisions a spelling in running text may mean: any division by its full name, a
+    province or a city by its short name (a county's short name, 南岸, 大兴, is believed
+    only at the start of a zone's name)."""
+    table = divisions()
+    full = codes_named(spelling, full_only=True)
+    if full:
+        return full
+    short = [c for c in codes_named(spelling) if table[c].level != "county"]
+    if not short:
+        return ()
+    # A short form shared by a province and a city (吉林) means the larger unit.
+    top = min(("province", "city").index(table[c].level) for c in short)
+    return tuple(c for c in short if ("province", "city").index(table[c].level) == top)
+
+
+def _on_token_boundaries(doc: Doc, start: int, end: int) -> bool:
+    toks = doc.tokens(doc.sentence_at(start))
+    starts = {s for s, _ in toks}
+    ends = {e for _, e in toks}
+    return start in starts and end in ends
+
+
+# What a place at the start of a name belongs to: 吉林中粮生物材料有限公司, 宁夏日报,
+# 河南省科技厅, 河南省创新创业大赛, 河南省“科学技术进步奖” say nothing about where the zone is.
+_OWNER = re.compile(r"[\u3400-\u9fff“”\"]{0,14}?(?:有限|公司|集团|日报|报社|大学|学院|银行|电视台"
+                    r"|厅|委员会|人民政府|大赛|赛区|奖)")
+_NAMED_TYPES = ("Enterprise", "Project", "Park")
+
+
+def article_places(doc: Doc) -> list[PlaceMention]:
+    """Every province, city and county the article names, in order; not those that
+    open the name of a company, a project, a park, a newspaper or a university."""
     text = doc.text
-    for s, e in doc.tokens(doc.sentence_at(start)):
-        if s >= start and e <= end:
-            word = text[s:e]
-            if word in table and table[word].level in ("province", "city"):
-                found.append((s, e, table[word]))
-    return found
+    table = divisions()
+    named = sorted((m.start, m.end) for m in doc.mentions_of(*_NAMED_TYPES))
+    out = []
+    for s, e, spelling in scan(text):
+        codes = _running_text_codes(spelling)
+        if not codes:
+            continue
+        if _OWNER.match(text, e) or any(a <= s and e <= b and (a, b) != (s, e) for a, b in named):
+            continue
+        if len(spelling) == 2 and all(table[c].name == spelling for c in codes):
+            # 城区, 郊区, 矿区: divisions only right after their city's name.
+            before = {p for c in codes for p in ancestors(c)[:1]}
+            if not any(text[max(0, s - len(n)):s] == n for p in before for n in (table[p].name, table[p].short)):
+                continue
+        if any(table[c].name != spelling for c in codes) and not _on_token_boundaries(doc, s, e):
+            continue  # a short form inside a longer word (吉林 of 吉林大学 stays; 安康 of 健康安康 does not)
+        out.append(PlaceMention(s, e, spelling, codes))
+    return out
 
 
-def _add_place(doc: Doc, place: Place, start: int, end: int) -> tuple[str, str]:
-    # A place is named as it is written; its full and short names are both its names.
-    doc.add_mention("Place", start, end, place.name, rule="place")
-    if place.short != place.name:
-        doc.add_mention("Place", start, end, place.short, rule="place-short")
-        doc.alias_of[("Place", place.short)] = ("Place", place.name)
-    return ("Place", place.name)
+def _context(mentions: list[PlaceMention]) -> set[str]:
+    return {m.candidates[0] for m in mentions if len(m.candidates) == 1}
+
+
+def _name_places(name: str, context: set[str], mentioned: set[str]) -> list[tuple[str, str | None, int, int]]:
+    """The places a zone's name starts with, as (spelling, code or None, start, end)
+    within the name: 黑龙江呼兰经济开发区 → 黑龙江 (黑龙江省), 呼兰 (呼兰区)."""
+    table = divisions()
+    out: list[tuple[str, str | None, int, int]] = []
+    m = _NATIONAL.match(name)
+    pos = m.end() if m else 0
+    while pos < len(name):
+        spelling = ""
+        for n in range(min(len(name) - pos, 10), 1, -1):
+            if codes_named(name[pos:pos + n]):
+                spelling = name[pos:pos + n]
+                break
+        if not spelling:
+            break
+        codes = codes_named(spelling)
+        if out:
+            # After a place, only a division inside it continues the name (黑龙江|呼兰).
+            outer = out[-1][1]
+            codes = tuple(c for c in codes if outer and is_within(c, outer) and c != outer)
+            if not codes:
+                break
+        county_short = all(table[c].level == "county" and table[c].name != spelling for c in codes)
+        code = resolve(codes, context)
+        if county_short and not out:
+            # A county's short name opens a zone's name only when the article names that
+            # county or the division right above it (大兴… in an article about 大兴区, 北京).
+            if code is None or not ({code} | set(ancestors(code)[:1])) & mentioned:
+                break
+        if code is None and not out:
+            levels = {table[c].level for c in codes}
+            # 吉林…: a province and a city share the short form; the larger unit.
+            if len(levels) > 1:
+                top = [c for c in codes if table[c].level == min(levels, key=("province", "city", "county").index)]
+                code = top[0] if len(top) == 1 else None
+        out.append((spelling, code, pos, pos + len(spelling)))
+        pos += len(spelling)
+        m = re.match(r"国家级?", name[pos:])
+        if m:
+            break  # 鹤壁国家经济技术开发区: nothing after 国家 is a place
+    return out
+
+
+def _place_key(doc: Doc, code: str | None, spelling: str, start: int, end: int, *, spelled: bool = True) -> tuple[str, str]:
+    """Add a mention of the place and return its key: the division's full name, its
+    short form an alias (both are its names); the code goes to ``doc.place_codes``."""
+    table = divisions()
+    if code is None:
+        key = ("Place", spelling)
+        doc.add_mention("Place", start, end, spelling, rule="place")
+        doc.place_codes.setdefault(key, "")
+        return key
+    d: Division = table[code]
+    key = ("Place", d.name)
+    doc.add_mention("Place", start, end, d.name, rule="place")
+    names = {d.short} if d.level != "county" else set()
+    if spelled and spelling != d.name:
+        names.add(spelling)
+    for n in sorted(names - {d.name}):
+        doc.add_mention("Place", start, end, n, rule="place-short")
+        doc.alias_of[("Place", n)] = key
+    doc.place_codes[key] = code
+    return key
 
 
 @component("zone-places", RELATE + 1)
 def relate_zone_places(doc: Doc) -> None:
-    city_counts: Counter = Counter()
-    for sent in doc.sentences:
-        for _, _, p in _place_mentions(doc, sent.start, sent.end):
-            if p.level == "city":
-                city_counts[p.name] += 1
-    article_city = max(city_counts, key=lambda n: (city_counts[n], n)) if city_counts else None
+    table = divisions()
+    mentions = article_places(doc)
+    context = _context(mentions)
+    # Each mention's division, now that the article's other places are known.
+    resolved: list[tuple[PlaceMention, str | None]] = [(m, resolve(m.candidates, context - set(m.candidates)))
+                                                        for m in mentions]
+    mentioned = {c for _, c in resolved if c}
+    first_mention: dict[str, PlaceMention] = {}
+    for m, c in resolved:
+        if c:
+            first_mention.setdefault(c, m)
+    city_counts: Counter = Counter(c for _, c in resolved if c and table[c].level == "city")
+    article_city = max(city_counts, key=lambda c: (city_counts[c], c)) if city_counts else None
+
+    zone_sentences: dict = {}
+    for m in doc.mentions_of("Zone"):
+        zone_sentences.setdefault(doc.resolve(m.key), set()).add(doc.sentence_at(m.start).index)
 
     done = set()
     for m in sorted(doc.mentions_of("Zone"), key=lambda m: m.start):
@@ -64,26 +178,60 @@ def relate_zone_places(doc: Doc) -> None:
         if zone in done:
             continue
         sent = doc.sentence_at(m.start)
-        place = _place_in_name(m.name)
-        if place is not None:
+        codes: list[str] = []
+        in_name = _name_places(m.name, context, mentioned)
+        if in_name:
             done.add(zone)
-            pk = _add_place(doc, place, m.start, m.end)
-            doc.add_fact("locatedIn", zone, pk, sent.index, rule="place-in-name")
-            continue
-        if m.name.startswith("市") and article_city:
+            offset = m.start if doc.text[m.start:m.end] == m.name else None
+            for spelling, code, s, e in in_name:
+                start, end = (offset + s, offset + e) if offset is not None else (m.start, m.end)
+                pk = _place_key(doc, code, spelling, start, end)
+                doc.add_fact("locatedIn", zone, pk, sent.index, rule="place-in-name")
+                if code:
+                    codes.append(code)
+        elif m.name.startswith("市") and article_city:
             done.add(zone)
-            city = places()[article_city]
-            pk = _add_place(doc, city, m.start, m.start + 1)
+            city = table[article_city]
+            pk = _place_key(doc, article_city, city.name, m.start, m.start + 1, spelled=False)
             doc.add_fact("locatedIn", zone, pk, sent.index, rule="article-city")
+            codes.append(article_city)
             # "the city's zone": its full name carries the city (许昌市城乡一体化示范区).
             full = ("Zone", city.short + m.name)
             doc.add_mention("Zone", m.start, m.end, full[1], rule="zone-qualified")
             doc.alias_of[zone] = full
             done.add(full)  # later mentions resolve to the qualified name: qualify once
-            continue
-        nearby = [p for p in _place_mentions(doc, sent.start, sent.end) if p[2].level == "city"]
-        if nearby:
+            zone = full
+        else:
+            nearby = [(pm, c) for pm, c in resolved if sent.start <= pm.start < sent.end and c
+                      and table[c].level in ("city", "county")]
+            if not nearby:
+                continue
             done.add(zone)
-            s, e, place = nearby[0]
-            pk = _add_place(doc, place, s, e)
+            pm, code = nearby[0]
+            pk = _place_key(doc, code, pm.spelling, pm.start, pm.end)
             doc.add_fact("locatedIn", zone, pk, sent.index, rule="place-in-sentence")
+            codes.append(code)
+        _add_surroundings(doc, zone, codes, resolved, first_mention, zone_sentences.get(zone, set()))
+
+
+def _add_surroundings(doc: Doc, zone, codes: list[str], resolved, first_mention, zone_sentences: set[int]) -> None:
+    """The divisions above the zone's places that the article names (its province, its
+    city), and the counties inside them named in a sentence about the zone."""
+    table = divisions()
+    have = set(codes)
+    for code in list(codes):
+        for a in ancestors(code):
+            if a in have or a not in first_mention:
+                continue
+            have.add(a)
+            pm = first_mention[a]
+            pk = _place_key(doc, a, pm.spelling, pm.start, pm.end)
+            doc.add_fact("locatedIn", zone, pk, doc.sentence_at(pm.start).index, rule="place-above")
+    for pm, c in resolved:
+        if not c or c in have or table[c].level != "county":
+            continue
+        sent = doc.sentence_at(pm.start).index
+        if sent in zone_sentences and any(is_within(c, z) for z in codes):
+            have.add(c)
+            pk = _place_key(doc, c, pm.spelling, pm.start, pm.end)
+            doc.add_fact("locatedIn", zone, pk, sent, rule="place-below")
