@@ -252,15 +252,13 @@ def _run_resolved(run, lq, values: dict[str, str]):
     """Resolve the name parameters through the graph's names and variants
     (kg/name_index.py), say on stderr what they resolved to, then run the query:
     (its result, the text that ran)."""
-    from kg import sparql
-    from kg.name_index import resolve_values
+    from kg.name_index import run_resolved
 
-    resolved, notes, _ = resolve_values(run, lq.params, values)
+    result, notes, text = run_resolved(run, lq.text, lq.params, values)
     err = _stderr()
     for note in notes:
-        err.print(escape(note), highlight=False, style="dim" if not note.startswith("no ") else None)
-    text = sparql.bind(lq.text, resolved, lq.params)
-    return run(text), text
+        err.print(escape(note), highlight=False, style=None if note.startswith("no ") else "dim")
+    return result, text
 
 
 def _is_loopback(host: str) -> bool:

@@ -228,28 +228,67 @@ def name_params(params: Sequence) -> dict[str, str | None]:
     return {p.name: _PARAM_TYPES[p.name] for p in params if p.type == "string" and p.name in _PARAM_TYPES}
 
 
+def _takes_a_list(text: str, key: str) -> bool:
+    """Whether the query matches parameter ``key`` against a list of names joined by
+    :data:`SEPARATOR` (``CONTAINS(CONCAT("|", ?_zone, "|"), …)``, see queries/*.rq)."""
+    return re.search(r'CONCAT\(\s*"\|"\s*,\s*\?_%s\s*,' % re.escape(key), text) is not None
+
+
 def resolve_values(run: Callable[[str], object], params: Sequence, values: Mapping[str, str]
-                   ) -> tuple[dict[str, str], list[str], bool]:
-    """The parameter values with each name replaced by the names of every entity it
-    resolves to (joined by :data:`SEPARATOR`), notes for the user, and whether some name
-    found nothing (the query then has no rows to give)."""
-    out = dict(values)
+                   ) -> tuple[dict[str, list[str]], list[str], bool]:
+    """Each name parameter's value replaced by the labels of every entity it resolves
+    to (other values as a list of one), notes for the user, and whether some name found
+    nothing (the query has then no rows to give; the value is kept as it was)."""
+    out = {k: [v] for k, v in values.items()}
     notes: list[str] = []
     missing = False
     for key, type_ in name_params(params).items():
         value = values.get(key)
         if value is None or value == "" or (key == "object" and re.fullmatch(r"[\d.]+", value)):
             continue
-        what = (type_ or "entity").lower() if type_ != "IndustryChain" else "chain"
+        what = {"IndustryChain": "chain", "IndustryCluster": "cluster"}.get(type_, (type_ or "entity").lower())
         labels, how = resolve_name(run, type_, value)
         if not labels:
             missing = True
             near = nearest_names(run, type_, value)
             notes.append(f"no {what} named {value}" + (f"; did you mean {', '.join(near)}?" if near else ""))
             continue
-        out[key] = SEPARATOR.join(labels)
+        out[key] = labels
         if len(labels) > 1:
             notes.append(f"{key}={value}: {len(labels)} {what}s: {', '.join(labels)}")
         elif labels[0] != value:
             notes.append(f"{key}={value}: {labels[0]}")
     return out, notes, missing
+
+
+def run_resolved(run: Callable[[str], object], text: str, params: Sequence, values: Mapping[str, str]):
+    """Run the query ``text`` with its name parameters resolved (:func:`resolve_values`):
+    (the result, the notes, the text that ran last). A parameter the query matches
+    against a list is bound to all the labels at once; one it looks up as a single name
+    (queries/entity.rq) is run once per label, and the rows put together."""
+    from kg import sparql
+
+    resolved, notes, _ = resolve_values(run, params, values)
+    single = {k: v[0] for k, v in resolved.items() if len(v) == 1 or _takes_a_list(text, k)}
+    for k, v in resolved.items():
+        if k in single and len(v) > 1:
+            single[k] = SEPARATOR.join(v)
+    several = {k: v for k, v in resolved.items() if k not in single}
+    combos: list[dict[str, str]] = [dict(single)]
+    for k, labels in sorted(several.items()):
+        combos = [{**c, k: label} for c in combos for label in labels]
+    result, bound = None, text
+    for combo in combos:
+        bound = sparql.bind(text, combo, params)
+        r = run(bound)
+        if result is None:
+            result = r
+        elif r.kind == "select":
+            seen = set(result.rows)
+            result.rows.extend(row for row in r.rows if row not in seen)
+            result.truncated = result.truncated or r.truncated
+            result.seconds += r.seconds
+        elif r.kind == "graph":
+            seen = set(result.triples)
+            result.triples.extend(t for t in r.triples if t not in seen)
+    return result, notes, bound
