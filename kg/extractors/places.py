@@ -87,7 +87,8 @@ def _context(mentions: list[PlaceMention]) -> set[str]:
     return {m.candidates[0] for m in mentions if len(m.candidates) == 1}
 
 
-def _name_places(name: str, context: set[str], mentioned: set[str]) -> list[tuple[str, str | None, int, int]]:
+def _name_places(name: str, context: set[str], mentioned: set[str],
+                 spelled: frozenset[str] = frozenset()) -> list[tuple[str, str | None, int, int]]:
     """The places a zone's name starts with, as (spelling, code or None, start, end)
     within the name: 黑龙江呼兰经济开发区 → 黑龙江 (黑龙江省), 呼兰 (呼兰区)."""
     table = divisions()
@@ -109,12 +110,21 @@ def _name_places(name: str, context: set[str], mentioned: set[str]) -> list[tupl
             codes = tuple(c for c in codes if outer and is_within(c, outer) and c != outer)
             if not codes:
                 break
+        named = tuple(c for c in codes if c in mentioned)
+        if named:
+            codes = named  # 朝阳… in an article that names 北京市朝阳区: that one, not 朝阳市
         county_short = all(table[c].level == "county" and table[c].name != spelling for c in codes)
         code = resolve(codes, context)
         if county_short and not out:
             # A county's short name opens a zone's name only when the article names that
             # county or the division right above it (大兴… in an article about 大兴区, 北京).
-            if code is None or not ({code} | set(ancestors(code)[:1])) & mentioned:
+            if code is None:
+                full = {table[c].name for c in codes}
+                if len(full) == 1 and full <= spelled:
+                    # 鼓楼…, in an article that writes 鼓楼区 but not which one: the place, no code.
+                    out.append((full.pop(), None, pos, pos + len(spelling)))
+                break
+            if not ({code} | set(ancestors(code)[:1])) & mentioned:
                 break
         if code is None and not out:
             levels = {table[c].level for c in codes}
@@ -161,6 +171,7 @@ def relate_zone_places(doc: Doc) -> None:
     resolved: list[tuple[PlaceMention, str | None]] = [(m, resolve(m.candidates, context - set(m.candidates)))
                                                         for m in mentions]
     mentioned = {c for _, c in resolved if c}
+    spelled = frozenset(m.spelling for m, c in resolved if c is None)  # names of no settled division
     first_mention: dict[str, PlaceMention] = {}
     for m, c in resolved:
         if c:
@@ -179,7 +190,7 @@ def relate_zone_places(doc: Doc) -> None:
             continue
         sent = doc.sentence_at(m.start)
         codes: list[str] = []
-        in_name = _name_places(m.name, context, mentioned)
+        in_name = _name_places(m.name, context, mentioned, spelled)
         if in_name:
             done.add(zone)
             offset = m.start if doc.text[m.start:m.end] == m.name else None
