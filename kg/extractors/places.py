@@ -83,6 +83,15 @@ def article_places(doc: Doc) -> list[PlaceMention]:
     return out
 
 
+def _in_headline(doc: Doc, pos: int) -> bool:
+    """In a short line with no full stop: a headline or slogan (出彩河南看许昌) names a
+    topic, not where the zone is."""
+    line_start = doc.text.rfind("\n", 0, pos) + 1
+    line_end = doc.text.find("\n", pos)
+    line = doc.text[line_start:line_end if line_end >= 0 else len(doc.text)]
+    return len(line) <= 40 and not any(ch in line for ch in "。；;")
+
+
 def _context(mentions: list[PlaceMention]) -> set[str]:
     return {m.candidates[0] for m in mentions if len(m.candidates) == 1}
 
@@ -174,7 +183,7 @@ def relate_zone_places(doc: Doc) -> None:
     spelled = frozenset(m.spelling for m, c in resolved if c is None)  # names of no settled division
     first_mention: dict[str, PlaceMention] = {}
     for m, c in resolved:
-        if c:
+        if c and not _in_headline(doc, m.start):
             first_mention.setdefault(c, m)
     city_counts: Counter = Counter(c for _, c in resolved if c and table[c].level == "city")
     article_city = max(city_counts, key=lambda c: (city_counts[c], c)) if city_counts else None
