@@ -84,12 +84,13 @@ def article_places(doc: Doc) -> list[PlaceMention]:
 
 
 def _in_headline(doc: Doc, pos: int) -> bool:
-    """In a short line with no full stop: a headline or slogan (出彩河南看许昌) names a
-    topic, not where the zone is."""
-    line_start = doc.text.rfind("\n", 0, pos) + 1
-    line_end = doc.text.find("\n", pos)
-    line = doc.text[line_start:line_end if line_end >= 0 else len(doc.text)]
-    return len(line) <= 40 and not any(ch in line for ch in "。；;")
+    """In a short paragraph with no full stop: a headline or slogan (出彩河南看许昌) names
+    a topic, not where the zone is."""
+    for start, end in doc.paragraphs:
+        if start <= pos < end:
+            line = doc.text[start:end]
+            return len(line) <= 40 and not any(ch in line for ch in "。；;")
+    return False
 
 
 def _context(mentions: list[PlaceMention]) -> set[str]:
