@@ -219,8 +219,14 @@ def resolve_name(run: Callable[[str], object], type_: str | None, value: str) ->
 
 def nearest_names(run: Callable[[str], object], type_: str | None, value: str, n: int = 3) -> list[str]:
     """Labels that look most like ``value`` (for "did you mean …")."""
-    labels = _labels(run, _nearby_query(type_, value))
-    return difflib.get_close_matches(value, sorted(set(labels)), n=n, cutoff=0.3)
+    labels = sorted(set(_labels(run, _nearby_query(type_, value))))
+    grams = {value[i:i + 2] for i in range(len(value) - 1)}
+
+    def closeness(label: str) -> tuple:
+        shared = sum(1 for g in grams if g in label)
+        return (-shared, -difflib.SequenceMatcher(None, value, label).ratio(), label)
+
+    return sorted(labels, key=closeness)[:n]
 
 
 def name_params(params: Sequence) -> dict[str, str | None]:
