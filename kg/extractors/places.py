@@ -1,8 +1,9 @@
 """Where a zone is: the places its name starts with (国家许昌经济技术开发区 → 许昌,
 黑龙江呼兰经济开发区 → 黑龙江, 呼兰), else a place named in the same sentence
 (中原电气谷…许昌市); a name starting with 市 (市城乡一体化示范区) means the article's city.
-Then the larger divisions those lie in, where the article names them (呼兰区 → 哈尔滨市,
-黑龙江省), and the counties of the zone's city that a sentence about the zone names.
+Then the larger divisions those lie in, where a passage about the zone names them (呼兰区
+→ 哈尔滨市, 黑龙江省; kg/scope.py), and the counties of the zone's city that a sentence
+about the zone names.
 
 Every place is linked to its administrative division (kg/divisions.py): a name that
 several divisions share (鼓楼区, 朝阳区) takes the one that the article's other places
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from kg.divisions import Division, ancestors, codes_named, divisions, is_within, resolve, scan
 from kg.document import Doc
 from kg.pipeline import RELATE, component
+from kg.scope import ZoneScope
 
 _NATIONAL = re.compile(r"^国家级?")
 
@@ -182,10 +184,24 @@ def relate_zone_places(doc: Doc) -> None:
                                                         for m in mentions]
     mentioned = {c for _, c in resolved if c}
     spelled = frozenset(m.spelling for m, c in resolved if c is None)  # names of no settled division
-    first_mention: dict[str, PlaceMention] = {}
+    by_code: dict[str, list[PlaceMention]] = {}
     for m, c in resolved:
         if c and not _in_headline(doc, m.start):
-            first_mention.setdefault(c, m)
+            by_code.setdefault(c, []).append(m)
+    scope = ZoneScope(doc)
+    one_zone = len({doc.resolve(m.key) for m in doc.mentions_of("Zone")}) == 1
+
+    def about(zone) -> dict[str, PlaceMention]:
+        """The first mention of each division in a passage about ``zone`` (anywhere, in an
+        article about one zone)."""
+        out = {}
+        for code, ms in by_code.items():
+            for pm in ms:
+                if one_zone or doc.resolve(scope.zone_at(pm.start) or ("", "")) == doc.resolve(zone):
+                    out[code] = pm
+                    break
+        return out
+
     city_counts: Counter = Counter(c for _, c in resolved if c and table[c].level == "city")
     article_city = max(city_counts, key=lambda c: (city_counts[c], c)) if city_counts else None
 
@@ -232,12 +248,12 @@ def relate_zone_places(doc: Doc) -> None:
             pk = _place_key(doc, code, pm.spelling, pm.start, pm.end)
             doc.add_fact("locatedIn", zone, pk, sent.index, rule="place-in-sentence")
             codes.append(code)
-        _add_surroundings(doc, zone, codes, resolved, first_mention, zone_sentences.get(zone, set()))
+        _add_surroundings(doc, zone, codes, resolved, about(zone), zone_sentences.get(zone, set()))
 
 
 def _add_surroundings(doc: Doc, zone, codes: list[str], resolved, first_mention, zone_sentences: set[int]) -> None:
-    """The divisions above the zone's places that the article names (its province, its
-    city), and the counties inside them named in a sentence about the zone."""
+    """The divisions above the zone's places that a passage about the zone names (its
+    province, its city), and the counties inside them named in a sentence about the zone."""
     table = divisions()
     have = set(codes)
     for code in list(codes):
