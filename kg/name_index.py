@@ -261,7 +261,8 @@ def resolve_values(run: Callable[[str], object], params: Sequence, values: Mappi
             continue
         out[key] = labels
         if len(labels) > 1:
-            notes.append(f"{key}={value}: {len(labels)} {what}s: {', '.join(labels)}")
+            plural = "entities" if what == "entity" else what + "s"
+            notes.append(f"{key}={value}: {len(labels)} {plural}: {', '.join(labels)}")
         elif labels[0] != value:
             notes.append(f"{key}={value}: {labels[0]}")
     return out, notes, missing
