@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -129,17 +130,19 @@ def _by_first_char() -> dict[str, tuple[int, ...]]:
     return {ch: tuple(sorted(ls, reverse=True)) for ch, ls in lengths.items()}
 
 
-def scan(text: str) -> list[tuple[int, int, str]]:
-    """Every spelling of a division in ``text``, longest first and left to right:
-    ``(start, end, spelling)``. The caller decides which short forms to believe."""
+def scan(text: str, accept: Callable[[str], bool] | None = None) -> list[tuple[int, int, str]]:
+    """Every spelling of a division in ``text`` that ``accept`` takes (all by default),
+    longest first and left to right: ``(start, end, spelling)``. A spelling the caller does
+    not believe (从江, a county's short name, in 从江苏省…) is passed over, not consumed."""
     out = []
     names = _names()
     first = _by_first_char()
     i, n = 0, len(text)
     while i < n:
         for length in first.get(text[i], ()):
-            if i + length <= n and text[i:i + length] in names:
-                out.append((i, i + length, text[i:i + length]))
+            word = text[i:i + length]
+            if i + length <= n and word in names and (accept is None or accept(word)):
+                out.append((i, i + length, word))
                 i += length
                 break
         else:

@@ -30,6 +30,7 @@ def test_the_table_has_every_level_and_its_source():
     table = divisions()
     levels = {lv: sum(1 for d in table.values() if d.level == lv) for lv in ("province", "city", "county")}
     assert levels["province"] == 34 and levels["city"] == 333 and levels["county"] > 2800
+    assert codes_named("渝北区") == ("500112",) and codes_named("江北区") == ("330205", "500105")
     assert all(len(c) == 6 and c.isdigit() for c in table)
     # Every parent is in the table and one level up (a province for a municipality's districts).
     for d in table.values():
@@ -187,3 +188,26 @@ def test_zones_by_place_rolls_up_to_the_province(tmp_path):
     assert set(rows) == {"安徽省", "山东省"}
     assert rows["安徽省"]["zones"]["value"] == "2" and rows["安徽省"]["investment"]["value"].startswith("500000000")
     assert rows["山东省"]["zones"]["value"] == "1" and rows["山东省"]["investment"]["value"] == "0"
+
+
+def test_the_places_a_sentence_lists_after_baokuo():
+    text = "临港经济开发区规划面积100平方公里，包括内江市隆昌市和重庆市荣昌区的部分区域。"
+    assert _places(text) == {"内江市": "511000", "隆昌市": "511083", "荣昌区": "500153", "重庆市": "500000"}
+
+
+def test_where_a_project_came_from_is_not_where_the_zone_is():
+    text = "汕头高新区今年从广东省深圳市引进项目8个，总投资20亿元。"
+    assert _places(text) == {"汕头市": "440500"}
+
+
+def test_places_inside_a_zone_name():
+    from kg.extractors.places import _name_places
+
+    # A part of one zone that lies elsewhere: the 功能区 is in 诸城 (潍坊), not in 青岛.
+    assert [(s, c) for s, c, _, _ in _name_places("青岛保税港区诸城功能区", set(), set())] == [("诸城", "370782")]
+    # …but a part that lies in the first place keeps it.
+    assert [(s, c) for s, c, _, _ in _name_places("烟台保税港区莱州功能区", set(), set())] == [("烟台", "370600")]
+    # A zone that is a division is not in itself.
+    assert _name_places("滨海新区", set(), set()) == []
+    # After a place, only a division inside it continues the name (滨海县 is not in 天津).
+    assert [(s, c) for s, c, _, _ in _name_places("天津滨海高新技术产业开发区", set(), set())] == [("天津", "120000")]

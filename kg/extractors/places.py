@@ -21,6 +21,8 @@ from kg.pipeline import RELATE, component
 from kg.scope import ZoneScope
 
 _NATIONAL = re.compile(r"^国家级?")
+# Words that introduce where a zone lies: 位于…, 地处…, 规划面积…包括…, 横跨….
+_WHERE = re.compile(r"位于|地处|坐落于|包括|涵盖|覆盖|横跨|跨越|涉及")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,10 @@ def _running_text_codes(spelling: str) -> tuple[str, ...]:
     return tuple(c for c in short if ("province", "city").index(table[c].level) == top)
 
 
+def _believed(spelling: str) -> bool:
+    return bool(_running_text_codes(spelling))
+
+
 def _on_token_boundaries(doc: Doc, start: int, end: int) -> bool:
     toks = doc.tokens(doc.sentence_at(start))
     starts = {s for s, _ in toks}
@@ -67,13 +73,20 @@ def article_places(doc: Doc) -> list[PlaceMention]:
     text = doc.text
     table = divisions()
     named = sorted((m.start, m.end) for m in doc.mentions_of(*_NAMED_TYPES))
+    zones = [(m.start, m.end) for m in doc.mentions_of("Zone")]
     out = []
-    for s, e, spelling in scan(text):
+    origin_end = -1
+    for s, e, spelling in scan(text, _believed):
         codes = _running_text_codes(spelling)
         if not codes:
             continue
+        if text[max(0, s - 2):s] == "来自" or text[s - 1:s] == "从" or s == origin_end:
+            origin_end = e
+            continue  # 从江苏省常熟市引进的项目: where it came from
         if _OWNER.match(text, e) or any(a <= s and e <= b and (a, b) != (s, e) for a, b in named):
             continue
+        if any(a <= s and e <= b and e - s == b - a for a, b in zones):
+            continue  # 滨海新区 as the zone's own name: the zone is not in itself
         if len(spelling) == 2 and all(table[c].name == spelling for c in codes):
             # 城区, 郊区, 矿区: divisions only right after their city's name.
             before = {p for c in codes for p in ancestors(c)[:1]}
@@ -136,7 +149,9 @@ def _name_places(name: str, context: set[str], mentioned: set[str],
                     # 鼓楼…, in an article that writes 鼓楼区 but not which one: the place, no code.
                     out.append((full.pop(), None, pos, pos + len(spelling)))
                 break
-            if not ({code} | set(ancestors(code)[:1])) & mentioned:
+            # A county-level city's short name is in common use (长葛…, 安宁…): that one
+            # needs no support once the article's places settle which it is.
+            if not ({code} | set(ancestors(code)[:1])) & mentioned and not table[code].name.endswith("市"):
                 break
         if code is None and not out:
             levels = {table[c].level for c in codes}
@@ -149,7 +164,26 @@ def _name_places(name: str, context: set[str], mentioned: set[str],
         m = re.match(r"国家级?", name[pos:])
         if m:
             break  # 鹤壁国家经济技术开发区: nothing after 国家 is a place
+    if out and pos == len(name):
+        return []  # 滨海新区: the zone is the division itself, not in it
+    inner = _inner_place(name, pos, context)
+    if inner and not any(code and is_within(inner[1], code) for _, code, _, _ in out):
+        return [inner]  # 青岛保税港区诸城功能区: the 功能区 is in 诸城, not in 青岛
     return out
+
+
+def _inner_place(name: str, after: int, context: set[str]) -> tuple[str, str, int, int] | None:
+    """A division named right after a zone head inside a zone's name (…保税港区诸城功能区):
+    the part of the other zone that lies there."""
+    table = divisions()
+    for m in re.finditer(r"[区园]", name[after:]):
+        start = after + m.end()
+        for n in range(min(len(name) - start - 1, 10), 1, -1):
+            codes = tuple(c for c in codes_named(name[start:start + n]) if table[c].level != "province")
+            code = resolve(codes, context) if codes else None
+            if code:
+                return (name[start:start + n], code, start, start + n)
+    return None
 
 
 def _place_key(doc: Doc, code: str | None, spelling: str, start: int, end: int, *, spelled: bool = True) -> tuple[str, str]:
@@ -244,18 +278,36 @@ def relate_zone_places(doc: Doc) -> None:
             if not nearby:
                 continue
             done.add(zone)
-            pm, code = nearby[0]
-            pk = _place_key(doc, code, pm.spelling, pm.start, pm.end)
-            doc.add_fact("locatedIn", zone, pk, sent.index, rule="place-in-sentence")
-            codes.append(code)
+            # …位于/包括/地处 A市B县…和C区: every place of the list; else the first one.
+            k = _WHERE.search(doc.text, m.end, sent.end)
+            listed = [(pm, c) for pm, c in nearby if k and pm.start >= k.end()]
+            for pm, code in listed or nearby[:1]:
+                pk = _place_key(doc, code, pm.spelling, pm.start, pm.end)
+                doc.add_fact("locatedIn", zone, pk, sent.index, rule="place-in-sentence")
+                codes.append(code)
         _add_surroundings(doc, zone, codes, resolved, about(zone), zone_sentences.get(zone, set()))
 
 
 def _add_surroundings(doc: Doc, zone, codes: list[str], resolved, first_mention, zone_sentences: set[int]) -> None:
     """The divisions above the zone's places that a passage about the zone names (its
-    province, its city), and the counties inside them named in a sentence about the zone."""
+    province, its city), the counties inside them named in a sentence about the zone, and
+    the places listed after 位于/包括… in a sentence that names the zone."""
     table = divisions()
     have = set(codes)
+    for m in doc.mentions_of("Zone"):
+        if doc.resolve(m.key) != doc.resolve(zone):
+            continue
+        sent = doc.sentence_at(m.start)
+        k = _WHERE.search(doc.text, m.end, sent.end)
+        if not k or any(zm.start < k.start() and zm.start > m.end and doc.resolve(zm.key) != doc.resolve(zone)
+                        for zm in doc.mentions_of("Zone") if zm.start < sent.end):
+            continue  # no list, or the list is another zone's
+        for pm, c in resolved:
+            if c and k.end() <= pm.start < sent.end and c not in have and table[c].level in ("city", "county"):
+                have.add(c)
+                codes.append(c)
+                pk = _place_key(doc, c, pm.spelling, pm.start, pm.end)
+                doc.add_fact("locatedIn", zone, pk, sent.index, rule="place-listed")
     for code in list(codes):
         for a in ancestors(code):
             if a in have or a not in first_mention:
