@@ -89,10 +89,17 @@ def test_pick_a_library_query_and_see_rows(page, base):
 
 
 def test_evidence_query_in_the_page(page, base):
-    rows = _pick_and_run(page, base, "evidence", subject="许昌", relation="hosts", object="迅达")
+    rows = _pick_and_run(page, base, "evidence", subject="许昌经开区", relation="hosts", object="迅达")
     assert rows
     assert all("迅达" in r[4] for r in rows)  # the sentence column
     _assert_all_local(page.requests)
+    assert not page.problems, page.problems
+
+
+def test_a_usual_short_form_finds_the_zone_and_the_page_says_so(page, base):
+    rows = _pick_and_run(page, base, "zone-enterprises", zone="鹤壁经开区")
+    assert rows and all(r[0] == "鹤壁国家经济技术开发区" for r in rows)
+    assert "zone=鹤壁经开区: 鹤壁国家经济技术开发区" in page.inner_text("#status")
     assert not page.problems, page.problems
 
 
