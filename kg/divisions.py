@@ -2,7 +2,7 @@
 
 Each division has its GB/T 2260 six-digit code, its name, its level (province, city,
 county) and the division it belongs to, so that a place found in an article can be
-placed in the whole hierarchy: 南岸区 → 重庆市, 呼兰区 → 哈尔滨市 → 黑龙江省.
+placed in the whole hierarchy: 渝中区 → 重庆市, 金水区 → 郑州市 → 河南省.
 
 Names are not unique (鼓楼区 is in four cities): :func:`codes_named` gives every
 division a spelling may mean, and :func:`resolve` picks one by the other places
@@ -54,7 +54,7 @@ _PROVINCE_SHORT = {"内蒙古自治区": "内蒙古", "广西壮族自治区": "
 
 
 def short_name(name: str, level: str) -> str:
-    """The name without its unit (黄山市 → 黄山, 大理白族自治州 → 大理, 邻水县 → 邻水), or the
+    """The name without its unit (黄山市 → 黄山, 大理白族自治州 → 大理, 中牟县 → 中牟), or the
     name itself when what is left would be one character (城区, 沙市区 → 沙市 but 矿区 stays)."""
     if name in _PROVINCE_SHORT:
         return _PROVINCE_SHORT[name]
@@ -64,7 +64,7 @@ def short_name(name: str, level: str) -> str:
     for unit in ("特别行政区", "自治区", "地区", "林区", "新区", "省", "市", "盟", "县", "区", "旗"):
         if name.endswith(unit) and len(name) - len(unit) >= 2:
             if unit == "新区":
-                return name  # 浦东新区, 滨海新区: the short form is a zone's name as often
+                return name  # 浦东新区: without 新区 it names a zone as often as the district
             return name[: -len(unit)]
     return name
 

@@ -23,7 +23,7 @@ HIDDEN = "http://www.w3.org/2004/02/skos/core#hiddenLabel"
     (XUCHANG, "Zone", "许昌经开区"),
     (XUCHANG, "Zone", "许昌经济开发区"),
     ("合肥高新技术产业开发区", "Zone", "合肥高新区"),
-    ("梅州综合保税区", "Zone", "梅州综保区"),
+    ("烟台综合保税区", "Zone", "烟台综保区"),
     ("安徽省马鞍山经济技术开发区", "Zone", "马鞍山经开区"),
     ("安徽省马鞍山经济技术开发区", "Zone", "安徽马鞍山经济技术开发区"),
     ("安徽省级产业集聚区", "Zone", "安徽产业集聚区"),
@@ -31,7 +31,7 @@ HIDDEN = "http://www.w3.org/2004/02/skos/core#hiddenLabel"
     ("许昌富森生物科技股份有限公司", "Enterprise", "许昌富森生物科技"),
     ("河南省", "Place", "河南"),
     ("鹤壁市", "Place", "鶴壁市"),  # traditional characters
-    ("重慶經開區", "Zone", "重庆经开区"),  # and simplified
+    ("廊坊經開區", "Zone", "廊坊经开区"),  # and simplified
     ("ＡＢＣ电梯有限公司", "Enterprise", "ABC电梯有限公司"),  # NFKC
 ])
 def test_variants(name, type_, variant):

@@ -1,8 +1,8 @@
 """Where a zone is: the places its name starts with (国家许昌经济技术开发区 → 许昌,
-黑龙江呼兰经济开发区 → 黑龙江, 呼兰), else a place named in the same sentence
+山东邹平经济技术开发区 → 山东, 邹平), else a place named in the same sentence
 (中原电气谷…许昌市); a name starting with 市 (市城乡一体化示范区) means the article's city.
-Then the larger divisions those lie in, where a passage about the zone names them (呼兰区
-→ 哈尔滨市, 黑龙江省; kg/scope.py), and the counties of the zone's city that a sentence
+Then the larger divisions those lie in, where a passage about the zone names them (邹平市
+→ 滨州市, 山东省; kg/scope.py), and the counties of the zone's city that a sentence
 about the zone names.
 
 Every place is linked to its administrative division (kg/divisions.py): a name that
@@ -35,7 +35,7 @@ class PlaceMention:
 
 def _running_text_codes(spelling: str) -> tuple[str, ...]:
     """Divisions a spelling in running text may mean: any division by its full name, a
-    province or a city by its short name (a county's short name, 南岸, 大兴, is believed
+    province or a city by its short name (a county's short name, 金水, 中牟, is believed
     only at the start of a zone's name)."""
     table = divisions()
     full = codes_named(spelling, full_only=True)
@@ -60,7 +60,7 @@ def _on_token_boundaries(doc: Doc, start: int, end: int) -> bool:
     return start in starts and end in ends
 
 
-# What a place at the start of a name belongs to: 吉林中粮生物材料有限公司, 宁夏日报,
+# What a place at the start of a name belongs to: 吉林华星化工有限公司, 吉林日报,
 # 河南省科技厅, 河南省创新创业大赛, 河南省“科学技术进步奖” say nothing about where the zone is.
 _OWNER = re.compile(r"[\u3400-\u9fff“”\"]{0,14}?(?:有限|公司|集团|日报|报社|大学|学院|银行|电视台"
                     r"|厅|委员会|人民政府|大赛|赛区|奖)")
@@ -82,11 +82,11 @@ def article_places(doc: Doc) -> list[PlaceMention]:
             continue
         if text[max(0, s - 2):s] == "来自" or text[s - 1:s] == "从" or s == origin_end:
             origin_end = e
-            continue  # 从江苏省常熟市引进的项目: where it came from
+            continue  # 从广东省深圳市引进的项目: where it came from
         if _OWNER.match(text, e) or any(a <= s and e <= b and (a, b) != (s, e) for a, b in named):
             continue
         if any(a <= s and e <= b and e - s == b - a for a, b in zones):
-            continue  # 滨海新区 as the zone's own name: the zone is not in itself
+            continue  # 浦东新区 as the zone's own name: the zone is not in itself
         if len(spelling) == 2 and all(table[c].name == spelling for c in codes):
             # 城区, 郊区, 矿区: divisions only right after their city's name.
             before = {p for c in codes for p in ancestors(c)[:1]}
@@ -115,7 +115,7 @@ def _context(mentions: list[PlaceMention]) -> set[str]:
 def _name_places(name: str, context: set[str], mentioned: set[str],
                  spelled: frozenset[str] = frozenset()) -> list[tuple[str, str | None, int, int]]:
     """The places a zone's name starts with, as (spelling, code or None, start, end)
-    within the name: 黑龙江呼兰经济开发区 → 黑龙江 (黑龙江省), 呼兰 (呼兰区)."""
+    within the name: 山东邹平经济技术开发区 → 山东 (山东省), 邹平 (邹平市)."""
     table = divisions()
     out: list[tuple[str, str | None, int, int]] = []
     m = _NATIONAL.match(name)
@@ -130,7 +130,7 @@ def _name_places(name: str, context: set[str], mentioned: set[str],
             break
         codes = codes_named(spelling)
         if out:
-            # After a place, only a division inside it continues the name (黑龙江|呼兰).
+            # After a place, only a division inside it continues the name (山东|邹平).
             outer = out[-1][1]
             codes = tuple(c for c in codes if outer and is_within(c, outer) and c != outer)
             if not codes:
@@ -142,14 +142,14 @@ def _name_places(name: str, context: set[str], mentioned: set[str],
         code = resolve(codes, context)
         if county_short and not out:
             # A county's short name opens a zone's name only when the article names that
-            # county or the division right above it (大兴… in an article about 大兴区, 北京).
+            # county or the division right above it (金水… in an article about 郑州市金水区).
             if code is None:
                 full = {table[c].name for c in codes}
                 if len(full) == 1 and full <= spelled:
                     # 鼓楼…, in an article that writes 鼓楼区 but not which one: the place, no code.
                     out.append((full.pop(), None, pos, pos + len(spelling)))
                 break
-            # A county-level city's short name is in common use (长葛…, 安宁…): that one
+            # A county-level city's short name is in common use (长葛…, 禹州…): that one
             # needs no support once the article's places settle which it is.
             if not ({code} | set(ancestors(code)[:1])) & mentioned and not table[code].name.endswith("市"):
                 break
@@ -165,15 +165,15 @@ def _name_places(name: str, context: set[str], mentioned: set[str],
         if m:
             break  # 鹤壁国家经济技术开发区: nothing after 国家 is a place
     if out and pos == len(name):
-        return []  # 滨海新区: the zone is the division itself, not in it
+        return []  # 浦东新区: the zone is the division itself, not in it
     inner = _inner_place(name, pos, context)
     if inner and not any(code and is_within(inner[1], code) for _, code, _, _ in out):
-        return [inner]  # 青岛保税港区诸城功能区: the 功能区 is in 诸城, not in 青岛
+        return [inner]  # 上海保税区昆山功能区: the 功能区 is in 昆山, not in 上海
     return out
 
 
 def _inner_place(name: str, after: int, context: set[str]) -> tuple[str, str, int, int] | None:
-    """A division named right after a zone head inside a zone's name (…保税港区诸城功能区):
+    """A division named right after a zone head inside a zone's name (…保税区昆山功能区):
     the part of the other zone that lies there."""
     table = divisions()
     for m in re.finditer(r"[区园]", name[after:]):
