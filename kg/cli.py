@@ -285,8 +285,9 @@ def eval_(
         typer.Argument(help="Article files or directories, as for kg build.", metavar="INPUT", show_default=False),
     ],
     gold: Annotated[
-        Path,
-        typer.Option("--gold", help="Directory of gold *.json files (seeds/gold/GUIDELINES.md).", show_default=False),
+        list[Path],
+        typer.Option("--gold", help="Directory of gold *.json files (seeds/gold/GUIDELINES.md); repeat it "
+                     "to score several sets at once.", show_default=False),
     ],
     json_out: Annotated[
         Optional[Path],
@@ -295,6 +296,8 @@ def eval_(
     jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, show_default="the cores available",
                                                 help="Worker processes for extraction (1: in this process).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    errors: Annotated[bool, typer.Option("--errors", help="Also list every false positive and false "
+                                         "negative, per article, with its evidence.")] = False,
 ) -> None:
     """Build the graph from INPUT (writing nothing) and score it against gold annotations.
 
@@ -306,21 +309,28 @@ def eval_(
     from kg.predictions import predictions_from_graph
 
     console = _stdout()
-    if not gold.is_dir():
-        raise _fail(f"gold directory not found: {gold}")
-    try:
-        gold_docs = load_gold(gold)
-    except (ValueError, OSError) as exc:
-        raise _fail(f"bad gold annotations: {_one_line(str(exc))}") from None
-    if not gold_docs:
-        raise _fail(f"no gold files (*.json) in {gold}")
+    gold_docs: dict = {}
+    for directory in gold:
+        if not directory.is_dir():
+            raise _fail(f"gold directory not found: {directory}")
+        try:
+            found = load_gold(directory)
+        except (ValueError, OSError) as exc:
+            raise _fail(f"bad gold annotations: {_one_line(str(exc))}") from None
+        if not found:
+            raise _fail(f"no gold files (*.json) in {directory}")
+        twice = sorted(set(found) & set(gold_docs))
+        if twice:
+            raise _fail(f"gold document {twice[0]!r} is in two of the --gold directories")
+        gold_docs.update(found)
+    gold_names = ", ".join(str(d) for d in gold)
 
     corpus = read_corpus(inputs, show_progress=not quiet, jobs=jobs)
     given = {f.path.stem for f in corpus.read} | {s.path.stem for s in corpus.skipped}
     scored_gold = {k: v for k, v in gold_docs.items() if k in given}
     if not scored_gold:
         _print_skipped(console, corpus.skipped)
-        raise _fail(f"none of the {len(gold_docs)} gold document(s) in {gold} matches an input file name")
+        raise _fail(f"none of the {len(gold_docs)} gold document(s) in {gold_names} matches an input file name")
     _require_documents(corpus)
 
     kg = _build(corpus)
@@ -328,6 +338,8 @@ def eval_(
         report = score(predictions_from_graph(kg), scored_gold)
     except ValueError as exc:
         raise _fail(_one_line(str(exc))) from None
+    if errors:
+        report.render_errors(console)
     report.render(console)
     left_out = len(gold_docs) - len(scored_gold)
     if left_out:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable, Sequence
@@ -50,9 +51,22 @@ _PROJECT_SUFFIX = "项目"
 # --------------------------------------------------------------------------- names
 
 
+@lru_cache(maxsize=1)
+def _to_simplified() -> Callable[[str], str]:
+    import opencc
+
+    return opencc.OpenCC("t2s").convert
+
+
 def normalize_name(name: str) -> str:
-    """NFKC, drop whitespace/punctuation/symbols, drop one trailing 项目."""
-    text = unicodedata.normalize("NFKC", name)
+    """NFKC, traditional characters as simplified, no pinyin glosses (產(chǎn)), drop
+    whitespace/punctuation/symbols, drop one trailing 项目.
+
+    The dev gold keeps each article's own script (經濟開發區), while an extractor may
+    give either spelling: both compare alike."""
+    from kg.normalize import PINYIN_GLOSS
+
+    text = _to_simplified()(PINYIN_GLOSS.sub("", unicodedata.normalize("NFKC", name)))
     # Cc/Cf are included because invisible characters (zero-width spaces, BOMs)
     # leak out of scraped pages and would otherwise break equality silently.
     kept = [
@@ -149,6 +163,9 @@ class EvalReport:
     unscored: list[str] = field(default_factory=list)
     # Predicted facts skipped because they reference ids absent from their doc.
     invalid: int = 0
+    # Per document: what was predicted wrongly (fp) and what was missed (fn), entities
+    # and facts, with names instead of ids and the evidence where there is one.
+    errors: dict[str, dict[str, list[dict]]] = field(default_factory=dict)
 
     @property
     def entity_micro(self) -> Counts:
@@ -172,7 +189,29 @@ class EvalReport:
                 k: self.facts[k].to_dict() for k in _ordered(self.facts, RELATIONS)
             },
             "facts_micro": self.fact_micro.to_dict(),
+            "errors": {doc: self.errors[doc] for doc in sorted(self.errors)},
         }
+
+    def render_errors(self, console: Any) -> None:
+        """Print every false positive and false negative, per document."""
+        from rich.markup import escape
+
+        for doc in sorted(self.errors):
+            err = self.errors[doc]
+            if not any(err.values()):
+                continue
+            console.print(f"[bold]{escape(doc)}[/bold]")
+            for kind in ("entity_fp", "entity_fn"):
+                for e in err[kind]:
+                    mark = "FP" if kind.endswith("fp") else "FN"
+                    console.print(f"  {mark} {e['type']:<15} {escape(' | '.join(e['names']))}", highlight=False)
+            for kind in ("fact_fp", "fact_fn"):
+                for f in err[kind]:
+                    mark = "FP" if kind.endswith("fp") else "FN"
+                    line = f"  {mark} {f['rel']:<11} {f['s']} → {f['o']}"
+                    if f.get("evidence"):
+                        line += f"  «{f['evidence']}»"
+                    console.print(escape(line), highlight=False)
 
     def render(self, console: Any) -> None:
         """Print the entity table and the fact table on a rich console."""
@@ -371,7 +410,7 @@ def _amount_close(pred: float, gold: float) -> bool:
     return abs(pred - gold) <= AMOUNT_TOLERANCE * gold
 
 
-def _score_doc(pred: dict | None, gold: dict, report: EvalReport) -> None:
+def _score_doc(pred: dict | None, gold: dict, report: EvalReport, key: str = "") -> None:
     gold_types = {e["id"]: e["type"] for e in gold["entities"]}
     pred_ents = pred["entities"] if pred else []
     pred_types = {e["id"]: e["type"] for e in pred_ents}
@@ -393,9 +432,22 @@ def _score_doc(pred: dict | None, gold: dict, report: EvalReport) -> None:
     for e in gold["entities"]:
         if e["id"] not in matched_gold:
             report.entities.setdefault(e["type"], Counts()).fn += 1
+    errors = report.errors.setdefault(key or gold.get("doc") or "", {
+        "entity_fp": [], "entity_fn": [], "fact_fp": [], "fact_fn": []})
+    errors["entity_fp"] += [{"type": e["type"], "names": list(e["names"])}
+                            for e in pred_ents if e["id"] not in alignment]
+    errors["entity_fn"] += [{"type": e["type"], "names": list(e["names"])}
+                            for e in gold["entities"] if e["id"] not in matched_gold]
+    pred_name = {e["id"]: (e["names"][0] if e["names"] else e["id"]) for e in pred_ents}
+    gold_name = {e["id"]: (e["names"][0] if e["names"] else e["id"]) for e in gold["entities"]}
 
     # Gold facts as (rel, s, o-or-amount) in gold ids; duplicates in gold would be
     # an annotation error, but keeping them as separate items is the honest count.
+    gold_evidence: dict[tuple, str] = {}
+    for f in gold["facts"]:
+        if _in_scope(f, gold_types):
+            key = (f["rel"], f["s"], float(f["amount_cny"]) if f["rel"] == "invests" else f["o"])
+            gold_evidence.setdefault(key, f.get("evidence") or "")
     gold_facts = sorted(
         (
             (f["rel"], f["s"], float(f["amount_cny"]) if f["rel"] == "invests" else f["o"])
@@ -407,7 +459,7 @@ def _score_doc(pred: dict | None, gold: dict, report: EvalReport) -> None:
 
     # Predicted facts re-expressed in gold ids; an unaligned entity keeps a
     # private marker so its facts can never match (and stay distinct from each other).
-    pred_keys: set[tuple] = set()
+    pred_keys: dict[tuple, dict] = {}
     pred_ids = set(pred_types)
     for f in pred_facts_raw:
         if _fact_problem(f, pred_ids):
@@ -420,7 +472,7 @@ def _score_doc(pred: dict | None, gold: dict, report: EvalReport) -> None:
             o = float(f["amount_cny"])
         else:
             o = alignment.get(f["o"], ("unaligned", f["o"]))
-        pred_keys.add((f["rel"], s, o))
+        pred_keys.setdefault((f["rel"], s, o), f)
     pred_facts = sorted(pred_keys, key=repr)
 
     gold_idx = list(range(len(gold_facts)))
@@ -452,6 +504,22 @@ def _score_doc(pred: dict | None, gold: dict, report: EvalReport) -> None:
         if j not in hit:
             report.facts.setdefault(rel, Counts()).fn += 1
 
+    def readable(f: dict, names: dict[str, str]) -> dict:
+        o = f["amount_cny"] if f["rel"] == "invests" else names.get(f["o"], f["o"])
+        return {"rel": f["rel"], "s": names.get(f["s"], f["s"]), "o": o, "evidence": f.get("evidence") or ""}
+
+    errors["fact_fp"] += [readable(pred_keys[k], pred_name) for i, k in enumerate(pred_facts) if i not in matched]
+    # Listed in an order of their own, so that the input order never shows.
+    for kind in ("entity_fp", "entity_fn"):
+        errors[kind].sort(key=lambda e: (e["type"], e["names"]))
+    for j, (rel, s, o) in enumerate(gold_facts):
+        if j not in hit:
+            f = {"rel": rel, "s": s, "evidence": gold_evidence.get((rel, s, o), "")}
+            f["amount_cny" if rel == "invests" else "o"] = int(o) if rel == "invests" else o
+            errors["fact_fn"].append(readable(f, gold_name))
+    for kind in ("fact_fp", "fact_fn"):
+        errors[kind].sort(key=lambda f: (f["rel"], f["s"], str(f["o"]), f["evidence"]))
+
 
 def score(predicted: dict[str, dict], gold: dict[str, dict]) -> EvalReport:
     """Compare predicted documents with gold documents, paired by doc key."""
@@ -464,6 +532,6 @@ def score(predicted: dict[str, dict], gold: dict[str, dict]) -> EvalReport:
         else:
             report.unscored.append(key)
     for key in sorted(gold):
-        _score_doc(predicted.get(key), gold[key], report)
+        _score_doc(predicted.get(key), gold[key], report, key)
         report.documents.append(key)
     return report

@@ -32,6 +32,16 @@ def industry_words() -> frozenset[str]:
     return _read_words("industry_words.txt")
 
 
+@cache
+def sector_words() -> frozenset[str]:
+    return _read_words("sector_words.txt")
+
+
+@cache
+def countries() -> frozenset[str]:
+    return _read_words("countries.txt")
+
+
 @dataclass(frozen=True)
 class Place:
     name: str  # 许昌市

@@ -35,7 +35,9 @@ class Amount:
 
 
 # Between an amount and the project it pays for: 投资20亿元(建设)的X.
-INVESTED_OF = r"(?:建设|新建|兴建|打造|实施|开工|引进)?的"
+# What joins an investment to the project after it: 投资15亿元的P, 投资20亿元建设的P,
+# 投资20亿元建设P.
+INVESTED_OF = r"(?:(?:建设|新建|兴建|打造|实施|开工|引进)?的|建设|新建|兴建|打造)"
 
 
 def parse_number(text: str) -> Decimal | None:

@@ -13,7 +13,8 @@ from functools import lru_cache
 from operator import itemgetter
 
 from kg.document import Doc
-from kg.lexicon import industry_words, is_boundary_word, is_policy_phrase, places, segment, stopwords, word_frequency, word_tag
+from kg.lexicon import (industry_words, is_boundary_word, is_policy_phrase, places, sector_words, segment, stopwords,
+                        word_frequency, word_tag)
 
 _WORDISH = re.compile(r"^[\u3400-\u9fffA-Za-z0-9·\-]+$")
 _DIGITS = re.compile(r"^[0-9.]+$")
@@ -21,12 +22,15 @@ _HAS_DIGIT = re.compile(r"[0-9]")
 _IDEOGRAPHS = re.compile(r"^[\u3400-\u9fff]+$")
 _QUANTITY = re.compile(r"^([0-9.]+|[一二三四五六七八九十两几百千万]+)(个|家|项|批|条|栋|座|类|大|期)?$")
 # A zone head inside a name ends it: 经开区智能电梯产业链…项目 starts after 经开区.
-_ZONE_WORDS = ("开发区", "经开区", "高新区", "示范区", "集聚区", "中心区", "保税区", "合作区", "全区", "该区")
+_ZONE_WORDS = ("开发区", "经开区", "高新区", "示范区", "集聚区", "中心区", "保税区", "合作区", "全区", "该区",
+               "新区", "试验区", "综保区", "保税港区")
 QUOTES = "“”\"'‘’「」『』《》"
 # Single characters that are always grammar, never part of a name.
-FUNCTION_CHARS = frozenset("的了在与和及或由从向对把被将为是于以之等并而且也都就又还仅只其该这那每各更多很最较太再有则即亦乃")
+FUNCTION_CHARS = frozenset("的了在与和及或由从向对把被将为是于以之等并而且也都就又还仅只其该这那每各更多很最较太再有则即亦乃暨")
 # Grammar characters jieba glues onto an unknown name that follows (使西继|迅达).
 _GLUE_CHARS = FUNCTION_CHARS | frozenset("使让令给")
+# Units and dates that follow a number (4月21日, 3家, 5个); glued to a name after them.
+_UNIT_CHARS = frozenset("年月日号个家项批期座栋条")
 
 
 # The word and name predicates below depend only on the lexicons, which are fixed
@@ -104,6 +108,12 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
             continue
         if _QUANTITY.match(word) and not allow_digits:
             break
+        if len(word) == 1 and not allow_digits and i > 0 and _HAS_DIGIT.search(doc.text[toks[i - 1][0]:toks[i - 1][1]]):
+            break  # 4月21日|中北高新区: a unit or date character after a number ends a name
+        after_number = i > 0 and _HAS_DIGIT.search(doc.text[toks[i - 1][0]:toks[i - 1][1]]) and not allow_digits
+        if len(word) > 1 and word_frequency(word) == 0 and after_number and word[0] in _UNIT_CHARS:
+            start = s + 1  # 21|日中北|高新区: the date's 日 glued to the name after it
+            break
         if len(word) > 1 and word_frequency(word) == 0 and word[0] in _GLUE_CHARS and word[1:] not in stopwords():
             # jieba glued a function word to an unknown name (使西继|迅达): split it off.
             start = s + 1
@@ -127,9 +137,12 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
         if is_boundary_word(word) and not _rare_non_verb(word):
             left = doc.text[toks[i - 1][0]:toks[i - 1][1]] if i > 0 else ""
             # Frequent verbs (解决, 推进) are the clause's own, not part of a name.
+            after_noun = bool(left) and (left in industry_words() or (word_tag(left) or "").startswith("n") or
+                                         is_rare_word(left))  # 欧尚|超市|项目: a brand, then the facility
+            # 油品|系列|生产项目: a measure word after a noun classifies the product.
+            measure = compound_verbs and prev and (word_tag(word) or "").startswith("q") and len(word) > 1
             if not (compound_verbs and (word_tag(word) or "").startswith("v") and word not in stopwords()
-                    and word_frequency(word) < 3000
-                    and left and (left in industry_words() or (word_tag(left) or "").startswith("n"))):
+                    and word_frequency(word) < 3000 and after_noun) and not (measure and after_noun):
                 break
         if word.startswith("的"):
             break
@@ -255,3 +268,34 @@ def _merge_lone_chars(doc: Doc, toks: list[tuple[int, int]]) -> list[tuple[int, 
                 continue
         out.append((s, e))
     return out
+
+
+# The last word of a concrete facility or product: what makes a project out of common
+# words (人才大厦, 党建主题公园, 蔗叶饲料加工厂), unlike an activity (石油化工, 污水处理).
+FACILITY_ENDINGS = ("设施", "大厦", "大楼", "中心", "基地", "园", "公园", "馆", "宫", "厂", "站", "港", "城", "线", "楼",
+                    "场", "院", "库", "仓", "街", "桥", "综合体", "工程", "平台", "总部", "小镇", "片区")
+# A count or a threshold in a name (5000万元以上项目, 217个产业项目) makes it a number of
+# projects, never one.
+_COUNTED = re.compile(r"[0-9一二三四五六七八九十两百千万]+余?(?:个|家|项|批)|以上|以下|左右|余个")
+
+
+def is_counted(name: str) -> bool:
+    return bool(_COUNTED.search(name))
+
+
+def is_sector_phrase(doc: Doc, start: int, end: int) -> bool:
+    """True when text[start:end] is only the words of a trade or an activity
+    (石油化工, 新能源新材料, 农产品深加工, 水环境综合治理): no brand, no place, no
+    number, and no facility word at its end, so it names a kind of project, not one."""
+    text = doc.text[start:end].removesuffix("项目")
+    if not text or _HAS_DIGIT.search(text) or text.endswith(FACILITY_ENDINGS):
+        return False
+    words = [w for w in segment(text) if w.strip()]
+    if not words:
+        return False
+    if all(w in sector_words() or w in GENERIC_MODIFIERS or w in stopwords() for w in words):
+        return True  # 水环境综合治理, 民生服务
+    # A short phrase of industries is a sector too (石油化工, 汽车电子, 农产品深加工); a longer
+    # one names a product line (智能传感器研发制造).
+    return len(text) <= 6 and all(w in industry_words() or w in sector_words() or w in GENERIC_MODIFIERS or
+                                  w in stopwords() for w in words)

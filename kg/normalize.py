@@ -17,7 +17,8 @@ from functools import lru_cache
 # CJK ideographs and CJK/full-width punctuation: a space next to one of these is
 # never meaningful in Chinese prose, it is layout or OCR debris.
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2018-\u201d\u2026\u00b7"
-_SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+(?=[{_CJK}])")
+# A tab is never debris: it separates the cells of a table row, and stays.
+_SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}])[ \u00a0\u3000]+|[ \u00a0\u3000]+(?=[{_CJK}])")
 # A line ending in one of these closes a sentence or a heading; any other single
 # line break inside a paragraph is where the page layout wrapped a sentence.
 _SENTENCE_END = set("。！？!?；;:：”\"」』)）】")
@@ -25,6 +26,10 @@ _IDEOGRAPH = re.compile(r"[\u3400-\u9fff]")
 # Marks inside a sentence: a line ending or starting with one was wrapped (投资15|亿元, 、|…).
 _OPEN_PUNCT = set("，,、“‘(《")
 _OPEN_ENDING = re.compile(r"(?:及其|以及|及|和|与|的|、)(\n[ \t]*\n[\n \t]*)(?=[\u3400-\u9fff])")
+
+
+# A pinyin syllable with its tone mark in parentheses right after a character.
+PINYIN_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7}\)")
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,10 @@ def normalize(source: str) -> Normalized:
     #    need no change: text[i] still comes from source[offsets[i]].
     text = _to_simplified(text)
 
+    # 0b. Pinyin that some sites print after a character they think hard (產(chǎn)業(yè)):
+    #     page furniture, not text.
+    text, offsets = _drop(text, offsets, [m.span() for m in PINYIN_GLOSS.finditer(text)])
+
     # 1. Spaces next to Chinese characters.
     text, offsets = _drop(text, offsets, [m.span() for m in _SPACE_IN_CJK.finditer(text)])
 
@@ -155,6 +164,9 @@ def normalize(source: str) -> Normalized:
     joins = []
     for m in re.finditer(r"\n", text):
         i = m.start()
+        if "\t" in text[text.rfind("\n", 0, i) + 1:i] or text.startswith("\t", i + 1) or \
+                "\t" in text[i + 1:(text.find("\n", i + 1) + 1 or len(text) + 1) - 1]:
+            continue  # rows of a table (cells separated by tabs) are lines of their own
         prev = text[i - 1] if i > 0 else ""
         nxt = text[i + 1] if i + 1 < len(text) else ""
         if prev and nxt and prev not in _SENTENCE_END and nxt != "\n" and prev != "\n" \

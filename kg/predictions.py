@@ -15,15 +15,18 @@ SELECT ?doc ?e ?type ?name WHERE {
   GRAPH ?g { ?e a ?type . { ?e rdfs:label ?name } UNION { ?e skos:altLabel ?name } }
 }"""
 _FACTS = """
-SELECT ?doc ?s ?p ?o ?amount WHERE {
+SELECT ?doc ?s ?p ?o ?amount (SAMPLE(?text) AS ?evidence) WHERE {
   ?g a kg:Document ; rdfs:label ?doc .
-  GRAPH ?g { ?s ?p ?o . FILTER(?p IN (%s)) OPTIONAL { ?o kg:amount ?amount } }
-}""" % ", ".join(f"<{v}>" for v in RELATIONS.values())
+  GRAPH ?g {
+    ?s ?p ?o . FILTER(?p IN (%s)) OPTIONAL { ?o kg:amount ?amount }
+    OPTIONAL { ?ev rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:evidenceText ?text }
+  }
+} GROUP BY ?doc ?s ?p ?o ?amount""" % ", ".join(f"<{v}>" for v in RELATIONS.values())
 
 
 def predictions_from_graph(kg) -> dict[str, dict]:
     ds = kg.dataset
-    ns = {"kg": KG._NS, "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "skos": "http://www.w3.org/2004/02/skos/core#"}
+    ns = {"kg": KG._NS, "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "skos": "http://www.w3.org/2004/02/skos/core#"}
     docs: dict[str, dict] = defaultdict(lambda: {"entities": {}, "facts": []})
     for row in ds.query(_ENTITIES, initNs=ns):
         t = _TYPE_OF.get(str(row.type))
@@ -40,6 +43,8 @@ def predictions_from_graph(kg) -> dict[str, dict]:
             fact["amount_cny"] = int(row.amount.toPython())
         else:
             fact["o"] = str(row.o)
+        if row.evidence is not None:
+            fact["evidence"] = str(row.evidence)
         docs[str(row.doc)]["facts"].append(fact)
     out = {}
     for doc, d in docs.items():

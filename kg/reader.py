@@ -500,20 +500,25 @@ _MAX_LINK_TITLE = 60
 _BLOCK_TAGS = frozenset(
     "address article aside blockquote body caption center dd details dialog div dl dt fieldset figcaption "
     "figure footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section summary table "
-    "tbody thead tfoot td th tr ul".split()
+    "tbody thead tfoot tr ul".split()
 )
+# A table row is one line, its cells separated by tabs, so that a project and the
+# company and amount beside it stay together (kg/extractors/tables.py).
+_CELL_TAGS = frozenset({"td", "th"})
 _SKIP_TAGS = frozenset("script style noscript template head title select option button svg".split())
-_SPACES = re.compile(r"\s+")
+_SPACES = re.compile(r"[^\S\t]+")
+_CELL_GAPS = re.compile(r" ?\t[\s]*")
 
 
 def _html_blocks(root) -> list[str]:
     """The text of an lxml tree, one string per block (paragraph, heading,
-    list item, table cell or line ended by <br>), whitespace collapsed."""
+    list item, table row or line ended by <br>), whitespace collapsed; the cells of
+    a row separated by tabs."""
     blocks: list[str] = []
     current: list[str] = []
 
     def flush() -> None:
-        text = _SPACES.sub(" ", "".join(current)).strip()
+        text = _CELL_GAPS.sub("\t", _SPACES.sub(" ", "".join(current))).strip()
         if text:
             blocks.append(text)
         current.clear()
@@ -525,6 +530,8 @@ def _html_blocks(root) -> list[str]:
         elif tag == "br":
             flush()
         else:
+            if tag in _CELL_TAGS and "".join(current).strip():
+                current.append("\t")
             block = tag in _BLOCK_TAGS
             if block:
                 flush()

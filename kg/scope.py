@@ -16,7 +16,7 @@ class ZoneScope:
         self.doc = doc
         marks: list[tuple[int, Key]] = [(m.start, doc.resolve(m.key)) for m in doc.mentions_of("Zone")]
         if doc.home_zone is not None:
-            marks += [(s, doc.home_zone) for s, _ in doc.home_refs]
+            marks += [(s, doc.ref_zone.get((s, e), doc.home_zone)) for s, e in doc.home_refs]
         marks.sort()
         self._starts = [p for p, _ in marks]
         self._zones = [z for _, z in marks]

@@ -21,6 +21,10 @@ page, the protocol and the limits are the same either way.
 - A remote endpoint that cannot be reached, or answers with an error, gives 502; one that
   does not answer within the time limit, 504; both with a JSON body
   ``{"error": ..., "status": ..., "endpoint": URL without credentials}``.
+- ``GET /id/…``, ``/search``, ``/api/names``: entity pages (Linked Data: HTML, Turtle or
+  JSON-LD by Accept), search and name completion (:mod:`kg.linked_data`); ``/api/terms``:
+  what the query page's editor completes (:mod:`kg.query_page`).
+- CORS: any origin may query; preflights of GET/POST are answered (Update stays 403).
 - ``GET /``: the query page; ``/static/*`` its assets (all in the package, no CDN);
   ``GET /api/queries``: the query library as JSON; ``/views/``: the graph views that
   ``kg viz`` wrote beside the graph or store (``out/views/``), linked from the page when present.
@@ -48,7 +52,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from kg import sparql
+from kg import linked_data, query_page, sparql
 from kg.name_index import run_resolved
 from kg.remote import EndpointError, EndpointFailed, EndpointTimeout, RemoteEngine
 
@@ -329,9 +333,12 @@ def create_app(engine: sparql.Engine | RemoteEngine, *, loopback_only: bool = Tr
                 await run_in_threadpool(engine.close)
 
     middleware = [
+        # CORS: any page (a user's own YASGUI, say) may query; preflights for the two
+        # query methods are answered, Update is refused by the endpoint itself.
         Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                   allow_headers=["Content-Type", "Accept"],
-                   expose_headers=["X-Result-Rows", "X-Result-Truncated", "X-Max-Rows", "X-Query-Seconds", "X-Name-Notes"]),
+                   allow_headers=["Content-Type", "Accept", "Accept-Language", "Content-Language"], max_age=600,
+                   expose_headers=["X-Result-Rows", "X-Result-Truncated", "X-Max-Rows", "X-Query-Seconds",
+                                   "X-Name-Notes"]),
     ]
     if loopback_only:
         middleware.insert(0, Middleware(LoopbackHostMiddleware))
@@ -340,6 +347,9 @@ def create_app(engine: sparql.Engine | RemoteEngine, *, loopback_only: bool = Tr
         Route("/sparql", endpoint, methods=["GET", "POST"]),
         Route("/api/queries", library, methods=["GET"]),
         Route("/favicon.ico", favicon, methods=["GET"]),
+        # Entity pages (/id/…), /search and /api/names: kg/linked_data.py.
+        *linked_data.routes(engine),
+        *query_page.routes(),  # /api/terms: what the query page's editor completes
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
         # The HTML views of `kg viz` (written to views/ beside the graph), when there are any.
         Mount("/views", app=_OptionalStaticFiles(views_dir), name="views"),

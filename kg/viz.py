@@ -2,8 +2,10 @@
 
 ``kg viz`` writes ``index.html`` (the overview: zones and the detected
 industrial-chain clusters, aggregated so that it stays light with thousands of
-entities) and one ``zone-<id>.html`` per zone (its parks, enterprises,
-projects, chains and named clusters, coloured by cluster, shaped by type).
+entities) and one ``zone-<label>.html`` per zone, named after its label (its
+parks, enterprises, projects with their amounts, chains and named clusters,
+coloured by cluster, shaped by type). Served by ``kg serve`` (``/views/``), a
+selected node links to its entity page there (``/id/…``).
 
 Every page works from disk with no network:
 
@@ -23,9 +25,12 @@ Every page works from disk with no network:
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
+import unicodedata
+from html import escape as html_escape
 from importlib import resources
 from pathlib import Path
 
@@ -56,6 +61,10 @@ ZONE_EDGE_LABELS = 300  # above this many edges a page draws no edge labels (too
 OVERVIEW_EDGE_LABELS = 120
 
 _STATIC = "static"
+# Canvas labels are drawn with this font string: CJK faces before the generic family,
+# as on every page (a fresh Linux needs `apt-get install fonts-noto-cjk`).
+FONT_FACE = '"Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", sans-serif'
+MAX_SLUG = 60
 
 
 # --------------------------------------------------------------------------
@@ -130,13 +139,14 @@ def render_page(net, *, title: str, kind: str, legend: dict, links: list[dict]) 
     html = net.generate_html(name="view.html")
     physics = bool(net.options["physics"]["enabled"])
     page = {"title": title, "kind": kind, "legend": legend, "links": links, "physics": physics}
-    head = f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<style>{_static('view.css')}</style>\n"
+    head = (f"<title>{html_escape(title)} · zonekg</title>\n"
+            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<style>{_static('view.css')}</style>\n")
     body_start = (
         '<div id="zonekg-panel"><h1 id="zonekg-title"></h1>'
         '<div id="zonekg-search"><input id="zonekg-q" type="search" list="zonekg-names" '
         'placeholder="查找名称或别名 / find by name or alias" autocomplete="off">'
         '<button id="zonekg-go" type="button">查找</button><datalist id="zonekg-names"></datalist></div>'
-        '<div id="zonekg-status" role="status"></div><div id="zonekg-legend"></div>'
+        '<div id="zonekg-status" role="status"></div><a id="zonekg-entity" hidden></a><div id="zonekg-legend"></div>'
         '<div id="zonekg-links"></div></div>\n'
         f'<script type="application/json" id="zonekg-data">{json_for_script(page)}</script>\n'
         f"<script>{_static('view.js')}</script>\n"
@@ -173,7 +183,7 @@ def _network(n_nodes: int, physics: bool = True):
         },
         "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big, "navigationButtons": False,
                         "multiselect": False},
-        "nodes": {"font": {"size": 14, "face": "sans-serif"}, "borderWidth": 1.5},
+        "nodes": {"font": {"size": 14, "face": FONT_FACE}, "borderWidth": 1.5},
         "edges": {"font": {"size": 10, "color": "#555", "strokeWidth": 3, "align": "middle"},
                   "color": {"color": "#a0a0a0", "highlight": "#333"}, "smooth": False,
                   "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}},
@@ -186,7 +196,7 @@ def _size(degree: int, lo: float = 10, step: float = 7, hi: float = 60) -> float
 
 
 def _clip(text: str, n: int = MAX_TIP_SENTENCE) -> str:
-    text = " ".join(text.split())
+    text = clean_sentence(text)
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
@@ -229,8 +239,54 @@ def _names(a: Analysis, n: str) -> list[str]:
     return [d["label"], *d.get("aliases", [])]
 
 
-def zone_file(zone: str) -> str:
-    return f"zone-{zone.rstrip('/').rsplit('/', 1)[-1]}.html"
+def slug(label: str) -> str:
+    """A file-name part from a label: letters (any script), digits, ``_`` and ``-``; anything
+    else (spaces, ``/``, ``<``, quotes …) becomes ``-``. ``国家许昌经济技术开发区`` stays as it is."""
+    text = unicodedata.normalize("NFKC", label)
+    text = re.sub(r"[^\w-]+", "-", text).strip("-_")
+    return re.sub(r"-{2,}", "-", text)[:MAX_SLUG].strip("-")
+
+
+def _iri_tail(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def zone_files(a: Analysis) -> dict[str, str]:
+    """The page of each zone: ``zone-<slug of its label>.html``. Two zones whose labels give
+    the same slug (or a label with no letters) get the end of their IRI added, so names stay
+    unique and depend only on the graph."""
+    zones = a.zone_list()
+    slugs = {z: slug(a.label(z)) for z in zones}
+    count: dict[str, int] = {}
+    for s in slugs.values():
+        count[s] = count.get(s, 0) + 1
+    out = {}
+    for z in zones:
+        s = slugs[z]
+        if not s or count[s] > 1 or s.lower() == "index":
+            tail = re.sub(r"[^\w-]+", "-", _iri_tail(z)) or hashlib.sha1(z.encode()).hexdigest()[:12]
+            s = f"{s}-{tail}" if s else tail
+        out[z] = f"zone-{s}.html"
+    return out
+
+
+def entity_path(iri: str) -> str | None:
+    """The path ``kg serve`` answers an entity IRI at (``/id/zone/…``), for a view served by it."""
+    from kg.namespaces import ID
+
+    base = str(ID)
+    return "/id/" + iri[len(base):] if iri.startswith(base) and len(iri) > len(base) else None
+
+
+_MARKUP_START = re.compile(r"^\s*(?:#{1,6}\s*|>\s*|[-*+]\s+|\d+[.)]\s+)+")
+_EMPHASIS = re.compile(r"\*\*(.+?)\*\*|`([^`]+)`")
+
+
+def clean_sentence(text: str) -> str:
+    """A sentence as a reader should see it: no heading marks (``#### ``), quote or list
+    markers at its start, no ``**bold**`` or ```code``` marks, one space between words."""
+    text = _MARKUP_START.sub("", " ".join(text.split()))
+    return _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text).strip()
 
 
 def _legend_types(types: list[str]) -> list[dict]:
@@ -241,10 +297,11 @@ def _legend_clusters(a: Analysis, clusters) -> list[dict]:
     return [{"color": PALETTE[c.color_index % len(PALETTE)], "label": c.label} for c in clusters]
 
 
-def zone_network(a: Analysis, zone: str):
+def zone_network(a: Analysis, zone: str, files: dict[str, str] | None = None):
     """A zone's page: the zone, its places, parks, enterprises, projects, chains and named
     clusters, and the other zones its enterprises or projects also belong to."""
     g = a.graph
+    files = files if files is not None else zone_files(a)
     members = sorted(n for n, zs in a.zones.items() if zone in zs and n != zone)
     keep = {zone, *members}
     for n in list(members):
@@ -267,15 +324,20 @@ def zone_network(a: Analysis, zone: str):
         if t == "Zone":
             color = ZONE_COLOR if n == zone else "#7f8c8d"
             kw["size"] = 45 if n == zone else 25
-            kw["font"] = {"size": 20 if n == zone else 14, "face": "sans-serif", "strokeWidth": 3}
+            kw["font"] = {"size": 20 if n == zone else 14, "face": FONT_FACE, "strokeWidth": 3}
             if n != zone:
-                kw["href"] = zone_file(n)
+                kw["href"] = files[n]
                 kw["tip"] = kw["tip"] + ["双击打开该开发区页面"]
         elif t == "Place":
             color = PLACE_COLOR
         else:
             color = _cluster_color(a, n)
-        net.add_node(n, label=d["label"], color=color, **kw)
+        label = d["label"]
+        if t == "Project" and d.get("amount"):
+            label += "\n" + yuan(d["amount"])  # the amount on the node itself, not only in its tooltip
+        if entity_path(n):
+            kw["entity"] = entity_path(n)
+        net.add_node(n, label=label, color=color, **kw)
     edges = sorted((s, o, rel, data) for s in keep for _, o, rel, data in g.out_edges(s, keys=True, data=True))
     for s, o, rel, data in edges:
         if o in keep:
@@ -301,7 +363,7 @@ def _ring(n: int, radius: float, phase: float = 0.0) -> list[tuple[float, float]
              round(radius * math.sin(phase + 2 * math.pi * i / max(n, 1)), 1)) for i in range(n)]
 
 
-def overview_network(a: Analysis):
+def overview_network(a: Analysis, files: dict[str, str] | None = None):
     """Zones and clusters only: a zone–cluster edge per cluster with members in the zone
     (width = members), a zone–zone edge where zones share enterprises.
 
@@ -311,6 +373,7 @@ def overview_network(a: Analysis):
     are in, so zones with the same leading industry sit side by side.
     """
     g = a.graph
+    files = files if files is not None else zone_files(a)
     zones = a.zone_list()
     per_zone = {p["zone"]: p for p in a.per_zone()}
     net = _network(len(zones) + len(a.clusters), physics=False)
@@ -334,8 +397,8 @@ def overview_network(a: Analysis):
         tip = _entity_tip(a, z) + [f"成员：{n_members}", "双击打开该开发区页面"]
         x, y = zone_pos[z]
         net.add_node(z, label=g.nodes[z]["label"], shape="star", color=ZONE_COLOR, size=_size(n_members, 14, 5, 50),
-                     names=_names(a, z), tip=tip, href=zone_file(z), kind="Zone", x=x, y=y,
-                     font={"size": 18, "face": "sans-serif", "strokeWidth": 3})
+                     names=_names(a, z), tip=tip, href=files[z], kind="Zone", x=x, y=y, entity=entity_path(z),
+                     font={"size": 18, "face": FONT_FACE, "strokeWidth": 3})
     rows = {r["cluster"]: r for r in a.cluster_rows()}
     for c in a.clusters:
         r = rows[c.iri]
@@ -355,7 +418,7 @@ def overview_network(a: Analysis):
         x, y = cluster_pos[c.iri]
         net.add_node(c.iri, label=c.label, shape="dot", color=PALETTE[c.color_index % len(PALETTE)],
                      size=_size(len(c.members), 10, 6, 55), names=names, tip=tip, kind="ChainCluster", x=x, y=y,
-                     font={"size": 16, "face": "sans-serif", "strokeWidth": 4})
+                     font={"size": 16, "face": FONT_FACE, "strokeWidth": 4})
     for z in zones:
         for r in per_zone[z]["clusters"]:
             k = r["enterprises"] + r["projects"] + r["parks"] + r["chains"]
@@ -400,17 +463,22 @@ def build_views(a: Analysis, out_dir: Path) -> dict[str, Path]:
 
     out_dir = Path(out_dir)
     zones = a.zone_list()
-    zone_links = [{"label": a.label(z), "href": zone_file(z)} for z in zones]
+    files = zone_files(a)
+    zone_links = [{"label": a.label(z), "href": files[z]} for z in zones]
     written: dict[str, Path] = {}
-    net, legend = overview_network(a)
+    net, legend = overview_network(a, files)
     html = render_page(net, title="开发区产业链集群总览", kind="overview", legend=legend, links=zone_links)
     written["index"] = out_dir / "index.html"
     atomic_write(written["index"], html.encode("utf-8"))
     for z in zones:
-        net, legend = zone_network(a, z)
-        links = [{"label": "← 总览 overview", "href": "index.html"}] + [l for l in zone_links if l["href"] != zone_file(z)]
+        net, legend = zone_network(a, z, files)
+        links = [{"label": "← 总览 overview", "href": "index.html"}] + [l for l in zone_links if l["href"] != files[z]]
         html = render_page(net, title=a.label(z), kind="zone", legend=legend, links=links)
-        path = out_dir / zone_file(z)
+        path = out_dir / files[z]
         atomic_write(path, html.encode("utf-8"))
         written[z] = path
+    # Pages of zones the graph no longer has (or of older file names) would be stale.
+    for old in sorted(out_dir.glob("zone-*.html")):
+        if old not in written.values():
+            old.unlink()
     return written

@@ -294,3 +294,57 @@ def test_library_names_resolve_through_the_name_index(client):
                     headers={"Accept": "application/sparql-results+json"})
     assert r.status_code == 200 and r.json()["results"]["bindings"] == []
     assert unquote(r.headers["X-Name-Notes"]).startswith("no zone named 不存在的开发区")
+
+
+# --------------------------------------------------------------------------
+# CORS: a SPARQL client in someone else's page (YASGUI, say) can query
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_cors_preflight_for_a_query(client, method):
+    r = client.options("/sparql", headers={
+        "Origin": "https://yasgui.example", "Access-Control-Request-Method": method,
+        "Access-Control-Request-Headers": "content-type, accept"})
+    assert r.status_code == 200
+    assert r.headers["access-control-allow-origin"] == "*"
+    assert method in r.headers["access-control-allow-methods"]
+    allowed = {h.strip().lower() for h in r.headers["access-control-allow-headers"].split(",")}
+    assert {"content-type", "accept"} <= allowed
+    assert int(r.headers["access-control-max-age"]) > 0
+
+
+def test_cors_preflight_refuses_other_methods(client):
+    r = client.options("/sparql", headers={"Origin": "https://yasgui.example",
+                                          "Access-Control-Request-Method": "PUT"})
+    assert r.status_code == 400
+    assert "PUT" not in r.headers.get("access-control-allow-methods", "")
+
+
+def test_cross_origin_query_gets_its_result_and_headers(client):
+    r = client.post("/sparql", data={"query": ZONES}, headers={"Origin": "https://yasgui.example",
+                                                             "Accept": "application/sparql-results+json"})
+    assert r.status_code == 200
+    assert r.headers["access-control-allow-origin"] == "*"
+    exposed = {h.strip().lower() for h in r.headers["access-control-expose-headers"].split(",")}
+    assert {"x-result-rows", "x-result-truncated"} <= exposed
+    # Update stays refused, cross-origin or not.
+    r = client.post("/sparql", data={"update": "DELETE WHERE { ?s ?p ?o }"}, headers={"Origin": "https://yasgui.example"})
+    assert r.status_code == 403
+
+
+def test_the_editor_completes_the_ontology_terms(client):
+    from rdflib import OWL, RDF, Graph
+
+    from kg.ontology_files import ontology_path
+
+    data = client.get("/api/terms").json()
+    names = {t["name"]: t for t in data["terms"]}
+    g = Graph().parse(ontology_path(), format="turtle")
+    kg_ns = data["prefixes"]["kg"]
+    declared = {"kg:" + str(s)[len(kg_ns):] for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+                for s in g.subjects(RDF.type, kind) if str(s).startswith(kg_ns)}
+    assert declared and declared <= set(names)
+    assert names["kg:Zone"]["kind"] == "class" and "开发区" in names["kg:Zone"]["label"]
+    assert names["kg:hosts"]["kind"] == "property"
+    assert {"SELECT", "WHERE", "OPTIONAL", "FILTER"} <= set(data["keywords"])
+    assert "INSERT" not in data["keywords"] and "DELETE" not in data["keywords"]  # read-only endpoint

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.analysis import analyze_file
-from kg.viz import build_views, json_for_script, make_offline, zone_file
+from kg.viz import build_views, clean_sentence, json_for_script, make_offline, slug, zone_files
 
 # pytest puts tests/ on sys.path: share the hand-written graph builders.
 from test_analysis import GraphBuilder, two_zone_graph
@@ -151,16 +151,19 @@ def test_zone_page_content(small_views):
     nodes = {n["id"]: n for n in _script_data(html, "nodes")}
     edges = _script_data(html, "edges")
     labels = {n["label"] for n in nodes.values()}
-    assert {"青岚经济技术开发区", "青岚电梯产业园", "静安精工有限公司", "电梯产业链", "晨光速冻食品项目"} <= labels
+    # A project with an amount shows it on the node.
+    assert {"青岚经济技术开发区", "青岚电梯产业园", "静安精工有限公司", "电梯产业链", "晨光速冻食品项目\n5亿元"} <= labels
     assert "白石高新区" in labels  # the other zone its enterprise 远航集团 also sits in ...
-    assert nodes[next(k for k, n in nodes.items() if n["label"] == "白石高新区")]["href"].startswith("zone-")
+    assert nodes[next(k for k, n in nodes.items() if n["label"] == "白石高新区")]["href"] == "zone-白石高新区.html"
+    # Every node of the graph links to its entity page (followed when kg serve serves the view).
+    assert all(n["entity"] == "/id/" + k.split("/id/", 1)[1] for k, n in nodes.items())
     assert {e["label"] for e in edges} >= {"入驻", "下辖园区", "产业链", "位于", "建设运营"}
     # Colour by cluster, shape by type, size by importance; tooltips with names, amounts, a sentence.
     lift = [n for n in nodes.values() if n["label"] in ("静安精工有限公司", "青岚电梯产业园")]
     assert lift[0]["color"] == lift[1]["color"] and lift[0]["shape"] != lift[1]["shape"]
     zone = nodes[qz]
     assert zone["size"] > min(n["size"] for n in nodes.values())
-    food = next(n for n in nodes.values() if n["label"] == "晨光速冻食品项目")
+    food = next(n for n in nodes.values() if n["label"].startswith("晨光速冻食品项目"))
     assert "投资：5亿元" in food["tip"] and any(line.startswith("“") for line in food["tip"])
     quiet = next(n for n in nodes.values() if n["label"] == "静安精工有限公司")
     assert quiet["names"] == ["静安精工有限公司", "静安精工"] and "别名：静安精工" in quiet["tip"]
@@ -180,7 +183,7 @@ def test_overview_aggregates_zones_and_clusters(small_views):
     lift = next(n for n in nodes if n["label"] == "电梯")
     assert "静安精工" in lift["names"]  # members' aliases are searchable from the overview
     links = _page_data(html)["links"]
-    assert sorted(link["href"] for link in links) == sorted(zone_file(z) for z in a.zone_list())
+    assert sorted(link["href"] for link in links) == sorted(zone_files(a).values())
     for link in links:
         assert (views["index"].parent / link["href"]).is_file()
 
@@ -246,3 +249,65 @@ def test_graph_without_zones_gives_an_overview(tmp_path):
     views = build_views(analyze_file(b.write(tmp_path / "g.trig")), tmp_path / "views")
     assert list(views) == ["index"]
     assert _script_data(views["index"].read_text(encoding="utf-8"), "nodes") == []
+
+
+# --- names and text that read ------------------------------------------------------
+
+
+def test_view_file_names_are_the_zone_labels(small_views, tmp_path):
+    views, a = small_views
+    names = sorted(p.name for k, p in views.items() if k != "index")
+    assert names == sorted(f"zone-{a.label(z)}.html" for z in a.zone_list())
+    for k, p in views.items():
+        title = re.search(r"<title>([^<]*)</title>", p.read_text(encoding="utf-8")).group(1)
+        assert title == ("开发区产业链集群总览" if k == "index" else a.label(k)) + " · zonekg"
+
+
+def test_slugs_are_safe_and_collisions_get_the_iri(tmp_path):
+    assert slug("国家许昌经济技术开发区") == "国家许昌经济技术开发区"
+    assert slug('<svg onload="x">开发区') == "svg-onload-x-开发区"
+    assert slug("a/b\\c d..e") == "a-b-c-d-e"
+    assert slug("///") == ""
+    b = GraphBuilder()
+    one = b.ent("Zone", "青岚 开发区")
+    two = b.ent("Zone", "青岚/开发区")  # the same slug
+    three = b.ent("Zone", "???")  # no letters at all
+    a = analyze_file(b.write(tmp_path / "g.trig"))
+    files = zone_files(a)
+    assert len(set(files.values())) == 3
+    tail = lambda n: n.value.rsplit("/", 1)[-1]  # noqa: E731
+    assert files[one.value] == f"zone-青岚-开发区-{tail(one)}.html"
+    assert files[two.value] == f"zone-青岚-开发区-{tail(two)}.html"
+    assert files[three.value] == f"zone-{tail(three)}.html"
+    assert zone_files(analyze_file(tmp_path / "g.trig")) == files  # deterministic
+    # Hostile labels give plain file names: no path, no markup.
+    for name in zone_files(analyze_file(hostile_graph(tmp_path / "h.trig"))).values():
+        assert re.fullmatch(r"zone-[\w-]+\.html", name), name
+
+
+def test_stale_pages_are_removed(tmp_path):
+    graph, _ = two_zone_graph(tmp_path / "graph.trig")
+    out = tmp_path / "views"
+    out.mkdir()
+    (out / "zone-526ed205b3a43ceb.html").write_text("old")
+    views = build_views(analyze_file(graph), out)
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in views.values())
+
+
+def test_evidence_is_cleaned_of_markup():
+    assert clean_sentence("#### 许昌经开区引进了西继迅达。") == "许昌经开区引进了西继迅达。"
+    assert clean_sentence("> - **许继集团**落户 `园区`") == "许继集团落户 园区"
+    assert clean_sentence("  2024年 引进\n 项目 ") == "2024年 引进 项目"
+    assert clean_sentence("C#语言与 # 号") == "C#语言与 # 号"  # only markup at the start goes
+
+
+def test_tooltips_show_clean_evidence(tmp_path):
+    b = GraphBuilder()
+    z = b.ent("Zone", "青岚经济技术开发区")
+    e = b.ent("Enterprise", "静安精工有限公司")
+    b.rel(z, "hosts", e, "#### **静安精工**入驻青岚。")
+    views = build_views(analyze_file(b.write(tmp_path / "g.trig")), tmp_path / "views")
+    html = views[z.value].read_text(encoding="utf-8")
+    tips = [line for edge in _script_data(html, "edges") for line in edge["tip"]]
+    assert "“静安精工入驻青岚。”" in tips
+    assert "####" not in html.split("zonekg-data")[1]

@@ -3,7 +3,8 @@
 Each page is opened from disk with every http(s) request aborted and recorded:
 the vis network must have nodes, the search must find a node by an alias, no
 request may leave the file, and hostile names from articles must not run.
-Screenshots go to test-artifacts/ (gitignored).
+Screenshots are test artefacts: they go to pytest's basetemp (``views/`` in it), never
+into the checkout.
 
 Needs /usr/bin/chromium (``apt-get install chromium``) and the ``playwright``
 package (the ``test`` extra). Without them the tests are skipped, except under
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -23,13 +25,17 @@ from test_analysis import two_zone_graph
 from test_viz import HOSTILE_ALIAS, HOSTILE_ENTERPRISE, hostile_graph
 
 CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
         pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium)", pytrace=False)
     pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install '.[test]')")
+
+
+@pytest.fixture(scope="module")
+def artifacts(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("views")
 
 
 @pytest.fixture(scope="module")
@@ -117,8 +123,7 @@ def test_every_seed_view_renders_offline(browser, seed_views):
             p.close()
 
 
-def test_search_by_alias_selects_and_focuses_the_node(browser, seed_views):
-    ARTIFACTS.mkdir(exist_ok=True)
+def test_search_by_alias_selects_and_focuses_the_node(browser, seed_views, artifacts):
     checked = 0
     for key, path in seed_views.items():
         if key == "index":
@@ -146,7 +151,7 @@ def test_search_by_alias_selects_and_focuses_the_node(browser, seed_views):
                 return {dx: c.x - box.width / 2, dy: c.y - box.height / 2}; }""", selected[0])
             assert abs(pos["dx"]) < 5 and abs(pos["dy"]) < 5, pos
             assert "found" in p.page.inner_text("#zonekg-status")
-            p.page.screenshot(path=str(ARTIFACTS / f"view-{path.stem}-search.png"))
+            p.page.screenshot(path=str(artifacts / f"view-{path.stem}-search.png"))
             checked += 1
             # An unknown name says so and selects nothing new.
             p.page.fill("#zonekg-q", "不存在的名字XYZ")
@@ -157,7 +162,7 @@ def test_search_by_alias_selects_and_focuses_the_node(browser, seed_views):
     assert checked >= 1
 
 
-def test_overview_search_finds_a_cluster_by_member_alias(browser, tmp_path):
+def test_overview_search_finds_a_cluster_by_member_alias(browser, tmp_path, artifacts):
     graph, _ = two_zone_graph(tmp_path / "graph.trig")
     views = build_views(analyze_file(graph), tmp_path / "views")
     p = Page(browser, views["index"])
@@ -167,14 +172,13 @@ def test_overview_search_finds_a_cluster_by_member_alias(browser, tmp_path):
         assert p.eval("(id) => window.zonekg.nodes.get(id).label", found) == "电梯"
         legend = p.page.inner_text("#zonekg-legend")
         assert "电梯" in legend and "食品" in legend
-        ARTIFACTS.mkdir(exist_ok=True)
-        p.page.screenshot(path=str(ARTIFACTS / "overview-small.png"))
+        p.page.screenshot(path=str(artifacts / "overview-small.png"))
         assert p.leaked == [] and p.errors == []
     finally:
         p.close()
 
 
-def test_hostile_names_do_not_run(browser, tmp_path):
+def test_hostile_names_do_not_run(browser, tmp_path, artifacts):
     views = build_views(analyze_file(hostile_graph(tmp_path / "graph.trig")), tmp_path / "views")
     for key, path in views.items():
         p = Page(browser, path)
@@ -202,7 +206,71 @@ def test_hostile_names_do_not_run(browser, tmp_path):
             # Searching by the hostile alias finds the node and prints it as text.
             assert p.eval("(q) => window.zonekg.search(q)", HOSTILE_ALIAS) == node
             assert p.eval("document.querySelectorAll('#zonekg-status *').length") == 0
-            ARTIFACTS.mkdir(exist_ok=True)
-            p.page.screenshot(path=str(ARTIFACTS / "hostile-zone-tooltip.png"))
+            p.page.screenshot(path=str(artifacts / "hostile-zone-tooltip.png"))
         finally:
             p.close()
+
+
+LABEL_BOXES = """() => { const net = window.zonekg.network; const out = [];
+    for (const id of net.body.nodeIndices) { const n = net.body.nodes[id]; const s = n.labelModule.size;
+        if (!n.options.label || !s.width) continue;
+        out.push({label: n.options.label, l: s.left, t: s.top, r: s.left + s.width, b: s.top + s.height}); }
+    return out; }"""
+
+
+def _overlaps(boxes: list[dict]) -> list[tuple[str, str]]:
+    bad = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if min(a["r"], b["r"]) > max(a["l"], b["l"]) and min(a["b"], b["b"]) > max(a["t"], b["t"]):
+                bad.append((a["label"], b["label"]))
+    return bad
+
+
+def test_labels_do_not_overlap_at_the_default_zoom(browser, seed_views, tmp_path):
+    """Every seed view, as it opens (laid out, fitted to the window): no two node labels
+    share a pixel, and they are drawn big enough to read."""
+    checked = 0
+    for key, path in seed_views.items():
+        p = Page(browser, path)
+        try:
+            boxes = p.eval(LABEL_BOXES)
+            assert len(boxes) == p.node_count(), key
+            assert _overlaps(boxes) == [], (path.name, _overlaps(boxes)[:5])
+            # Fitted, the labels are still legible: 14 px text drawn at >= 8 px on screen.
+            assert p.eval("window.zonekg.network.getScale()") * 14 >= 8, path.name
+            p.page.screenshot(path=str(tmp_path / f"labels-{path.stem}.png"))
+            checked += len(boxes)
+        finally:
+            p.close()
+    assert checked > 100  # the seeds' pages hold a couple of hundred labels in all
+
+
+def test_project_nodes_show_their_amounts(browser, seed_views):
+    """The amount is on the node itself: drawn as the label's second line."""
+    xuchang = next(p for k, p in seed_views.items() if p.name == "zone-国家许昌经济技术开发区.html")
+    p = Page(browser, xuchang)
+    try:
+        labels = p.eval("window.zonekg.nodes.get().filter(n => n.kind === 'Project').map(n => n.label)")
+        with_amount = [l for l in labels if "\n" in l]
+        assert with_amount and all(l.split("\n")[1].endswith(("亿元", "万元")) for l in with_amount)
+        title = p.eval("document.title")
+        assert title == "国家许昌经济技术开发区 · zonekg"
+        # Opened from disk, there is no server: no entity link is offered.
+        p.eval("(q) => window.zonekg.search(q)", "西继迅达")
+        assert p.eval("document.getElementById('zonekg-entity').hidden") is True
+    finally:
+        p.close()
+
+
+def test_open_a_zone_page_by_its_name_from_disk(browser, seed_views):
+    """The overview's links lead to the zone pages, named after the zones, from disk too."""
+    p = Page(browser, seed_views["index"])
+    try:
+        p.page.click("#zonekg-links a:has-text('鹤壁国家经济技术开发区')")
+        p.page.wait_for_function("window.zonekg && window.zonekg.stabilized", timeout=30_000)
+        assert Path(unquote(urlsplit(p.page.url).path)).name == "zone-鹤壁国家经济技术开发区.html"
+        assert p.page.title() == "鹤壁国家经济技术开发区 · zonekg"
+        assert p.node_count() > 1 and p.leaked == [] and p.errors == []
+    finally:
+        p.close()

@@ -19,6 +19,7 @@ from functools import lru_cache
 from kg.document import Doc, Key
 from kg.extractors.enterprises import INDUSTRY_HEADS, LEGAL_HEADS
 from kg.extractors.zones import BARE_REFERENCES
+from kg.lexicon import countries, places
 from kg.names import is_rare_word, place_prefix
 from kg.pipeline import RESOLVE, component
 from kg.unionfind import UnionFind
@@ -50,6 +51,17 @@ def legal_base(name: str) -> str:
     place = place_prefix(base)
     if place and len(base) - len(place) >= 2:
         base = base[len(place):]
+    return base
+
+
+@lru_cache(maxsize=1 << 16)
+def brand_base(name: str) -> str:
+    """The name without a country or place in front and without its legal form:
+    法国乐斯福 → 乐斯福, 乐斯福公司 → 乐斯福, 惠利民生公司 → 惠利民生."""
+    base = legal_base(name)
+    for country in sorted(countries(), key=len, reverse=True):
+        if base.startswith(country) and len(base) - len(country) >= 2:
+            return base[len(country):]
     return base
 
 
@@ -104,17 +116,41 @@ def _project_key(name: str) -> str:
 
 # Zone heads and their standard abbreviations: 许昌经开区 is 许昌经济技术开发区.
 _ZONE_ABBREVIATIONS = (("经济技术开发区", "经开区"), ("经济开发区", "经开区"), ("高新技术产业开发区", "高新区"),
-                       ("高新技术开发区", "高新区"))
+                       ("高新技术开发区", "高新区"), ("综合保税区", "综保区"), ("产业集聚区", "集聚区"))
+
+
+_BARE_DEVELOPMENT_ZONE = re.compile(r"(?<!经济|技术|产业|科技)开发区$")
 
 
 @lru_cache(maxsize=1 << 16)
 def zone_key(name: str) -> str:
+    """What two spellings of one zone share: 国家许昌经济技术开发区, 许昌经开区 and 许昌开发区
+    give 许昌经开区; 安徽省马鞍山市慈湖高新区 and 慈湖高新区 give 慈湖高新区 (a province or city
+    in front is dropped while a name of two or more characters is left before the head)."""
     key = name.removeprefix("国家级").removeprefix("国家")
     for full, short in _ZONE_ABBREVIATIONS:
         if key.endswith(full):
             key = key[: -len(full)] + short
             break
-    return key.replace("国家", "")
+    else:
+        key = _BARE_DEVELOPMENT_ZONE.sub("经开区", key)
+    key = key.replace("国家级", "").replace("国家", "").replace("省级", "")
+    head = _zone_head(key)
+    while True:
+        place = place_prefix(key)
+        if not place:
+            return key
+        if len(key) - len(place) - len(head) < 2:
+            # 许昌市经开区 and 许昌经开区: the city's short name
+            return places()[place].short + key[len(place):]
+        key = key[len(place):]
+
+
+@lru_cache(maxsize=1 << 16)
+def _zone_head(name: str) -> str:
+    from kg.extractors.zones import ZONE_HEADS
+
+    return max((h for h in ZONE_HEADS.split("|") if name.endswith(h)), key=len, default="")
 
 
 @component("aliases", RESOLVE)
@@ -147,6 +183,12 @@ def resolve_aliases(doc: Doc) -> None:
                 doc.add_mention(m.type, occ_start, occ_end, alias, rule="defined-alias")
         uf.union((m.type, alias), m.key, prefer=m.key)
 
+    # A zone named inside a longer zone's name (青岛保税港区 in 青岛保税港区诸城功能区) is
+    # that name's part, not a zone of the article.
+    zone_spans = [m for m in doc.mentions if m.type == "Zone"]
+    doc.mentions = [m for m in doc.mentions if m.type != "Zone" or not any(
+        o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end) for o in zone_spans)]
+
     # Same-type nesting: the inner name is a short form of the outer one.
     by_type: dict[str, list] = {}
     for m in doc.mentions:
@@ -174,6 +216,19 @@ def resolve_aliases(doc: Doc) -> None:
             same_core = ca == cb and not group and len(ca) >= 2 and ca not in group_bases
             if la == lb or short_of_a or short_of_b or same_core:
                 uf.union(("Enterprise", a), ("Enterprise", b))
+
+    # A brand alone (乐斯福, 惠利) and the one company whose name starts with it
+    # (法国乐斯福, 乐斯福公司, 惠利民生公司); a 集团 wins over its namesake subsidiaries.
+    bases = {n: brand_base(n) for n in ents}
+    for short in ents:
+        b = bases[short]
+        if len(b) < 2 or short.endswith(LEGAL_HEADS) or core_name(b) != b or b in group_bases:
+            continue  # only a bare brand (乐斯福), not 许继配电 beside 许继集团, nor 蒙牛 of 蒙牛集团
+        longer = sorted({uf.find(("Enterprise", n)) for n in ents if n != short and len(bases[n]) > len(b)
+                         and bases[n].startswith(b)} - {uf.find(("Enterprise", short))})
+        groups = [k for k in longer if k[1].endswith("集团")]
+        if len(longer) == 1 or len(groups) == 1:
+            uf.union(("Enterprise", short), (groups or longer)[0])
 
     # Projects and parks with and without their city or 项目; a project also by the
     # long tail of its name (年产9000吨核苷类产品项目 of 许昌富森…年产9000吨核苷类产品项目).
@@ -209,12 +264,47 @@ def resolve_aliases(doc: Doc) -> None:
         if root != k:
             doc.alias_of[k] = root
 
+    _resolve_bare_references(doc)
     if doc.home_zone is None:
         zone_counts = Counter(doc.resolve(m.key) for m in doc.mentions_of("Zone"))
+        zone_counts.update(doc.ref_zone.values())
         if zone_counts:
             first = {}
             for m in doc.mentions_of("Zone"):
                 first.setdefault(doc.resolve(m.key), m.start)
-            doc.home_zone = max(zone_counts, key=lambda k: (zone_counts[k], -first[k]))
+            # The headline names the article's zone.
+            title_end = doc.text.find("\n")
+            for m in doc.mentions_of("Zone"):
+                if 0 < title_end <= 60 and m.end <= title_end:
+                    zone_counts[doc.resolve(m.key)] += 2
+                    break
+            doc.home_zone = max(zone_counts, key=lambda k: (zone_counts[k], -first.get(k, 0)))
     else:
         doc.home_zone = doc.resolve(doc.home_zone)
+
+
+# Bare references and the heads of the zones they can stand for: 示范区 is the
+# article's 示范区, 经开区 its 经济技术开发区.
+_REFERENCE_FAMILIES = (
+    (("开发区", "经开区"), ("经济技术开发区", "经济开发区", "开发区", "经开区")),
+    (("高新区",), ("高新技术产业开发区", "高新技术开发区", "高新区")),
+    (("示范区",), ("示范区",)),
+    (("新区",), ("新区",)),
+    (("试验区",), ("试验区", "实验区")),
+    (("综保区", "保税区"), ("综合保税区", "综保区", "保税区", "保税港区")),
+    (("功能区",), ("功能区",)),
+)
+
+
+def _resolve_bare_references(doc: Doc) -> None:
+    """Which zone each bare reference (示范区, 经开区) means: the one zone of the article
+    whose head is of the same kind, the most named when there are several."""
+    zones = Counter(doc.resolve(m.key) for m in doc.mentions_of("Zone"))
+    for start, end in doc.home_refs:
+        ref = doc.text[start:end]
+        for refs, heads in _REFERENCE_FAMILIES:
+            if ref in refs:
+                fitting = [z for z in zones if z[1].endswith(heads)]
+                if fitting:
+                    doc.ref_zone[(start, end)] = max(fitting, key=lambda z: (zones[z], z[1]))
+                break

@@ -24,6 +24,9 @@ INDUSTRY_HEADS = (
     "药业", "制药", "医药", "生物", "科技", "电气", "电子", "电器", "电梯", "电缆", "电机", "食品", "物流", "速递",
     "快递", "实业", "置业", "控股", "股份", "机械", "化工", "材料", "能源", "光电", "重工", "纺织", "服饰",
     "医疗", "配电", "传媒", "网络", "软件", "环保", "智能装备", "装备", "国际", "淀粉", "乳业", "酒业",
+    # finance and trade: 国融融资租赁, 盈方创投, 中铁资本, 嘉华水泥, 太平船务
+    "融资租赁", "租赁", "创投", "资本", "基金", "地产", "建投", "证券", "船务", "船业", "工贸", "商贸", "钢构",
+    "钢铁", "水泥", "矿业", "镁业", "锂业", "影视", "农业", "铜业", "铝业", "纸业", "化纤", "汽车",
 )
 ENTERPRISE_SUFFIX = re.compile(
     "(?:" + "|".join(sorted(LEGAL_HEADS + INDUSTRY_HEADS, key=len, reverse=True)) + r")(?=[^\u4e00-\u9fff]|$|\0)"
@@ -39,7 +42,32 @@ _DESCRIPTOR = re.compile(r"(?:企业|品牌|厂商|巨头|公司)(?P<name>[\u4e0
 
 
 # Words that describe a company and so end its name when scanning leftwards.
-_DESCRIPTOR_WORDS = frozenset("企业 公司 品牌 厂商 巨头 龙头 集团 行业".split())
+_DESCRIPTOR_WORDS = frozenset("企业 公司 品牌 厂商 巨头 龙头 集团 行业 投资者 投资方 合作方 股东 控股股东 母公司 子公司 "
+                              "全资子公司 签约方".split())
+# Verbs that are ordinary inside a company's name (城市建设投资有限公司, 中电光谷联合控股,
+# 粤商产业发展(集团)有限公司), though they end other names.
+_IN_COMPANY_NAMES = frozenset("建设 投资 发展 开发 联合 实业 置业 经营 管理".split())
+
+
+def _back_to_place(doc: Doc, start: int, head: int) -> int:
+    """辽宁|新|坐标|科技有限公司, 沈阳|每日|食品有限公司: a company's name runs back to the
+    place it starts with, over a few words that end other names (an adjective, a verb),
+    when the place opens a list item or a clause."""
+    sent = doc.sentence_at(start)
+    toks = [(s, e) for s, e in doc.tokens(sent) if e <= start and start - s <= 5]
+    for s, e in toks:
+        word = doc.text[s:e]
+        if word in places() and places()[word].level in ("province", "city") and \
+                (s == sent.start or doc.text[s - 1] in "、，,:：;；(（“\"" or
+                 any(doc.text.endswith(w, 0, s) for w in ("包括", "引进", "如", "有"))):
+            between = [doc.text[a:b] for a, b in doc.tokens(sent) if a >= e and b <= start]
+            if between and all(w not in stopwords() and len(w) <= 2 for w in between):
+                return s
+    return start
+
+
+def places_at(prefix: str) -> bool:
+    return any(prefix[:n] in places() for n in range(2, min(len(prefix), 9) + 1))
 
 
 def _valid(name: str) -> bool:
@@ -56,7 +84,8 @@ def recognize_enterprises(doc: Doc) -> None:
     # 1. Legal-form heads.
     for m in _LEGAL.finditer(text):
         # 城市建设投资有限公司: in a company's name 建设 is a business, not the verb.
-        start = left_start(doc, m.start(), 24, extra_stops=_DESCRIPTOR_WORDS, inner_ok=frozenset({"建设"}))
+        start = left_start(doc, m.start(), 24, extra_stops=_DESCRIPTOR_WORDS, inner_ok=_IN_COMPANY_NAMES)
+        start = _back_to_place(doc, start, m.start())
         if start == m.start() and m.group() == "公司":
             # 平平公司: a short name that the tagger takes for an ordinary word, right
             # after a list separator or the start of a clause.
@@ -70,9 +99,13 @@ def recognize_enterprises(doc: Doc) -> None:
         prefix = text[start:m.start()]
         if len(prefix) < 2 or is_generic_prefix(prefix) or _GENERIC_COMPANY.match(prefix):
             continue
+        if prefix in INDUSTRY_HEADS or prefix in industry_words() or prefix in _IN_COMPANY_NAMES:
+            continue  # 控股有限公司: an ending and a legal form, the name cut off before them
         if m.group() == "公司" and not any(is_rare_word(w) for w in _words(doc, start, m.start())):
             # 智能中压开关公司: ordinary words + 公司 describe a company, they do not name it.
             continue
+        if m.group() == "集团" and prefix.endswith(("化", "型", "性", "式")):
+            continue  # 多元化集团, 综合型集团: what kind of group, not which
         if _valid(text[start:m.end()]) and not _covered(doc, start, m.end()):
             doc.add_mention("Enterprise", start, m.end(), rule="legal-head")
     # 2. Brand + industry head, the head a whole token (恒盛科技园 is not 恒盛科技).

@@ -16,7 +16,7 @@ from kg.pipeline import RELATE, component
 
 _OF = re.compile(INVESTED_OF)
 _SUM = re.compile(r"[0-9一二三四五六七八九十两几]+个|累计|合计|共计|总计|共有|分别|全区|等")
-_INVEST_WORD = re.compile(r"(?:总)?投资(?:约|达|超|近|逾)?$")
+_INVEST_WORD = re.compile(r"(?:总)?投资(?:额|总额)?(?:约|达|超|近|逾|为|[:：])?$")
 
 
 @component("investments", RELATE + 3)
@@ -49,7 +49,11 @@ def relate_investments(doc: Doc) -> None:
                 continue
             clause_start = max(text.rfind(c, sent.start, a.start) for c in "，,；;") + 1
             before = [p for p in in_sent if p.end <= a.start]
-            if len({doc.resolve(p.key) for p in before}) == 1 and not any(p.start >= clause_start for p in in_sent if p.start > a.end):
+            # P投资8亿元, Q投资3亿元: each project with the amount that follows it in its clause.
+            own = [p for p in before if p.start >= clause_start and not _SUM.search(text, p.end, a.start)]
+            if own and len({doc.resolve(p.key) for p in in_sent}) > 1:
+                add(max(own, key=lambda p: p.end), a, sent.index, "amount-in-clause")
+            elif len({doc.resolve(p.key) for p in before}) == 1 and not any(p.start >= clause_start for p in in_sent if p.start > a.end):
                 add(before[0], a, sent.index, "amount-after")
             elif not in_sent:
                 # A project profile: the amount sits in a later paragraph than the name.

@@ -13,7 +13,8 @@ from kg.document import Doc
 from kg.extractors.enterprises import ENTERPRISE_SUFFIX
 from kg.lexicon import word_tag
 from kg.money import INVESTED_OF
-from kg.names import QUOTES, brand_prefix, is_generic_prefix, left_start, strip_quotes
+from kg.extractors.company_lists import company_shape
+from kg.names import QUOTES, brand_prefix, is_counted, is_generic_prefix, is_sector_phrase, left_start, strip_quotes
 from kg.extractors.parks import PARK_HEAD
 from kg.pipeline import RECOGNIZE, component
 
@@ -100,7 +101,10 @@ def _first_item_start(doc: Doc, start: int, end: int) -> int:
                       compound_verbs=True, extra_stops=_DESCRIBING)
 
 
-def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str) -> None:
+def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str, bare_head: bool = False) -> None:
+    """Type each item of a list. In a list of projects an item that reads as a company
+    (英国联合食品、丰威麦业等一批大项目) is the investor; only under a bare 等项目 is it
+    also the project (联创制药、绿十字等项目 → 联创制药项目, run by 联创制药)."""
     text = doc.text
     for s, e in spans:
         s = _strip_investment(doc, s, e)
@@ -115,6 +119,14 @@ def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str) ->
             continue  # a bare 集团 or 公司 left over from a cut
         if type_ == "Park" and not PARK_HEAD.search(name):
             continue  # 液压科技两个省级示范园区: fields, not parks
+        if type_ in ("Project", "Enterprise") and (is_counted(name) or is_sector_phrase(doc, s, e)):
+            continue  # 石油化工、汽车电子等项目, 高端装备等大中型企业: trades, not projects or companies
+        if type_ == "Project" and company_shape(strip_quotes(name), product_endings=False) == 2:
+            doc.claimed[(s, e)] = "Enterprise"
+            doc.add_mention("Enterprise", s, e, strip_quotes(name), rule=rule + "-company")
+            if bare_head and not name.endswith(("公司", "集团", "厂")):
+                doc.add_mention("Project", s, e, strip_quotes(name) + "项目", rule=rule)
+            continue
         item_type = type_
         if type_ == "Project" and PARK_HEAD.search(name) and brand_prefix(doc, s, e) is None:
             item_type = "Park"  # 光电子产业园 in a list of projects is a park; 航盛汽车电子工业园 is a project
@@ -137,6 +149,8 @@ def recognize_lists(doc: Doc) -> None:
             prev_tail = sent.start + m.end()
             if m["head"] in ("企业", "品牌", "公司", "集团") and _continues_noun(doc, sent.start + m.end()):
                 continue  # 等非公企业|党建阵地: the head is 阵地, not 企业
+            if m["head"] in ("企业", "公司", "集团", "品牌") and re.search(r"行业|领域|业务|板块|业态|方面|方式|方法|措施|形式|途径", m["mod"]):
+                continue  # 集…金融投资等行业的多元化集团公司: the items are trades
             if m.group().startswith(tuple("0123456789一二三四五六七八九十两")) and "、" not in text[region_start:end]:
                 continue  # 统筹规划三个园区: a count after one phrase is not a list
             if end - region_start < 2:
@@ -150,10 +164,15 @@ def recognize_lists(doc: Doc) -> None:
             head = m["head"]
             type_ = _HEAD_TYPE[head]
             # "…等企业、项目为代表": both heads given, the items are enterprises.
-            _add_items(doc, items, type_, rule=f"list-{head}")
+            bare = head == "项目" and not m["mod"] and re.match(r"等项目", m.group()) is not None and \
+                not _continues_noun(doc, sent.start + m.end())  # 等项目厂房: the 厂房 of companies
+            _add_items(doc, items, type_, rule=f"list-{head}", bare_head=bare)
         for m in _PARTNERS.finditer(stext):
             s = sent.start + m.start("items")
             e = sent.start + m.end("items")
+            tail = re.search(r"等[^、]*$", text[s:e])
+            if tail:
+                e = s + tail.start()  # 与A、B等企业的合作: the items end at 等
             if "、" not in text[s:e]:
                 continue
             items = _list_items(doc, s, e)

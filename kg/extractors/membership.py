@@ -24,6 +24,30 @@ def _negotiation_spans(doc: Doc) -> list[tuple[int, int]]:
     return [m.span("who") for m in _NEGOTIATION.finditer(doc.text)]
 
 
+# 肇东市引进X…, 兰西县签约Y…: a clause whose subject is another city or county tells
+# what that place did, not what the zone hosts.
+_ELSEWHERE_VERBS = ("引进", "签约", "招引", "新建", "建设", "投资", "落地", "开工")
+
+
+def _about_elsewhere(doc: Doc, zone, pos: int) -> bool:
+    from kg.lexicon import places, word_tag
+
+    sent = doc.sentence_at(pos)
+    clause = max([sent.start] + [doc.text.rfind(c, sent.start, pos) + 1 for c in "，,；;"])
+    toks = [(s, e) for s, e in doc.tokens(sent) if s >= clause]
+    if len(toks) < 2:
+        return False
+    first = doc.text[toks[0][0]:toks[0][1]]
+    place = places().get(first)
+    if not first.endswith(("市", "县", "区", "旗")) or (place is not None and place.level == "province"):
+        return False
+    if place is None and not (word_tag(first) or "").startswith("ns"):
+        return False  # a county the table lacks still reads as a place when jieba tags it so
+    short = place.short if place is not None else first[:-1]
+    nxt = doc.text[toks[1][0]:toks[1][1]]
+    return nxt.startswith(_ELSEWHERE_VERBS) and zone is not None and short not in zone[1]
+
+
 @component("membership", RELATE)
 def relate_membership(doc: Doc) -> None:
     scope = ZoneScope(doc)
@@ -40,7 +64,7 @@ def relate_membership(doc: Doc) -> None:
             in_talks_only.add(key)
     for key, m in first.items():
         zone = scope.zone_at(m.start)
-        if zone is None or zone == key:
+        if zone is None or zone == key or _about_elsewhere(doc, zone, m.start):
             continue
         sent = doc.sentence_at(m.start).index
         if m.type == "Project":

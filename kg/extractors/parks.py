@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from kg.document import Doc
+from kg.lexicon import is_boundary_word, segment
 from kg.names import brand_prefix, is_generic_prefix, left_start
 from kg.pipeline import RECOGNIZE, component
 
@@ -18,6 +19,16 @@ _HEAD = re.compile(PARK_HEADS)
 _HEAD_ONLY = re.compile(rf"(?:科技|产业|工业)?(?:{PARK_HEADS})$")
 # Followed by one of these, the park name is part of a company's name.
 _COMPANY_AFTER = re.compile(r"有限|股份|公司|集团")
+
+
+# Words that rank or describe a park rather than name it.
+_DESCRIPTIVE = frozenset("老牌 综合性 代表 功能 重点 省级 市级 县级 国家级 特色 专业 示范 标准化 "
+                         "大型 小型 中小企业 新型 传统 各类 一批 若干 首批 利用 充分利用 外事 配套".split())
+
+
+def _describes(prefix: str) -> bool:
+    return any(w in _DESCRIPTIVE for w in segment(prefix)) or is_boundary_word(segment(prefix)[0]) or \
+        any(prefix.startswith(w) for w in _DESCRIPTIVE if len(w) > 1)  # 省级重点 is one token
 
 
 def canonical_park_name(name: str) -> str:
@@ -37,6 +48,8 @@ def recognize_parks(doc: Doc) -> None:
         prefix = text[start:m.start()]
         if is_generic_prefix(prefix) or "项目" in prefix or re.search(r"[0-9一二三四五六七八九十两]+个", prefix):
             continue
+        if text.startswith("项目", m.end()) or _describes(prefix):
+            continue  # 智慧科技园项目 is a project; 老牌工业园, 省级重点产业园 describe a park
         if any(m.type == "Project" and m.start < start < m.end for m in doc.mentions):
             continue  # 军工产业基地 inside 海能达军工产业基地, a project
         if m.group() in ("园区", "小镇") and len(prefix) < 2:

@@ -10,13 +10,16 @@ from __future__ import annotations
 import re
 
 from kg.document import Doc
+from kg.extractors.enterprises import LEGAL_HEADS
 from kg.money import INVESTED_OF
-from kg.lexicon import industry_words, is_boundary_word, places
+from kg.lexicon import countries, industry_words, is_boundary_word, places, word_frequency
 from kg.extractors.parks import PARK_HEAD
-from kg.names import FUNCTION_CHARS, QUOTES, brand_prefix, is_generic_prefix, is_rare_word, left_start, place_prefix
+from kg.names import (FUNCTION_CHARS, QUOTES, brand_prefix, is_counted, is_generic_prefix, is_rare_word,
+                      is_sector_phrase, left_start, place_prefix)
 from kg.pipeline import RECOGNIZE, component
 
-_PROJECT_HEAD = re.compile(r"项目|综合体")
+# 建设项目, 改造项目: the verb belongs to the head (…生产线建设项目), not to the clause.
+_PROJECT_HEAD = re.compile(r"(?:建设|扩建|改扩建|改造|新建|技改|升级)?项目|综合体")
 # A project head after one of these words names a kind of project, not a project:
 # 招商引资项目, 技改项目, 配套住宅项目, 企业总部项目.
 _KIND_WORDS = frozenset("招商引资 招商 引资 技改 改造 文化 配套 住宅 总部 产业 基础设施 中心 包装 建设 重点 重大 "
@@ -69,7 +72,7 @@ def _quoted_somewhere(text: str, name: str) -> bool:
     return False
 
 
-def _add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
+def add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
     while start < end and doc.text[start] in QUOTES:
         start += 1
     name = doc.text[start:end]
@@ -77,8 +80,13 @@ def _add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
     core = doc.text[start:core_end]
     if len(core) < 2 or _GENERIC_PROJECT.match(core) or is_generic_prefix(core) or any(q in name for q in QUOTES):
         return False
+    if len(core) == 2 and not any(m.type == "Enterprise" and m.name == core for m in doc.mentions):
+        return False  # 谋新项目, 选址项目: two characters name a project only as its company's (卫龙项目)
     if rule != "list" and not _specific(doc, start, core_end):
         return False
+    if is_counted(core) or (is_sector_phrase(doc, start, core_end) and
+                            not _BUILT_BY_BEFORE.search(doc.text, max(start - 8, 0), start)):
+        return False  # 5000万元以上项目, 农产品深加工项目: a number or a kind of projects
     if any(m.type == "Enterprise" and m.name == name for m in doc.mentions):
         return False  # 投资10亿元的富森生物投产: the company, not a project
     if _quoted_somewhere(doc.text, name):
@@ -113,26 +121,63 @@ def _name_after(doc: Doc, pos: int) -> int:
 def recognize_projects(doc: Doc) -> None:
     text = doc.text
     for m in _PROJECT_HEAD.finditer(text):
-        start = left_start(doc, m.start(), 28, allow_digits=True, inner_ok=frozenset({"及", "及其"}), compound_verbs=True)
+        start = left_start(doc, m.start(), 28, allow_digits=True, inner_ok=frozenset({"及", "及其"}), compound_verbs=True,
+                           extra_stops=_DESCRIBED_BY)
         if start == m.start():
             continue
         # 调配糖浆生产、高档动物饲料母料生产项目: the head names every item before it.
-        if not _add_project(doc, start, m.end(), "project-head"):
+        if not add_project(doc, start, m.end(), "project-head"):
             continue
         pos = start
         while pos > 0 and text[pos - 1] == "、":
             item_start = left_start(doc, pos - 1, 28, allow_digits=True)
             if item_start >= pos - 1:
                 break
-            _add_project(doc, item_start, pos - 1, "project-head-list")
+            add_project(doc, item_start, pos - 1, "project-head-list")
             pos = item_start
     for m in _INVESTED.finditer(text):
         if any(p.start == m.end() for p in doc.mentions_of("Project")):
             continue  # the project head already found this name, whole
         end = _name_after(doc, m.end())
         if end - m.end() >= 2:
-            _add_project(doc, m.end(), end, "invested")
+            add_project(doc, m.end(), end, "invested")
 
+
+
+# A company's facility is one of its projects: 美国艾利全自动生产基地, 法雷奥北方基地,
+# 中石化综合能源站, 浪潮长春云计算大数据中心. Taken only when a company stands at the head
+# of the name (a known enterprise or a brand with its place or country).
+_FACILITY = re.compile(r"(?:生产|研发|制造|总部|产业化|物流|运营|结算|加工)?基地|(?:研发|数据|计算|运营|结算|物流|服务|检测)中心|"
+                       r"区域总部|总部|能源站|超市|医院|物流城|配件城")
+
+
+@component("facility-projects", RECOGNIZE + 5)
+def recognize_facility_projects(doc: Doc) -> None:
+    text = doc.text
+    companies = sorted(doc.mentions_of("Enterprise"), key=lambda m: m.start)
+    for m in _FACILITY.finditer(text):
+        if text.startswith("项目", m.end()) or any(x.type in ("Project", "Park", "Zone") and x.start < m.end() <= x.end
+                                                  for x in doc.mentions):
+            continue  # …基地项目 is found by its 项目; a facility inside another name is not one
+        start = left_start(doc, m.start(), 28, allow_digits=True, compound_verbs=True, extra_stops=_DESCRIBED_BY)
+        # A company with its country or place may hold words that end other names
+        # (美国康宁|特|全自动生产基地): start at the country or place when one opens the clause.
+        sent = doc.sentence_at(m.start())
+        clause = max([sent.start] + [text.rfind(c, sent.start, m.start()) + 1 for c in "，,；;、：:"])
+        for s, _ in doc.tokens(sent):
+            if clause <= s < start and m.start() - s <= 16 and _company_prefix(doc, s, m.start()):
+                start = s
+                break
+        if m.start() - start < 2:
+            continue
+        owner = next((c for c in companies if c.start == start and c.end < m.end()), None)
+        if owner is None and _company_prefix(doc, start, m.start()) is None:
+            continue
+        add_project(doc, start, m.end(), "facility")
+
+
+# Descriptions of a company before its name end a project's name (领军企业|卢森堡埃驰…).
+_DESCRIBED_BY = frozenset("企业 龙头企业 领军企业 知名企业 公司 集团 品牌 巨头 强".split())
 
 
 @component("project-phases", RECOGNIZE + 5)
@@ -141,7 +186,7 @@ def recognize_project_phases(doc: Doc) -> None:
     for m in _PHASE.finditer(doc.text):
         base = [x for x in doc.mentions if x.end == m.start() and x.type in ("Park", "Project")]
         if base:
-            _add_project(doc, base[0].start, m.end(), "phase")
+            add_project(doc, base[0].start, m.end(), "phase")
 
 
 @component("project-brands", RECOGNIZE + 6)
@@ -154,12 +199,24 @@ def recognize_project_brands(doc: Doc) -> None:
             continue  # operatedBy will link it; the enterprise is already known
         if _BUILDING.search(name.removesuffix("项目")) and "·" not in name:
             continue
+        spec = _SPEC.search(doc.text, p.start + 2, p.end)
+        if spec and p.name == doc.text[p.start:p.end]:
+            # 青海西部镁业|年产2万吨…项目, 宏储源|100MW光伏储能项目: the name before the
+            # capacity is the company's.
+            from kg.extractors.company_lists import company_shape
+
+            owner = doc.text[p.start:spec.start()]
+            if company_shape(owner) or owner.endswith(LEGAL_HEADS):
+                doc.add_mention("Enterprise", p.start, spec.start(), rule="project-owner")
+                enterprises.add(owner)
+                continue
         if "·" in name:
             developer = name.split("·", 1)[0]
             if len(developer) >= 2:
                 doc.add_mention("Enterprise", p.start, p.start + len(developer), rule="project-developer")
             continue
-        span = brand_prefix(doc, p.start, p.end) or _brand_with_tail(doc, p.start, p.end)
+        span = _company_prefix(doc, p.start, p.end) or brand_prefix(doc, p.start, p.end) or \
+            _brand_with_tail(doc, p.start, p.end)
         if span is None:
             continue
         s, e = span
@@ -174,13 +231,35 @@ def recognize_project_brands(doc: Doc) -> None:
         # a place or the head itself, so the "brand" is the park's own name.
         if PARK_HEAD.match(rest) or re.match(r"(科技|产业|工业)?园", rest) or place_prefix(rest):
             continue
-        if brand in places() or len(brand) < 2 or re.search(r"大学|学院|研究", brand):
+        if brand in places() or len(brand) < 2 or re.search(r"大学|学院|研究", brand) or \
+                brand.endswith(("区", "县", "镇", "乡", "村", "市", "省")):
             continue
         doc.add_mention("Enterprise", s, e, rule="project-brand")
         enterprises.add(brand)
 
 
-_BRAND_TAILS = ("科技", "电机", "电梯", "速递", "国际", "药业", "制药", "电气", "集团", "股份", "生物", "食品", "物流")
+def _company_prefix(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """A company with its place or country at the head of a project's name:
+    德国艾博歌|汽车零部件研发总部项目, 新加坡益海嘉里|油品系列生产项目, 宁德博发|…"""
+    from kg.extractors.company_lists import company_shape
+
+    best = None
+    for s, e in doc.tokens(doc.sentence_at(start)):
+        if e <= start:
+            continue
+        if e >= end or e - start > 10:
+            break
+        if company_shape(doc.text[start:e]) == 2 and (doc.text[start:e][:2] in countries() or
+                                                      doc.text[start:e][:3] in countries() or
+                                                      place_prefix(doc.text[start:e])):
+            best = (start, e)
+    return best
+
+
+# Where a project's name turns to its capacity: 年产2万吨, 100MW, 30万吨.
+_SPEC = re.compile(r"年产|年加工|年处理|年出栏|[0-9]")
+_BRAND_TAILS = ("科技", "电机", "电梯", "速递", "国际", "药业", "制药", "电气", "集团", "股份", "生物", "食品", "物流",
+                "汽车", "光电", "电子", "重工", "控股")
 
 
 _TAIL_RE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(" + "|".join(_BRAND_TAILS) + ")")
@@ -194,8 +273,8 @@ def _brand_with_tail(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         return None
     name = m.group(1)
     if name in industry_words() or place_prefix(name) or any(c in FUNCTION_CHARS for c in name) or \
-            is_boundary_word(name):
-        return None
+            is_boundary_word(name) or not (is_rare_word(name) or not word_frequency(name)):
+        return None  # 消费|电子: a common word before the tail is a product, not a brand
     return m.start(1), m.end(1)
 
 

@@ -9,33 +9,56 @@ import re
 
 from kg.document import Doc
 from kg.lexicon import industry_words, places
-from kg.names import left_start, strip_quotes
+from kg.names import is_generic_prefix, left_start, place_prefix, strip_quotes
 from kg.pipeline import RECOGNIZE, component
 
 ZONE_HEADS = (
     "经济技术开发区|高新技术产业开发区|高新技术开发区|经济开发区|技术开发区|开发区|经开区|高新区|"
-    "示范区|产业集聚区|商务中心区|综合保税区|保税区|自由贸易试验区|自贸区|合作区"
+    "示范区|产业集聚区|商务中心区|综合保税区|保税港区|保税区|综保区|自由贸易试验区|自贸区|合作区|"
+    "试验区|实验区|新区|台商投资区|台商区|出口加工区|工业区|新城|功能区"
 )
 _HEAD = re.compile(rf"(?:{ZONE_HEADS})")
+# Verbs that are part of a zone's name (重点开发开放试验区, 综合改革试验区, 自主创新示范区).
+_IN_ZONE_NAMES = frozenset("开发 开放 改革 创新 转型 融合 合作 发展 综合".split())
+# Heads that are also ordinary words (城市新区, 新城控股, 老工业区): taken only after a
+# specific name and never inside a company's name.
+_WEAK_HEADS = frozenset({"新区", "新城", "工业区", "功能区", "试验区", "实验区"})
+_COMPANY_AFTER = re.compile(r"控股|集团|公司|有限|股份|置业|建设|投资|发展|管理")
 # 中原电气谷, 武汉光谷: a region and an industry followed by 谷.
 _VALLEY = re.compile(r"谷")
 # Words between a place and the head that do not make a zone specific.
-_QUALIFIERS = re.compile(r"^(国家级?|省级?|市级?|国家|全省|全市|全国|我市|本市|该|全|首批|第[一二三四五六七八九十]+批|两|三)+$")
+_QUALIFIERS = re.compile(r"^(国家级?|省级?|市级?|国家|全省|全市|全国|我市|本市|该|全|首批|第[一二三四五六七八九十]+批|两|三|核心|重点|"
+                         r"先行|起步)+$")
 # Heads that name one place in a city even alone (the city's CBD).
 _NAMED_BARE = ("商务中心区",)
-BARE_REFERENCES = ("开发区", "经开区", "高新区", "示范区", "全区", "该区", "本区")
+BARE_REFERENCES = ("开发区", "经开区", "高新区", "示范区", "全区", "该区", "本区", "新区", "试验区", "综保区",
+                   "保税区", "功能区")
 
 
 def _is_generic_zone(prefix: str) -> bool:
     p = strip_quotes(prefix)
-    return not p or bool(_QUALIFIERS.match(p)) or len(p) < 2 or p.endswith(("产业", "工业"))
+    return not p or bool(_QUALIFIERS.match(p)) or len(p) < 2 or p.endswith(("产业", "工业")) or \
+        is_generic_prefix(p)
+
+
+def _trim_glued(text: str, start: int, head_start: int) -> int:
+    """A grammar character glued to the place that starts a zone's name (经|洋浦经济开发区,
+    4月21日|中北高新区): the name starts at the place."""
+    prefix = text[start:head_start]
+    if len(prefix) >= 3 and not place_prefix(prefix) and place_prefix(prefix[1:]) and \
+            len(prefix) - 1 - len(place_prefix(prefix[1:])) >= 0:
+        return start + 1
+    return start
 
 
 @component("zones", RECOGNIZE + 1)
 def recognize_zones(doc: Doc) -> None:
     text = doc.text
     for m in _HEAD.finditer(text):
-        start = left_start(doc, m.start(), 14)
+        start = left_start(doc, m.start(), 16, inner_ok=_IN_ZONE_NAMES)
+        while start < m.start() and any(text.startswith(w, start) for w in _IN_ZONE_NAMES) and \
+                not any(text.startswith(w + "区", start) for w in _IN_ZONE_NAMES):
+            start += next(len(w) for w in _IN_ZONE_NAMES if text.startswith(w, start))  # 发展|示范区 starts no name
         prefix = text[start:m.start()]
         if prefix.startswith("市") and len(prefix) > 1:
             # 市城乡一体化示范区: "the city's" zone; the name is kept as written.
@@ -43,10 +66,17 @@ def recognize_zones(doc: Doc) -> None:
         if m.group() in _NAMED_BARE and not prefix and not text[max(m.start() - 2, 0):m.start()].endswith(("全省", "全市", "全国", "首批")):
             doc.add_mention("Zone", m.start(), m.end(), rule="zone-bare")
             continue
+        if m.group() == "新城" and not place_prefix(prefix):
+            continue  # 嘉定新城 is a zone; 电子新城, 枢纽新城 are developments
+        if m.group() in _WEAK_HEADS and (_COMPANY_AFTER.match(text, m.end()) or len(prefix) < 2):
+            if m.group() in BARE_REFERENCES and len(prefix) < 2 and not _COMPANY_AFTER.match(text, m.end()):
+                doc.home_refs.append((m.start(), m.end()))
+            continue
         if _is_generic_zone(prefix):
             if m.group() in BARE_REFERENCES and not text.startswith(("管委", "工委", "党工委"), m.end()):
                 doc.home_refs.append((m.start(), m.end()))
             continue
+        start = _trim_glued(text, start, m.start())
         doc.add_mention("Zone", start, m.end(), rule="zone-head")
     for m in _VALLEY.finditer(text):
         start = left_start(doc, m.start(), 8)

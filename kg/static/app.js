@@ -1,6 +1,6 @@
-// The zonekg query page: pick a library query, fill its parameters, run it
-// against /sparql on this server, show the result as a table.
-// No framework, no network access beyond this server.
+// The zonekg query page: the library queries as tabs (their parameters as fields),
+// the editor (editor.js), results beside it, and a link to every query
+// (/?query=…&param.x=…, or /?name=…). No framework, no network access beyond this server.
 "use strict";
 
 (function () {
@@ -12,11 +12,12 @@
     "kg": "https://w3id.org/zonekg/ontology#",
     "id": "https://w3id.org/zonekg/id/",
   };
+  const ID = PREFIXES.id;
   const NUMERIC = new Set(["integer", "decimal", "double", "float", "long", "int"].map(
     (t) => PREFIXES.xsd + t));
 
   const $ = (id) => document.getElementById(id);
-  const library = $("library");
+  const tabs = $("library");
   const editor = $("query");
   const paramsBox = $("params");
   const question = $("question");
@@ -25,7 +26,10 @@
   const errorBox = $("error");
   const table = $("results");
   const graphOut = $("graph-output");
+  const share = $("share");
+  const ed = window.zonekgEditor.attach(editor, $("highlight"), $("completions"));
   let queries = [];
+  let current = null; // the library query picked, while its text is unchanged
 
   function compact(iri) {
     for (const [p, ns] of Object.entries(PREFIXES)) {
@@ -38,9 +42,18 @@
     const td = document.createElement("td");
     if (!term) return td;
     if (term.type === "uri") {
-      td.textContent = compact(term.value);
-      td.title = term.value;
       td.className = "iri";
+      td.title = term.value;
+      // An entity of this graph: a link to its page here.
+      if (term.value.startsWith(ID) && /^[A-Za-z0-9_.\/-]+$/.test(term.value.slice(ID.length))) {
+        const a = document.createElement("a");
+        a.href = "/id/" + term.value.slice(ID.length);
+        a.className = "iri";
+        a.textContent = compact(term.value);
+        td.append(a);
+      } else {
+        td.textContent = compact(term.value);
+      }
     } else if (term.type === "bnode") {
       td.textContent = "_:" + term.value;
     } else if (term.type === "triple") {
@@ -63,10 +76,14 @@
     graphOut.textContent = "";
   }
 
+  // The filled fields whose ?_name placeholder is still in the query (an edited query
+  // may have lost one; the endpoint refuses a value for a parameter the query lacks).
   function paramValues() {
+    const present = new Set();
+    for (const [cls, part] of window.zonekgEditor.tokenize(editor.value)) if (cls === "param") present.add(part.slice(2));
     const values = {};
     for (const input of paramsBox.querySelectorAll("input[data-param]")) {
-      if (input.value.trim() !== "") values[input.dataset.param] = input.value.trim();
+      if (input.value.trim() !== "" && present.has(input.dataset.param)) values[input.dataset.param] = input.value.trim();
     }
     return values;
   }
@@ -76,6 +93,22 @@
     body.set("query", editor.value);
     for (const [k, v] of Object.entries(paramValues())) body.set("param." + k, v);
     return body;
+  }
+
+  // The link to what is on the page now: the library query by name while its text
+  // is unchanged, else the text itself; the parameters filled in.
+  function pageURL() {
+    const u = new URLSearchParams();
+    if (current && editor.value === current.text) u.set("name", current.name);
+    else u.set("query", editor.value);
+    for (const [k, v] of Object.entries(paramValues())) u.set("param." + k, v);
+    return "/?" + u.toString();
+  }
+
+  function updateLink() {
+    const url = pageURL();
+    share.href = url;
+    if (window.location.pathname + window.location.search !== url) history.replaceState(null, "", url);
   }
 
   function updateDownloads() {
@@ -88,42 +121,61 @@
     }
   }
 
-  function showParams(q) {
-    paramsBox.replaceChildren();
-    for (const p of (q ? q.params : [])) {
-      const label = document.createElement("label");
-      label.className = "param";
-      const name = document.createElement("span");
-      name.textContent = p.name + " (" + p.type + ")";
-      const input = document.createElement("input");
-      input.type = "text";
-      input.dataset.param = p.name;
-      input.placeholder = p.description;
-      input.title = p.description;
-      input.addEventListener("keydown", (ev) => { if (ev.key === "Enter") run(); });
-      label.append(name, input);
-      paramsBox.append(label);
+  function paramField(p, value) {
+    const label = document.createElement("label");
+    label.className = "param";
+    const name = document.createElement("span");
+    name.textContent = p.name + " (" + p.type + ")";
+    const input = document.createElement("input");
+    input.type = "text";
+    input.dataset.param = p.name;
+    input.placeholder = p.description || "";
+    input.title = p.description || "";
+    if (value) input.value = value;
+    input.addEventListener("keydown", (ev) => { if (ev.key === "Enter") run(); });
+    input.addEventListener("change", updateLink);
+    label.append(name, input);
+    return label;
+  }
+
+  function showParams(params, values) {
+    paramsBox.replaceChildren(...params.map((p) => paramField(p, values[p.name])));
+  }
+
+  // A query typed or shared without a library name: a field per ?_name placeholder.
+  function placeholderParams(text) {
+    const names = new Set();
+    for (const [cls, part] of window.zonekgEditor.tokenize(text)) if (cls === "param") names.add(part.slice(2));
+    return [...names].map((n) => ({ name: n, type: "string", description: "?_" + n }));
+  }
+
+  function selectTab(name) {
+    for (const b of tabs.querySelectorAll("button[role=tab]")) {
+      b.setAttribute("aria-selected", b.dataset.query === name ? "true" : "false");
+      b.tabIndex = b.dataset.query === name ? 0 : -1;
     }
   }
 
-  function pick(name) {
+  function pick(name, values) {
     const q = queries.find((x) => x.name === name);
-    if (!q) {
-      question.textContent = "";
-      showParams(null);
-      return;
-    }
+    if (!q) return false;
+    current = q;
     editor.value = q.text;
+    ed.sync();
     question.textContent = q.question_zh + " — " + q.question_en;
-    showParams(q);
+    showParams(q.params, values || {});
+    selectTab(name);
     clearResults();
     status.textContent = "";
+    updateLink();
+    return true;
   }
 
   async function run() {
     clearResults();
     runButton.disabled = true;
     status.textContent = "运行中… running…";
+    updateLink();
     const started = performance.now();
     try {
       const response = await fetch("/sparql", {
@@ -151,9 +203,10 @@
         const n = response.headers.get("X-Result-Rows");
         status.textContent = n + " triples · " + ms + " ms" + (truncated ? " · capped at " + cap : "");
       } else {
-        render(JSON.parse(text));
+        const data = JSON.parse(text);
+        render(data);
         const n = table.tBodies[0].rows.length;
-        if (typeof JSON.parse(text).boolean === "boolean") {
+        if (typeof data.boolean === "boolean") {
           status.textContent = "ASK · " + ms + " ms";
         } else {
           status.textContent = n + " rows · " + ms + " ms" +
@@ -206,40 +259,81 @@
     table.hidden = false;
   }
 
+  function buildTabs() {
+    for (const q of queries) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.setAttribute("role", "tab");
+      b.setAttribute("aria-selected", "false");
+      b.dataset.query = q.name;
+      b.textContent = q.name;
+      b.title = q.question_zh + " — " + q.question_en;
+      b.addEventListener("click", () => pick(q.name));
+      tabs.append(b);
+    }
+  }
+
+  // What the page's URL asks for: a library query by name, or a query's text; parameters.
+  function fromURL() {
+    const u = new URLSearchParams(window.location.search);
+    const values = {};
+    for (const [k, v] of u) if (k.startsWith("param.")) values[k.slice(6)] = v;
+    const name = u.get("name");
+    const text = u.get("query");
+    if (name && pick(name, values)) {
+      if (text !== null && text !== current.text) {
+        editor.value = text;
+        ed.sync();
+      }
+      return true;
+    }
+    if (text !== null) {
+      editor.value = text;
+      ed.sync();
+      showParams(placeholderParams(text), values);
+      return true;
+    }
+    return false;
+  }
+
   async function loadLibrary() {
     try {
-      const response = await fetch("/api/queries", { headers: { "Accept": "application/json" } });
-      const data = await response.json();
-      queries = data.queries;
-      for (const q of queries) {
-        const opt = document.createElement("option");
-        opt.value = q.name;
-        opt.textContent = q.name + " — " + q.question_zh;
-        opt.title = q.question_en;
-        library.append(opt);
+      const [lib, terms] = await Promise.all([
+        fetch("/api/queries", { headers: { "Accept": "application/json" } }).then((r) => r.json()),
+        fetch("/api/terms", { headers: { "Accept": "application/json" } }).then((r) => r.json()).catch(() => null),
+      ]);
+      if (terms) {
+        window.zonekgEditor.setVocabulary(terms);
+        ed.sync();
       }
-      if (data.views) {
-        $("views-link").href = data.views;
+      queries = lib.queries;
+      buildTabs();
+      if (lib.views) {
+        $("views-link").href = lib.views;
         $("views-link").hidden = false;
       }
-      $("graph-info").textContent = data.graph + " · " + data.quads + " quads · " +
-        "time limit " + data.timeout + " s · row cap " + data.max_rows;
+      $("graph-info").textContent = lib.graph + " · " + lib.quads + " quads · " +
+        "time limit " + lib.timeout + " s · row cap " + lib.max_rows;
+      // A shared link opens with its query run.
+      if (fromURL()) run();
+      else share.href = pageURL();
+      document.body.dataset.ready = "true";
     } catch (err) {
       status.textContent = "could not load the query library: " + err;
     }
   }
 
-  library.addEventListener("change", () => pick(library.value));
   runButton.addEventListener("click", run);
   editor.addEventListener("keydown", (ev) => {
     if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
       ev.preventDefault();
       run();
-    } else if (ev.key === "Tab" && !ev.shiftKey) {
-      ev.preventDefault();
-      const s = editor.selectionStart;
-      editor.setRangeText("  ", s, editor.selectionEnd, "end");
     }
   });
+  editor.addEventListener("input", () => {
+    if (current && editor.value !== current.text) selectTab(null);
+    else if (current) selectTab(current.name);
+  });
+  editor.addEventListener("change", updateLink);
   loadLibrary();
 })();

@@ -1,0 +1,248 @@
+"""Companies named in plain enumerations, with no legal form and no list head.
+
+News prose lists the companies of a signing or a ground-breaking by short name:
+``包括宁德博发、江苏嘉盛、祥鑫科技``, ``风华科技与德国西门子、固泰电子与意大利菲尔姆``,
+``惠利民生公司、兴合公司等``. One such name says little, but several in a row of the
+same shape — a brand (a word the dictionary barely knows), after a place or a country,
+before a company ending — make a list of companies. Each item that has that shape
+becomes an Enterprise; an item that reads as a project (…基地, …生产线) stays out.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kg.document import Doc
+from kg.extractors.enterprises import INDUSTRY_HEADS, LEGAL_HEADS
+from kg.lexicon import (countries, industry_words, is_boundary_word, places, sector_words, segment, stopwords,
+                        word_frequency, word_tag)
+from kg.names import FACILITY_ENDINGS, FUNCTION_CHARS, GENERIC_MODIFIERS, is_generic_prefix, is_rare_word
+from kg.pipeline import RECOGNIZE, component
+
+# A run of items: split at 、 and at the conjunctions that join two names.
+_SEPARATORS = re.compile(r"、|(?<=[\u4e00-\u9fffA-Za-z0-9)）])(?:与|和|及|以及)(?=[\u4e00-\u9fffA-Za-z])")
+# What bounds a list: punctuation other than 、, and 等 (…等N家企业).
+_CLAUSE = re.compile(r"[^，,。；;：:！？!?“”\"()（）\n]+")
+_COMPANY_ENDINGS = tuple(sorted(set(INDUSTRY_HEADS) | set(LEGAL_HEADS), key=len, reverse=True))
+# The longest ending first: 股份有限公司 before 有限公司 (a regex tries the alternatives in order).
+_COMPANY_ENDING = re.compile("(?:" + "|".join(map(re.escape, _COMPANY_ENDINGS)) + ")$")
+# After a list, words that say its items are companies (…等龙头企业, 均为配套企业).
+_COMPANY_CUE = re.compile(r"(?:等|,|，)?(?:均为|都是|皆为|系|为)?[^，,。；;]{0,10}?(?:企业|公司|集团|品牌|厂商|厂家|巨头|央企|国企|民企|外企|500强)")
+# Names of brands are short; a longer item is a description or a project.
+_MAX_BRAND = 6
+# Letters and digits that brands are written in (BPW, GE).
+_LATIN = re.compile(r"^[A-Za-z][A-Za-z0-9&\-]{1,9}$")
+
+
+@lru_cache(maxsize=1 << 16)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(segment(text))
+
+
+def _brand_word(word: str, first: bool) -> bool:
+    """A word that can be (part of) a brand: unknown or rare, or a proper name."""
+    if word in stopwords() or word in industry_words() or any(c in FUNCTION_CHARS for c in word[:1]):
+        return False
+    if _LATIN.match(word):
+        return True
+    if first and (word_tag(word) or "").startswith("ns"):
+        return False  # a region (长三角, 京津冀) does not start a brand
+    if not re.fullmatch(r"[\u3400-\u9fff]+", word):
+        return False
+    if is_rare_word(word):
+        return True
+    tag = word_tag(word) or ""
+    # Proper names jieba knows (西门子 nr, 嘉里 ns) are brands too; common words are not.
+    if tag.startswith(("nr", "nz", "nt") if first else ("nr", "nz", "ns", "nt")) and \
+            word_frequency(word) < 2000 and word not in places():
+        return True  # (a region, 长三角 ns, does not start a brand)
+    # A lone character jieba could not attach (菲尔|姆, 康宁|特) continues a brand, never starts one.
+    return not first and len(word) == 1 and word not in FUNCTION_CHARS
+
+
+# Endings of places, buildings, bodies and abstract nouns, never of a brand (魏都区,
+# 美术馆, 党工委, 执行力, 危机感).
+_NOT_BRAND_END = tuple("区县镇乡村馆街庄委会力感性制港湾角汇节展赛") + ("沙龙", "论坛", "峰会", "活动", "行动", "工程", "计划")
+
+
+def company_like(name: str) -> bool:
+    """Whether ``name`` alone reads as a company: [place or country] brand [company ending].
+
+    宁德博发, 祥鑫科技, 德国西门子, 意大利菲尔姆, 兴合公司 do; 石油化工, 先进制造, 部门包联,
+    联合食品 (a common word before the ending) do not."""
+    return company_shape(name) > 0
+
+
+@lru_cache(maxsize=1 << 16)
+def company_shape(name: str, product_endings: bool = True) -> int:
+    """0: not a company; 1: a bare brand (绿十字: a company only where a list says so);
+    2: a brand with a place, a country or a company ending (宁德博发, 祥鑫科技).
+
+    Without ``product_endings`` an industry word does not count as a company's ending
+    (嘉吉|预混料 among projects is a product of 嘉吉, not a company)."""
+    if not 2 <= len(name) <= 14 or is_generic_prefix(name) or name.endswith(_NOT_BRAND_END):
+        return 0
+    rest = name
+    country = _COUNTRY_AT_START().match(name)
+    if country and len(name) > country.end() + 1:
+        rest = name[country.end():]
+    else:
+        place = _place_at_start(rest)
+        if place:
+            rest = rest[len(place):]
+    if rest != name and rest.endswith("厂") and len(rest) >= 3 and not is_boundary_word(rest[:-1]) and \
+            all(not is_boundary_word(w) or w.startswith("第") for w in _words(rest[:-1])):
+        return 2  # 哈尔滨|电表厂, 哈尔滨|第二工具厂: a place's factory
+    ending = _ending(rest, product_endings)
+    core = rest[: len(rest) - len(ending)]
+    # Before an industry ending a brand is short (祥鑫|科技); a longer core holds a product
+    # (国轩高科正极|材料).
+    # After a country or place, a brand alone is short too (美国|康宁特, not 康宁特全自动).
+    longest = 4 if ending and ending not in LEGAL_HEADS else 5 if rest != name and not ending else _MAX_BRAND
+    if not 2 <= len(core) <= longest or core in places() or core in stopwords():
+        return 0
+    words = _words(core)
+    qualified = rest != name or bool(ending)
+    if _brand_word(words[0], True) or (ending and _brand_word(words[0], False)):
+        if all(_brand_word(w, False) for w in words[1:]):
+            return 2 if qualified else 1
+    # 瑞德|丰, 斯|莱克, 泓|锐: a name jieba cut into a rare word and lone characters.
+    if len(core) <= 4 and not word_frequency(core) and not any(c in FUNCTION_CHARS for c in core) and \
+            all(len(w) == 1 or is_rare_word(w) for w in words) and \
+            (any(is_rare_word(w) for w in words) or (qualified and len(words) >= 2)):
+        return 2 if qualified else 1
+    # 福建|星云: after a place, a short common noun can still be the brand; weak evidence.
+    if rest != name and 2 <= len(core) <= 3 and len(words) == 1 and (word_tag(core) or "n").startswith("n") and \
+            core not in industry_words() and core not in sector_words() and not is_boundary_word(core):
+        return 1
+    return 0
+
+
+def _ending(rest: str, product_endings: bool = True) -> str:
+    """The company ending of a name: a legal form, an industry head (科技, 药业), an
+    industry word (水泥, 影视) or a two-character trade in 业/贸/务 (镁业, 工贸, 船务)."""
+    m = _COMPANY_ENDING.search(rest)
+    if m and m.start() > 1:
+        return m.group()
+    for n in (3, 2):
+        tail = rest[-n:]
+        if len(rest) <= n + 1 or tail.endswith(FACILITY_ENDINGS) or tail in sector_words() or \
+                tail in GENERIC_MODIFIERS or tail in stopwords() or tail.endswith("服务业"):
+            continue
+        if product_endings and tail in industry_words() and (word_tag(tail) or "n").startswith("n"):
+            return tail  # 嘉华|水泥, 横店|影视
+        if n == 2 and tail[-1] in "业贸务" and _words(rest)[-1] == tail:
+            return tail  # 西部|镁业, 鼎诚|工贸, 太平|船务
+    return ""
+
+
+@lru_cache(maxsize=1)
+def _COUNTRY_AT_START() -> re.Pattern:
+    return re.compile("|".join(sorted(map(re.escape, countries()), key=len, reverse=True)))
+
+
+def _place_at_start(name: str) -> str:
+    table = places()
+    best = ""
+    for n in range(2, min(len(name), 9) + 1):
+        if name[:n] in table:
+            best = name[:n]
+    return best
+
+
+def _split_run(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    items = []
+    pos = start
+    for m in _SEPARATORS.finditer(doc.text, start, end):
+        items.append((pos, m.start()))
+        pos = m.end()
+    items.append((pos, end))
+    return items
+
+
+def _edge_item(doc: Doc, s: int, e: int, left: bool) -> tuple[int, int] | None:
+    """The company name at the open end of the first (``left``) or last item: the
+    longest run of whole tokens next to the list that reads as a company."""
+    sent = doc.sentence_at(s)
+    bounds = [(ts, te) for ts, te in doc.tokens(sent) if ts < e and te > s]
+    if not bounds:
+        return None
+    if left:
+        # A company starts with its place, its country or its brand: only there.
+        cuts = [max(ts, s) for ts, te in bounds if _may_start(doc.text[max(ts, s):te])]
+    else:
+        cuts = [min(te, e) for _, te in bounds]
+    candidates = [(c, e) for c in cuts] if left else [(s, c) for c in reversed(cuts)]
+    best = None
+    for a, b in candidates:
+        if b - a > 14:
+            continue
+        if company_like(doc.text[a:b]):
+            if best is None or b - a > best[1] - best[0]:
+                best = (a, b)
+    return best
+
+
+def _may_start(word: str) -> bool:
+    return word in places() or word in countries() or _brand_word(word, True) or \
+        bool(_COUNTRY_AT_START().match(word)) or bool(_place_at_start(word))
+
+
+def _split_glued(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
+    """Two names with the separator lost (苏州固特苏州华鹏): split before a place or
+    country inside the item when both halves read as companies."""
+    text = doc.text[s:e]
+    if len(text) < 6:
+        return [(s, e)]
+    for i in range(2, len(text) - 1):
+        if (_place_at_start(text[i:i + 9]) or _COUNTRY_AT_START().match(text, i)) and \
+                company_like(text[:i]) and company_like(text[i:]):
+            return [(s, s + i), (s + i, e)]
+    return [(s, e)]
+
+
+# After the legal-form and brand recognisers (RECOGNIZE + 2), which name the same
+# companies with more certainty; before projects, which must not take them.
+@component("company-lists", RECOGNIZE + 3)
+def recognize_company_lists(doc: Doc) -> None:
+    text = doc.text
+    for sent in doc.sentences:
+        for clause in _CLAUSE.finditer(text, sent.start, sent.end):
+            c_start, c_end = clause.span()
+            # The list ends at 等 (…等一批项目); the first 等 after a separator.
+            stop = text.find("等", c_start, c_end)
+            if stop != -1:
+                c_end = stop
+            if text.find("、", c_start, c_end) == -1:
+                continue  # a list of companies has its 、
+            items = _split_run(doc, c_start, c_end)
+            if len(items) < 2:
+                continue
+            first = _edge_item(doc, *items[0], left=True)
+            last = _edge_item(doc, *items[-1], left=False)
+            if len(_split_glued(doc, *items[-1])) == 2:
+                last = items[-1]  # 苏州奥立康苏州泓锐: two names, split below
+            spans = ([first] if first else []) + items[1:-1] + ([last] if last else [])
+            found = []
+            strong = 0
+            for a, b in spans:
+                while a < b and text[a] in " ":
+                    a += 1
+                for x, y in _split_glued(doc, a, b):
+                    shape = company_shape(text[x:y])
+                    if shape:
+                        found.append((x, y))
+                        strong += shape == 2
+            # One company-like word among descriptions is no list of companies; bare
+            # brands need most items to carry a place or ending, or the sentence to say
+            # that they are companies.
+            if len(found) < 2 or len(found) * 2 < len(items):
+                continue
+            if strong * 2 < len(found) and not _COMPANY_CUE.match(text, c_end, sent.end):
+                continue
+            for a, b in found:
+                if doc.claimed.get((a, b)) not in (None, "Enterprise", "Project"):
+                    continue
+                if any(m.type == "Enterprise" and m.start <= a and b <= m.end for m in doc.mentions):
+                    continue
+                doc.add_mention("Enterprise", a, b, rule="company-list")
