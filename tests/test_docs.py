@@ -308,7 +308,7 @@ def write_headers() -> list[str]:
         for q in sparql.list_queries():
             command, shown = _header_example(q)
             params = sparql.parse_param_args([command[i + 1] for i, w in enumerate(command) if w == "--param"])
-            result = e.query(sparql.bind(q.text, params, q.params))
+            result, _, _ = run_resolved(e.query, q.text, q.params, params)
             if result.kind != "select":
                 continue
             rows = [" | ".join(_cell(t) for t in row).rstrip() for row in result.rows]
