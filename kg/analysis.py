@@ -36,6 +36,7 @@ RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 RDF_TYPE = RDF_NS + "type"
+CONTAINED_IN = "https://schema.org/containedInPlace"
 
 SEED = 42  # Louvain's random seed: the same graph gives the same clusters.
 ENTITY_TYPES = ("Zone", "Park", "Enterprise", "Project", "IndustryChain", "IndustryCluster", "Place")
@@ -132,6 +133,8 @@ def project(quads: Iterable[ox.Quad]) -> nx.MultiDiGraph:
     invests: dict[str, str] = {}
     amounts: dict[str, int] = {}
     doc_names: dict[str, str] = {}
+    codes: dict[str, str] = {}
+    parents: dict[str, str] = {}
     facts: list[tuple[str, str, str]] = []
     for q in default:
         s, p, o = q.subject, q.predicate.value, q.object
@@ -154,6 +157,10 @@ def project(quads: Iterable[ox.Quad]) -> nx.MultiDiGraph:
             invests[sv] = o.value
         elif p == _kg("amount"):
             amounts[sv] = int(Decimal(o.value))
+        elif p == _kg("divisionCode"):
+            codes[sv] = o.value
+        elif p == CONTAINED_IN:
+            parents[sv] = o.value
         elif p in rels and isinstance(o, ox.NamedNode):
             facts.append((sv, rels[p], o.value))
 
@@ -176,6 +183,9 @@ def project(quads: Iterable[ox.Quad]) -> nx.MultiDiGraph:
         data["docs"] = sorted(doc_names.get(d, d) for d in docs[n])
         data["amount"] = amounts.get(invests[n]) if n in invests else None
         data["sentences"] = [t for _, _, t in sorted(set(sentences[n]))]
+        if data["type"] == "Place":
+            data["code"] = codes.get(n, "")  # GB/T 2260; "" when the name was ambiguous
+            data["parent"] = parents.get(n, "")  # the place it lies in (schema:containedInPlace)
     for s, rel, o in sorted(facts):
         if s in g and o in g:
             evs = sorted(by_fact.get((s, rel, o), []), key=lambda e: (doc_names.get(e.doc, e.doc), e.start))
@@ -667,6 +677,41 @@ class Analysis:
             })
         return out
 
+    def provinces_of(self, zone: str) -> list[str]:
+        """The provinces a zone lies in: the divisions (code ….0000) at or above its places."""
+        out = set()
+        for _, place, rel in self.graph.out_edges(zone, keys=True):
+            seen = set()
+            while place in self.graph and place not in seen and self.type(place) == "Place":
+                seen.add(place)
+                if self.graph.nodes[place].get("code", "").endswith("0000"):
+                    out.add(place)
+                place = self.graph.nodes[place].get("parent", "")
+        return sorted(out)
+
+    def per_province(self) -> list[dict]:
+        """Zones, enterprises, projects, announced investment and the largest clusters
+        per province (a zone with no known province under "–")."""
+        rows: dict[str, dict] = {}
+        members: dict[str, dict[str, set[str]]] = {}
+        for z in self.zone_list():
+            for prov in self.provinces_of(z) or [""]:
+                row = rows.setdefault(prov, {"province": prov, "label": self.label(prov) if prov else "–",
+                                             "zones": 0, "enterprises": 0, "projects": 0, "investment_cny": 0,
+                                             "clusters": []})
+                row["zones"] += 1
+                m = members.setdefault(prov, {"Enterprise": set(), "Project": set()})
+                for n, zs in self.zones.items():
+                    if z in zs and self.type(n) in m:
+                        m[self.type(n)].add(n)
+        for prov, row in rows.items():
+            m = members[prov]
+            row["enterprises"], row["projects"] = len(m["Enterprise"]), len(m["Project"])
+            row["investment_cny"] = sum(self.graph.nodes[p].get("amount") or 0 for p in m["Project"])
+            held = Counter(self.cluster_of[n].label for kind in m.values() for n in kind if n in self.cluster_of)
+            row["clusters"] = [label for label, _ in sorted(held.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
+        return sorted(rows.values(), key=lambda r: (r["province"] == "", -r["zones"], -r["investment_cny"], r["label"]))
+
     def central_enterprises(self, n: int = TOP_N) -> dict[str, list[dict]]:
         ents = [e for e in self.nodes_of("Enterprise") if e in self.centrality]
 
@@ -751,6 +796,7 @@ class Analysis:
             },
             "clusters": self.cluster_rows(),
             "zones": self.per_zone(),
+            "provinces": self.per_province(),
             "central_enterprises": self.central_enterprises(),
             "bridges": self.bridges(),
             "zone_similarity": [{k: v for k, v in p.items() if k not in ("zone_a", "zone_b")} for p in self.zone_similarity()],
@@ -865,6 +911,15 @@ def render(a: Analysis, console) -> None:
         if show_un:
             t.add_row(escape(z["label"]) if not rows else "", "[dim]no industry signal[/]", str(un.get("Enterprise", 0)),
                       str(un.get("Project", 0)), str(un.get("Park", 0)), "", end_section=True)
+    console.print(t)
+
+    t = Table(title="Per province: zones, what they hold, the largest clusters", title_justify="left")
+    for col, kw in (("province", fold), ("zones", num), ("enterprises", num), ("projects", num), ("investment", num),
+                    ("largest clusters", fold)):
+        t.add_column(col, **kw)
+    for r in rep["provinces"]:
+        t.add_row(escape(r["label"]), str(r["zones"]), str(r["enterprises"]), str(r["projects"]),
+                  yuan(r["investment_cny"]), escape("、".join(r["clusters"])) or "–")
     console.print(t)
 
     t = Table(title="Most central enterprises (by betweenness, then degree)", title_justify="left")

@@ -25,9 +25,11 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, SKOS, XSD, Dataset, URIRef
 
+from kg.divisions import ancestors, divisions
 from kg.extraction import Entity, Extraction
 from kg.extractors.zones import ZONE_HEADS
-from kg.namespaces import ENTITY_CLASSES, ID, KG, PREFIXES, RELATIONS
+from kg.name_index import hidden_labels
+from kg.namespaces import ENTITY_CLASSES, ID, KG, PREFIXES, RELATIONS, SCHEMA
 from kg.unionfind import UnionFind
 
 _SLUG = {"Zone": "zone", "Park": "park", "Enterprise": "enterprise", "Project": "project",
@@ -61,6 +63,7 @@ class MergedEntity:
     type: str
     label: str
     names: Counter = field(default_factory=Counter)
+    code: str = ""  # a Place's administrative division (GB/T 2260), "" when unknown
 
 
 @dataclass
@@ -95,7 +98,9 @@ class KnowledgeGraph:
 
     def counts(self) -> dict[str, Counter]:
         types = Counter(e.type for e in self.entities.values())
-        return {"entities": types, "facts": Counter(self.fact_counts)}
+        places = Counter("without code" if not e.code else "with code"
+                         for e in self.entities.values() if e.type == "Place")
+        return {"entities": types, "facts": Counter(self.fact_counts), "places": places}
 
 
 def merge(extractions: list[Extraction]) -> tuple[dict[tuple[int, str], URIRef], dict[URIRef, MergedEntity]]:
@@ -109,16 +114,18 @@ def merge(extractions: list[Extraction]) -> tuple[dict[tuple[int, str], URIRef],
             entity[(i, e.local_id)] = e
             uf.find((i, e.local_id))
 
-    # 1. Globally named types: merge on any shared spelling.
+    # 1. Globally named types: merge on any shared spelling; a place with a division
+    # code on its code alone (鼓楼区 of 南京 and 鼓楼区 of 福州 are two places).
     by_name: dict[tuple[str, str], tuple[int, str]] = {}
     for node in sorted(entity):
         e = entity[node]
         if e.type in _SCOPED_BY_ZONE:
             continue
-        for name in e.names:
-            if e.type == "Zone" and name in _ZONE_HEAD_ONLY:
+        keys = [("Place#code", e.code)] if e.type == "Place" and e.code else \
+            [("Place#name" if e.type == "Place" else e.type, n) for n in e.names]
+        for key in keys:
+            if e.type == "Zone" and key[1] in _ZONE_HEAD_ONLY:
                 continue  # 商务中心区 alone names a different zone in every city
-            key = (e.type, name)
             if key in by_name:
                 uf.union(node, by_name[key])
             else:
@@ -156,11 +163,19 @@ def merge(extractions: list[Extraction]) -> tuple[dict[tuple[int, str], URIRef],
         for n in nodes:
             names.update(entity[n].names)
             votes[entity[n].names[0]] += 1  # each article's own canonical spelling
-        labels[root] = (entity[root].type, _canonical_label(entity[root].type, names, votes), names)
+        code = entity[root].code if entity[root].type == "Place" else ""
+        label = divisions()[code].name if code else _canonical_label(entity[root].type, names, votes)
+        labels[root] = (entity[root].type, label, names, code)
     iris: dict[tuple[int, str], URIRef] = {}
     merged: dict[URIRef, MergedEntity] = {}
     for root, nodes in sorted(groups.items()):
-        type_, label, names = labels[root]
+        type_, label, names, code = labels[root]
+        if code:
+            iri = ID[f"place/{code}"]  # a division is known by its code
+            merged[iri] = MergedEntity(iri, type_, label, names, code)
+            for n in nodes:
+                iris[n] = iri
+            continue
         scope = ""
         if type_ in _SCOPED_BY_ZONE:
             zroots = sorted({uf.find(zone_of[n]) for n in nodes if n in zone_of})
@@ -175,6 +190,13 @@ def merge(extractions: list[Extraction]) -> tuple[dict[tuple[int, str], URIRef],
         merged[iri] = MergedEntity(iri, type_, label, names)
         for n in nodes:
             iris[n] = iri
+    # 4. The divisions the places lie in, named or not (马鞍山市 → 安徽省).
+    for ent in sorted(merged.values(), key=lambda e: str(e.iri)):
+        for code in ancestors(ent.code) if ent.code else ():
+            iri = ID[f"place/{code}"]
+            if iri not in merged:
+                d = divisions()[code]
+                merged[iri] = MergedEntity(iri, "Place", d.name, Counter({d.name: 1, d.short: 1}), code)
     return iris, merged
 
 
@@ -223,7 +245,8 @@ def build_graph(extractions: list[Extraction]) -> KnowledgeGraph:
     default: set[tuple[int, int, int]] = set()
     named: set[tuple[int, int, int, int]] = set()
 
-    rdf_type, label, alt_label = iri(RDF.type), iri(RDFS.label), iri(SKOS.altLabel)
+    rdf_type, label, alt_label, hidden_label = iri(RDF.type), iri(RDFS.label), iri(SKOS.altLabel), iri(SKOS.hiddenLabel)
+    division_code, contained_in = iri(KG.divisionCode), iri(SCHEMA.containedInPlace)
     mentioned_in = iri(KG.mentionedIn)
     classes = {k: iri(v) for k, v in ENTITY_CLASSES.items()}
     relations = {k: iri(v) for k, v in RELATIONS.items()}
@@ -245,6 +268,14 @@ def build_graph(extractions: list[Extraction]) -> KnowledgeGraph:
         for name in ent.names:
             if name != ent.label:
                 default.add((e, alt_label, zh(name)))
+        # The name index: the usual search variants of its names (kg/name_index.py).
+        for name in hidden_labels(ent.type, sorted(ent.names)):
+            default.add((e, hidden_label, zh(name)))
+        if ent.code:
+            default.add((e, division_code, literal(ent.code)))
+            parent = divisions()[ent.code].parent
+            if parent:
+                default.add((e, contained_in, iri(ID[f"place/{parent}"])))
 
     # Amounts: the merged graph keeps, per project, the amount most articles state.
     amounts: dict[URIRef, Counter] = defaultdict(Counter)

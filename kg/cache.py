@@ -31,7 +31,7 @@ from pathlib import Path
 
 from kg.extraction import Entity, Evidence, Extraction, FactRecord
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 CACHE_DIR = Path(".cache") / "extractions"
 _MAGIC = b"zonekg-extraction "
 
@@ -112,7 +112,7 @@ def _to_json(x: Extraction, encoding: str, size: int, key: str) -> bytes:
         "encoding": encoding,
         "size": size,
         "sha256": x.sha256,
-        "entities": [[e.local_id, e.type, list(e.names)] for e in x.entities],
+        "entities": [[e.local_id, e.type, list(e.names), e.code] for e in x.entities],
         "facts": [[f.rel, f.subject, f.object, f.amount_cny, f.evidence.text, f.evidence.start, f.evidence.end]
                   for f in x.facts],
     }
@@ -124,7 +124,7 @@ def _from_json(body: bytes, key: str, doc_id: str, file_name: str) -> CachedExtr
     if data["key"] != key:
         raise ValueError("entry of another key")
     x = Extraction(doc_id, file_name, data["sha256"])
-    x.entities = [Entity(i, t, tuple(names)) for i, t, names in data["entities"]]
+    x.entities = [Entity(i, t, tuple(names), code) for i, t, names, code in data["entities"]]
     x.facts = [FactRecord(rel, s, o, amount, Evidence(text, start, end))
                for rel, s, o, amount, text, start, end in data["facts"]]
     return CachedExtraction(x, data["encoding"], data["size"])

@@ -163,7 +163,10 @@ def _summary_table(corpus: Corpus, kg: KnowledgeGraph, seconds: dict[str, float]
         *((f"read as {e}", str(n)) for e, n in sorted(encodings.items())),
     ])
     ents = counts["entities"]
-    section("entities", [(t, str(ents.get(t, 0))) for t in ENTITY_CLASSES] + [("total", str(sum(ents.values())))])
+    # A place whose name several divisions share and the article did not settle has no code.
+    uncoded = counts["places"].get("without code", 0)
+    section("entities", [(t, str(ents.get(t, 0))) for t in ENTITY_CLASSES] +
+            [("Place without division code", str(uncoded)), ("total", str(sum(ents.values())))])
     facts = counts["facts"]
     section("facts", [(r, str(facts.get(r, 0))) for r in RELATIONS] + [("total", str(sum(facts.values())))])
     section("triples", [

@@ -200,17 +200,20 @@ def query_cmd(
     try:
         lq = sparql.load_query(query)
         values = sparql.parse_param_args(param or [])
-        text = sparql.bind(lq.text, values, lq.params)
+        sparql.bind(lq.text, values, lq.params)  # the parameters are checked before anything is asked
     except sparql.SparqlError as exc:
         raise _fail(str(exc)) from None
     target = _graph_source(graph, store, endpoint)
     source = str(lq.path) if lq.path else query
+    text = lq.text
     try:
         if isinstance(target, str):
-            result = query_endpoint(target, text, timeout=timeout, max_rows=max_rows or None)
+            def run(q: str):
+                return query_endpoint(target, q, timeout=timeout, max_rows=max_rows or None)
+            result, text = _run_resolved(run, lq, values)
         else:
             with sparql.Engine(target, timeout=timeout, max_rows=max_rows or None, respawn=False) as engine:
-                result = engine.query(text)
+                result, text = _run_resolved(engine.query, lq, values)
     except sparql.QuerySyntaxError as exc:
         raise _syntax_error(source, text, str(exc)) from None
     except (sparql.QueryTimeout, sparql.QueryFailed, EndpointError) as exc:
@@ -247,6 +250,19 @@ def query_cmd(
                   "(raise --max-rows, or 0 for no cap)", highlight=False)
     if fmt == "table":
         err.print(f"{what} in {result.seconds:.3f} s", highlight=False, style="dim")
+
+
+def _run_resolved(run, lq, values: dict[str, str]):
+    """Resolve the name parameters through the graph's names and variants
+    (kg/name_index.py), say on stderr what they resolved to, then run the query:
+    (its result, the text that ran)."""
+    from kg.name_index import run_resolved
+
+    result, notes, text = run_resolved(run, lq.text, lq.params, values)
+    err = _stderr()
+    for note in notes:
+        err.print(escape(note), highlight=False, style=None if note.startswith("no ") else "dim")
+    return result, text
 
 
 def _is_loopback(host: str) -> bool:

@@ -66,6 +66,8 @@ class Doc:
     # Spans whose type a list context has decided (…等项目 → Project): (start, end) -> type.
     # Later recognisers do not give such a span another type.
     claimed: dict[tuple[int, int], str] = field(default_factory=dict)
+    # Place key -> its division's GB/T 2260 code, "" when the name is ambiguous (kg/divisions.py)
+    place_codes: dict[Key, str] = field(default_factory=dict)
     _tokens: dict[int, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
     _sentence_starts: list[int] = field(default_factory=list, repr=False)
 

@@ -62,6 +62,7 @@ DATASET_FORMATS = ("nquads", "trig", "jsonld")
 
 _CLASS_NAME = {str(v): k for k, v in ENTITY_CLASSES.items()}
 _REL_NAME = {str(v): k for k, v in RELATIONS.items()}
+_CONTAINED_IN = "https://schema.org/containedInPlace"
 
 
 class ExportError(Exception):
@@ -337,6 +338,8 @@ class Entity:
     documents: set[str] = field(default_factory=set)
     amount: Decimal | None = None
     currency: str = ""
+    division_code: str = ""  # a Place's GB/T 2260 code
+    contained_in: str = ""  # the IRI of the Place it lies in (schema:containedInPlace)
 
 
 @dataclass
@@ -429,6 +432,10 @@ def read_facts(source: Source) -> Facts:
                 e.alt_labels.append(o.value)
             elif p == str(KG.mentionedIn):
                 e.documents.add(o.value)
+            elif p == str(KG.divisionCode) and isinstance(o, ox.Literal):
+                e.division_code = o.value
+            elif p == _CONTAINED_IN:
+                e.contained_in = o.value
             elif p == str(KG.invests):
                 invests[s].append(o.value)
             elif p in _REL_NAME and o.value in entities:
@@ -586,17 +593,42 @@ def _cny(amount: Decimal) -> str:
     return f"{amount.normalize():f}" if amount != amount.to_integral_value() else str(int(amount))
 
 
+def _divisions_of(facts: Facts, places: Iterable[str]) -> tuple[set[str], set[str]]:
+    """The province and city labels the places are or lie in (by their division codes)."""
+    provinces: set[str] = set()
+    cities: set[str] = set()
+    for iri in places:
+        seen = set()
+        while iri in facts.entities and iri not in seen:
+            seen.add(iri)
+            e = facts.entities[iri]
+            code = e.division_code
+            if code.endswith("0000"):
+                provinces.add(e.label)
+            elif code.endswith("00"):
+                cities.add(e.label)
+            iri = e.contained_in
+    return provinces, cities
+
+
 def to_spreadsheet_csv(facts: Facts) -> dict[str, bytes]:
     """Plain tables, one row per entity, sorted by name: enterprises.csv, projects.csv
-    (with the investment, zone, park and operator), zones.csv (with place and counts).
+    (with the investment, zone, park and operator), zones.csv (with place and counts),
+    each with the province and the city of its zones.
     UTF-8 with a byte-order mark, CRLF line ends: what Excel expects."""
     def typed(iris: Iterable[str], type_: str) -> list[str]:
         return [i for i in iris if i in facts.entities and facts.entities[i].type == type_]
 
+    def province_city(zones: Iterable[str]) -> list[str]:
+        places = [p for z in zones for p in typed(facts.out(z, "locatedIn"), "Place")]
+        provinces, cities = _divisions_of(facts, places)
+        return [_LIST_SEP.join(sorted(provinces)), _LIST_SEP.join(sorted(cities))]
+
     ent_rows = []
     for e in facts.of_type("Enterprise"):
         hosts = facts.into(e.iri, "hosts")
-        ent_rows.append([e.label, _names(facts, typed(hosts, "Zone")), _names(facts, typed(hosts, "Park")),
+        ent_rows.append([e.label, _names(facts, typed(hosts, "Zone")), *province_city(typed(hosts, "Zone")),
+                         _names(facts, typed(hosts, "Park")),
                          _names(facts, facts.into(e.iri, "operatedBy")), len(e.documents),
                          _LIST_SEP.join(e.alt_labels), e.iri])
     proj_rows = []
@@ -606,25 +638,27 @@ def to_spreadsheet_csv(facts: Facts) -> dict[str, bytes]:
                           "" if e.amount is None else _cny(e.amount),
                           "" if e.amount is None else _yi(e.amount),
                           "" if e.amount is None else (e.currency or "CNY"),
-                          _names(facts, typed(located, "Zone")), _names(facts, typed(located, "Park")),
+                          _names(facts, typed(located, "Zone")), *province_city(typed(located, "Zone")),
+                          _names(facts, typed(located, "Park")),
                           _names(facts, facts.out(e.iri, "operatedBy")), len(e.documents),
                           _LIST_SEP.join(e.alt_labels), e.iri])
     zone_rows = []
     for z in facts.of_type("Zone"):
         projects = typed(facts.into(z.iri, "locatedIn"), "Project")
         invested = [facts.entities[p].amount for p in projects if facts.entities[p].amount is not None]
-        zone_rows.append([z.label, _names(facts, typed(facts.out(z.iri, "locatedIn"), "Place")),
+        zone_rows.append([z.label, _names(facts, typed(facts.out(z.iri, "locatedIn"), "Place")), *province_city([z.iri]),
                           len(facts.out(z.iri, "hasPark")), len(typed(facts.out(z.iri, "hosts"), "Enterprise")),
                           len(projects), len(invested), _cny(sum(invested, Decimal(0))) if invested else "0",
                           _names(facts, facts.out(z.iri, "hasChain")), _names(facts, facts.out(z.iri, "hasCluster")),
                           len(z.documents), _LIST_SEP.join(z.alt_labels), z.iri])
     kw = {"bom": True, "lineterminator": "\r\n"}
     return {
-        "enterprises.csv": _csv_bytes(["name", "zones", "parks", "projects_operated", "documents", "other_names", "iri"],
+        "enterprises.csv": _csv_bytes(["name", "zones", "province", "city", "parks", "projects_operated", "documents",
+                                       "other_names", "iri"],
                                       ent_rows, **kw),
-        "projects.csv": _csv_bytes(["name", "amount_cny", "amount_yi", "currency", "zone", "park", "operator",
+        "projects.csv": _csv_bytes(["name", "amount_cny", "amount_yi", "currency", "zone", "province", "city", "park", "operator",
                                     "documents", "other_names", "iri"], proj_rows, **kw),
-        "zones.csv": _csv_bytes(["name", "place", "parks", "enterprises", "projects", "projects_with_amount",
+        "zones.csv": _csv_bytes(["name", "place", "province", "city", "parks", "enterprises", "projects", "projects_with_amount",
                                  "invested_cny", "chains", "clusters", "documents", "other_names", "iri"],
                                 zone_rows, **kw),
     }

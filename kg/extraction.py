@@ -15,6 +15,7 @@ class Entity:
     local_id: str  # unique within the article
     type: str
     names: tuple[str, ...]  # canonical spelling first, then the others in order of appearance
+    code: str = ""  # a Place's administrative division (GB/T 2260), when known
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def extraction_from_doc(doc: Doc, file_name: str, sha256: str) -> Extraction:
         if root[0] == "Place" and root not in used:
             continue
         ids[root] = f"e{len(ids)}"
-        out.entities.append(Entity(ids[root], root[0], tuple(names[root])))
+        out.entities.append(Entity(ids[root], root[0], tuple(names[root]), doc.place_codes.get(root, "")))
     seen = set()
     for f in doc.facts:
         s = doc.resolve(f.subject)

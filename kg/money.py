@@ -82,3 +82,18 @@ def format_cny(value: int) -> str:
             q = Decimal(value) / size
             return f"{q.normalize():f}{unit}元"
     return f"{value}元"
+
+
+_YUAN_RE = re.compile(rf"^\s*(?P<num>{NUMBER})\s*(?P<unit>万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千|百)?\s*(?:元人民币|元)?\s*$")
+
+
+def parse_yuan(text: str) -> Decimal | None:
+    """An amount as people write it, in yuan: ``10亿`` → 1000000000, ``5000万`` and
+    ``1.5亿元`` too (``12`` is twelve yuan); None when it is no amount."""
+    m = _YUAN_RE.match(text)
+    if not m:
+        return None
+    num = parse_number(m["num"])
+    if num is None:
+        return None
+    return num * _UNITS[m["unit"] or ""]

@@ -43,6 +43,8 @@ class KG(DefinedNamespace):
     locatedIn: URIRef
     operatedBy: URIRef
     invests: URIRef
+    # Administrative divisions: a Place's GB/T 2260 code (its parent is schema:containedInPlace).
+    divisionCode: URIRef
     # Money.
     amount: URIRef
     currency: URIRef

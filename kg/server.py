@@ -30,7 +30,8 @@ page, the protocol and the limits are the same either way.
   ``kg viz`` wrote beside the graph or store (``out/views/``), linked from the page when present.
 
 Responses carry ``X-Result-Rows``, ``X-Result-Truncated``, ``X-Max-Rows`` and
-``X-Query-Seconds``. When listening on loopback, requests whose Host is not a
+``X-Query-Seconds``; ``X-Name-Notes`` (percent-encoded) says what the ``param.`` names
+resolved to, as ``kg query`` prints it on stderr. When listening on loopback, requests whose Host is not a
 loopback name are refused (DNS rebinding).
 """
 from __future__ import annotations
@@ -39,7 +40,7 @@ import contextlib
 import ipaddress
 from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -52,6 +53,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kg import linked_data, query_page, sparql
+from kg.name_index import run_resolved
 from kg.pinning import served_build
 from kg.remote import EndpointError, EndpointFailed, EndpointTimeout, RemoteEngine
 
@@ -248,17 +250,23 @@ def create_app(engine: sparql.Engine | RemoteEngine, *, loopback_only: bool = Tr
             if len(text.encode("utf-8")) > max_query_bytes:
                 raise HttpError(413, f"query too long (over {max_query_bytes} bytes)")
             values = {k[len("param."):]: v for k, v in pairs if k.startswith("param.") and v != ""}
+            notes: list[str] = []
             try:
-                text = sparql.bind(text, values)
+                bound = sparql.bind(text, values)  # checked before anything is asked
             except sparql.ParameterError as exc:
                 raise HttpError(400, f"Bad parameter: {exc}") from None
             fmt_override = _format_param(_first(pairs, "format") or _first(pairs, "output"))
+            def ask(q: str):
+                return engine.query(q, default_graph=_all(pairs, "default-graph-uri"),
+                                    named_graphs=_all(pairs, "named-graph-uri"))
+
             try:
-                result = await run_in_threadpool(
-                    engine.query, text,
-                    default_graph=_all(pairs, "default-graph-uri"),
-                    named_graphs=_all(pairs, "named-graph-uri"),
-                )
+                if values:
+                    # Names resolve as in kg query: labels, then their variants, then part of a name.
+                    result, notes, _ = await run_in_threadpool(
+                        run_resolved, ask, text, sparql.parse_header("query", text).params, values)
+                else:
+                    result = await run_in_threadpool(ask, bound)
             except EndpointTimeout as exc:
                 raise GatewayError(504, _capitalized(str(exc)), engine.name) from None
             except (EndpointError, EndpointFailed) as exc:
@@ -294,6 +302,9 @@ def create_app(engine: sparql.Engine | RemoteEngine, *, loopback_only: bool = Tr
         }
         if result.max_rows:
             headers["X-Max-Rows"] = str(result.max_rows)
+        if notes:
+            # What the name parameters resolved to, one note per parameter (percent-encoded UTF-8).
+            headers["X-Name-Notes"] = quote("\n".join(notes), safe="")
         return Response(body, media_type=sparql.FORMATS[fmt], headers=headers)
 
     async def page(request: Request) -> Response:
@@ -330,7 +341,8 @@ def create_app(engine: sparql.Engine | RemoteEngine, *, loopback_only: bool = Tr
         # query methods are answered, Update is refused by the endpoint itself.
         Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                    allow_headers=["Content-Type", "Accept", "Accept-Language", "Content-Language"], max_age=600,
-                   expose_headers=["X-Result-Rows", "X-Result-Truncated", "X-Max-Rows", "X-Query-Seconds"]),
+                   expose_headers=["X-Result-Rows", "X-Result-Truncated", "X-Max-Rows", "X-Query-Seconds",
+                                   "X-Name-Notes"]),
     ]
     if loopback_only:
         middleware.insert(0, Middleware(LoopbackHostMiddleware))

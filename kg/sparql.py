@@ -339,7 +339,12 @@ def term_for(value: str, type_: str) -> ox.NamedNode | ox.Literal:
         try:
             number = Decimal(cleaned)
         except InvalidOperation:
-            raise ParameterError(f"not a number: {value!r}") from None
+            from kg.money import parse_yuan
+
+            # An amount as people write it: 10亿, 5000万, 1.5亿元 (in yuan).
+            number = parse_yuan(value)
+            if number is None:
+                raise ParameterError(f"not a number: {value!r}") from None
         if not number.is_finite():
             raise ParameterError(f"not a finite number: {value!r}")
         if type_ == "integer":

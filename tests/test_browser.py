@@ -191,16 +191,23 @@ def test_the_editor_highlights_and_completes(page, base):
     assert len(set(colours)) == 3
     page.keyboard.press("Control+Enter")
     page.wait_for_selector("#results tbody tr")
-    assert len(_rows(page)) == 7  # every zone in the seeds, as the summary query counts them
+    assert len(_rows(page)) == 8  # every zone in the seeds, as the summary query counts them
     _assert_all_local(page)
     assert not page.problems, page.problems
 
 
 def test_evidence_query_in_the_page(page, base):
-    rows = _pick_and_run(page, base, "evidence", subject="许昌", relation="hosts", object="迅达")
+    rows = _pick_and_run(page, base, "evidence", subject="许昌经开区", relation="hosts", object="迅达")
     assert rows
     assert all("迅达" in r[4] for r in rows)  # the sentence column
     _assert_all_local(page)
+    assert not page.problems, page.problems
+
+
+def test_a_usual_short_form_finds_the_zone_and_the_page_says_so(page, base):
+    rows = _pick_and_run(page, base, "zone-enterprises", zone="鹤壁经开区")
+    assert rows and all(r[0] == "鹤壁国家经济技术开发区" for r in rows)
+    assert "zone=鹤壁经开区: 鹤壁国家经济技术开发区" in page.inner_text("#status")
     assert not page.problems, page.problems
 
 

@@ -34,6 +34,7 @@ import pytest
 from rich.cells import cell_len
 
 from kg import sparql
+from kg.name_index import run_resolved
 from serving import free_port, seed_graph
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,7 +85,8 @@ def test_a_query_header_shows_what_the_query_gives(engine, q):
     assert command[:3] == ["kg", "query", q.name], command
     assert shown, f"{q.name}: the example shows no output"
     params = sparql.parse_param_args([command[i + 1] for i, w in enumerate(command) if w == "--param"])
-    result = engine.query(sparql.bind(q.text, params, q.params))
+    # As kg query runs it: the name parameters resolved through the graph's names.
+    result, _, _ = run_resolved(engine.query, q.text, q.params, params)
     total = re.fullmatch(r"…\s*\((\d+) rows in all\)", shown[-1].strip())
     if result.kind == "graph":
         printed = sparql.serialize(result, "turtle").decode("utf-8").splitlines()
@@ -306,7 +308,7 @@ def write_headers() -> list[str]:
         for q in sparql.list_queries():
             command, shown = _header_example(q)
             params = sparql.parse_param_args([command[i + 1] for i, w in enumerate(command) if w == "--param"])
-            result = e.query(sparql.bind(q.text, params, q.params))
+            result, _, _ = run_resolved(e.query, q.text, q.params, params)
             if result.kind != "select":
                 continue
             rows = [" | ".join(_cell(t) for t in row).rstrip() for row in result.rows]

@@ -276,7 +276,11 @@ def test_spreadsheet_csv(graph, tmp_path, expected):
     header, zones = read_csv(out / "zones.csv", encoding="utf-8-sig")
     col = {h: i for i, h in enumerate(header)}
     xuchang = next(r for r in zones if r[0] == XUCHANG)
-    assert xuchang[col["place"]] == "许昌市"
+    assert "许昌市" in xuchang[col["place"]].split("; ")
+    # The province and the city, from the divisions the zone's places lie in.
+    assert (xuchang[col["province"]], xuchang[col["city"]]) == ("河南省", "许昌市")
+    hebi = next(r for r in zones if r[0] == "鹤壁国家经济技术开发区")
+    assert (hebi[col["province"]], hebi[col["city"]]) == ("河南省", "鹤壁市")
     assert int(xuchang[col["parks"]]) > 0 and int(xuchang[col["enterprises"]]) > 0
     pcol = {h: i for i, h in enumerate(read_csv(out / "projects.csv", encoding="utf-8-sig")[0])}
     invested = sum(Decimal(r[pcol["amount_cny"]]) for r in projects

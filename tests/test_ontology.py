@@ -22,7 +22,7 @@ KG_TERMS = [name for name in KG.__annotations__ if not name.startswith("_")]
 CLASS_TERMS = [name for name in KG_TERMS if name[0].isupper()]
 PROPERTY_TERMS = [name for name in KG_TERMS if name[0].islower()]
 DATATYPE_PROPERTIES = {
-    "amount", "currency", "evidenceText", "startOffset", "endOffset", "fileName", "contentHash",
+    "amount", "currency", "evidenceText", "startOffset", "endOffset", "fileName", "contentHash", "divisionCode",
 }
 
 

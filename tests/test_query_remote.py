@@ -27,7 +27,7 @@ from test_push import OxigraphServer
 # (library query, parameters), compared row by row with the local graph
 COMPARED = [
     ("zone-enterprises", ["zone=许昌"]),
-    ("evidence", ["subject=许昌", "relation=hosts", "object=迅达"]),
+    ("evidence", ["subject=许昌经开区", "relation=hosts", "object=迅达"]),
     ("projects-above", ["min=1e9"]),
     ("zone-investment", []),
 ]
@@ -173,7 +173,7 @@ def test_endpoint_formats(oxigraph, graph):
     assert sorted(remote.stdout.splitlines()) == sorted(local.stdout.splitlines()) and len(local.stdout) > 100
     table = kg("query", "zone-enterprises", "--param", "zone=许昌", "--endpoint", oxigraph.query_url)
     assert table.returncode == 0 and "西继迅达电梯有限公司" in table.stdout and "rows in" in table.stderr
-    csv = kg("query", "evidence", "-p", "subject=许昌", "-p", "relation=hosts", "-p", "object=迅达", "--format", "csv",
+    csv = kg("query", "evidence", "-p", "subject=许昌经开区", "-p", "relation=hosts", "-p", "object=迅达", "--format", "csv",
              "--endpoint", oxigraph.query_url)
     assert csv.stdout.splitlines()[0] == "subject,relation,object,document,sentence,start,end"
     assert "西张迅达电梯有限公司生产车间" in csv.stdout

@@ -278,6 +278,24 @@ def test_format_parameter_that_does_not_fit_falls_back_to_accept(client):
     assert r.headers["content-type"].startswith("text/tab-separated-values")
 
 
+def test_library_names_resolve_through_the_name_index(client):
+    """param.zone=鹤壁经开区 (a usual short form, not an alias any article wrote) finds the
+    鹤壁 zone, and the response says what the name resolved to."""
+    from urllib.parse import unquote
+
+    text = next(q for q in client.get("/api/queries").json()["queries"] if q["name"] == "zone-enterprises")["text"]
+    r = client.post("/sparql", data={"query": text, "param.zone": "鹤壁经开区"},
+                    headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200
+    zones = {b["zone"]["value"] for b in r.json()["results"]["bindings"]}
+    assert zones == {"鹤壁国家经济技术开发区"}
+    assert unquote(r.headers["X-Name-Notes"]) == "zone=鹤壁经开区: 鹤壁国家经济技术开发区"
+    r = client.post("/sparql", data={"query": text, "param.zone": "不存在的开发区"},
+                    headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200 and r.json()["results"]["bindings"] == []
+    assert unquote(r.headers["X-Name-Notes"]).startswith("no zone named 不存在的开发区")
+
+
 # --------------------------------------------------------------------------
 # CORS: a SPARQL client in someone else's page (YASGUI, say) can query
 

@@ -213,6 +213,11 @@
             (truncated ? " · capped at " + cap + " rows (行数已达上限)" : "");
         }
       }
+      // What the name parameters resolved to (鹤壁经开区 → 鹤壁国家经济技术开发区), or "no zone named …".
+      const notes = response.headers.get("X-Name-Notes");
+      if (notes) {
+        status.textContent += " · " + decodeURIComponent(notes).split("\n").join(" · ");
+      }
       updateDownloads();
       refreshGraphInfo();
     } catch (err) {
