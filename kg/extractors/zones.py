@@ -42,6 +42,13 @@ def _is_generic_zone(prefix: str) -> bool:
         is_generic_prefix(p)
 
 
+def _division_prefix(prefix: str) -> bool:
+    """Whether a zone's prefix starts with a province, city or county (嘉定|新城)."""
+    from kg.divisions import codes_named
+
+    return bool(place_prefix(prefix)) or any(codes_named(prefix[:n]) for n in range(2, min(len(prefix), 7) + 1))
+
+
 def _trim_glued(text: str, start: int, head_start: int) -> int:
     """A grammar character glued to the place that starts a zone's name (经|洋浦经济开发区,
     4月21日|中北高新区): the name starts at the place."""
@@ -67,9 +74,9 @@ def recognize_zones(doc: Doc) -> None:
         if m.group() in _NAMED_BARE and not prefix and not text[max(m.start() - 2, 0):m.start()].endswith(("全省", "全市", "全国", "首批")):
             doc.add_mention("Zone", m.start(), m.end(), rule="zone-bare")
             continue
-        if m.group() == "新城" and not place_prefix(prefix):
+        if m.group() == "新城" and not _division_prefix(prefix):
             continue  # 嘉定新城 is a zone; 电子新城, 枢纽新城 are developments
-        if m.group() in ("试验区", "实验区") and not place_prefix(prefix) and not _PILOT_OF_ECONOMY.search(prefix):
+        if m.group() in ("试验区", "实验区") and not _division_prefix(prefix) and not _PILOT_OF_ECONOMY.search(prefix):
             continue  # a pilot zone names its place or its economy (循环经济, 开发开放); 共同富裕先行试验区 is a policy
         if m.group() in _WEAK_HEADS and (_COMPANY_AFTER.match(text, m.end()) or len(prefix) < 2):
             if m.group() in BARE_REFERENCES and len(prefix) < 2 and not _COMPANY_AFTER.match(text, m.end()):
