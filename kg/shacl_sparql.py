@@ -5,8 +5,9 @@ corpus costs far more than building the graph. The shapes zonekg uses are simple
 (targets, one-step paths, counts, classes, datatypes, lists of allowed values,
 string facets), and each of them is one SPARQL query that Oxigraph answers from its
 indexes. :func:`compile_shapes` reads a shapes graph and makes those queries;
-:meth:`Plan.run` runs them on the union of a store's graphs and returns the
-(focus node, sh:message) pairs pyshacl would report.
+
+:meth:`Plan.run` runs them on a store's default graph (the caller puts the union of the
+build's graphs there) and returns the (focus node, sh:message) pairs pyshacl would report.
 
 The translation is driven by the shapes graph alone, not by the names of the shapes.
 Whatever it does not translate exactly (another constraint component, a path that is
@@ -89,7 +90,7 @@ class Plan:
     lexical_checks: list[_LexicalCheck] = field(default_factory=list)
 
     def run(self, store: ox.Store) -> set[tuple[str, str]]:
-        """(focus, message) of every violation in the union of the store's graphs."""
+        """(focus, message) of every violation in the store's default graph."""
         subclassing = _ask(store, f"ASK {{ ?a {_iri(RDFS.subClassOf)} ?b }}")
         type_path = f"{_iri(RDF.type)}/{_iri(RDFS.subClassOf)}*" if subclassing else _iri(RDF.type)
         found: set[tuple[str, str]] = set()
@@ -169,19 +170,26 @@ class _Compiler:
         messages = self._messages(shape)
 
         conditions = self._value_conditions(shape, "?v", focus="?f")
-        if conditions:
-            plan.queries.append(_Query(messages, f"SELECT DISTINCT ?f WHERE {{ {target} ?f {path_sparql} ?v "
-                                                 f"FILTER(!({' && '.join(conditions)})) }}"))
         datatype = g.value(shape, SH.datatype)
         if datatype is not None and datatype not in _ANY_LEXICAL_FORM and datatype != RDFS.Literal:
             plan.lexical_checks.append(_LexicalCheck(messages, target, path_sparql, datatype))
-
         min_count = self._single_int(shape, SH.minCount)
         max_count = self._single_int(shape, SH.maxCount)
+        # One query per property shape (values and counts together): the messages are the
+        # shape's whichever component fails, and each query costs a pass over the targets.
+        failures = []
+        if conditions:
+            failures.append(f"SUM(IF(BOUND(?v) && !({' && '.join(conditions)}), 1, 0)) > 0")
         if min_count is not None and min_count > 0:
-            plan.queries.append(_Query(messages, _count_query(target, path_sparql, None, "<", min_count)))
+            failures.append(f"COUNT(DISTINCT ?v) < {min_count}")
         if max_count is not None:
-            plan.queries.append(_Query(messages, _count_query(target, path_sparql, None, ">", max_count)))
+            failures.append(f"COUNT(DISTINCT ?v) > {max_count}")
+        if failures:
+            values = f"?f {path_sparql} ?v"
+            if min_count is not None and min_count > 0:
+                values = f"OPTIONAL {{ {values} }}"
+            plan.queries.append(_Query(messages, f"SELECT ?f WHERE {{ {target} {values} }} GROUP BY ?f "
+                                                 f"HAVING ({' || '.join(failures)})"))
 
         qualified = list(g.objects(shape, SH.qualifiedValueShape))
         q_min = self._single_int(shape, SH.qualifiedMinCount)
@@ -230,7 +238,7 @@ class _Compiler:
             if not isinstance(p, URIRef):
                 raise UnsupportedShape(f"sh:targetSubjectsOf {p!r} on {shape}")
             parts.append(f"{{ ?f {_iri(p)} [] }}")
-        # DISTINCT: in the union of graphs a triple stated in two graphs matches twice.
+        # DISTINCT: a subject of several values, or of several target classes, is one focus node.
         return f"{{ SELECT DISTINCT ?f WHERE {{ {' UNION '.join(parts)} }} }}"
 
     def _single_int(self, shape, predicate) -> int | None:
@@ -342,7 +350,7 @@ def _ill_typed_values(store: ox.Store, path: str, datatype: URIRef) -> list[ox.L
               f"FILTER(isLiteral(?v) && datatype(?v) = {_iri(datatype)}) }}")
     bad = []
     value_type = _PYTHON_VALUE_TYPE[datatype]
-    for row in store.query(sparql, use_default_graph_as_union=True):
+    for row in store.query(sparql):
         lit = row["v"]
         rd = Literal(lit.value, datatype=datatype)
         if getattr(rd, "ill_typed", None) is True or not isinstance(rd.value, value_type):
@@ -351,12 +359,12 @@ def _ill_typed_values(store: ox.Store, path: str, datatype: URIRef) -> list[ox.L
 
 
 def _foci(store: ox.Store, sparql: str):
-    for row in store.query(sparql, use_default_graph_as_union=True):
+    for row in store.query(sparql):
         yield row["f"].value
 
 
 def _ask(store: ox.Store, sparql: str) -> bool:
-    return bool(store.query(sparql, use_default_graph_as_union=True))
+    return bool(store.query(sparql))
 
 
 def _iri(iri) -> str:
