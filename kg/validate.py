@@ -60,7 +60,7 @@ def _store(kg):
     import pyoxigraph as ox
 
     store = ox.Store()
-    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in kg.quads())
+    store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in kg.quads())
     return store
 
 
