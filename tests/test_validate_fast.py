@@ -231,17 +231,21 @@ def test_shape_without_message_falls_back(seed_kg, tmp_path):
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_random_damage_gets_the_verdicts_of_pyshacl(seed, shapes, data):
-    """Delete some triples and give others the object of another triple: whatever breaks,
-    both validators see the same violations."""
+    """Delete some triples and give others the object or the predicate of another triple:
+    whatever breaks, both validators see the same violations."""
     quads = list(seed)
     k = data.draw(st.integers(1, 8), label="edits")
     for _ in range(k):
         i = data.draw(st.integers(0, len(quads) - 1), label="quad")
-        if data.draw(st.booleans(), label="delete"):
+        edit = data.draw(st.sampled_from(["delete", "object", "predicate"]), label="edit")
+        if edit == "delete":
             quads.pop(i)
+            continue
+        j = data.draw(st.integers(0, len(quads) - 1), label="taken from")
+        q, other = quads[i], quads[j]
+        if edit == "object":
+            quads[i] = ox.Quad(q.subject, q.predicate, other.object, q.graph_name)
         else:
-            j = data.draw(st.integers(0, len(quads) - 1), label="object from")
-            q = quads[i]
-            quads[i] = ox.Quad(q.subject, q.predicate, quads[j].object, q.graph_name)
+            quads[i] = ox.Quad(q.subject, other.predicate, q.object, q.graph_name)
     graph = Quads(quads)
     assert validate(graph) == validate_with_pyshacl(graph, shapes)
