@@ -269,7 +269,10 @@ class _Compiler:
         out: list[str] = []
         for c in sorted(g.objects(shape, SH["class"]), key=str):
             out.append(f"EXISTS {{ {v} {_TYPE} {_term(c)} }}")
-        for d in g.objects(shape, SH.datatype):
+        datatypes = list(g.objects(shape, SH.datatype))
+        if len(datatypes) > 1:
+            raise UnsupportedShape(f"several sh:datatype in {shape}")
+        for d in datatypes:
             if d == RDFS.Literal:
                 out.append(f"isLiteral({v})")
             elif d in _ANY_LEXICAL_FORM or (d in _PYTHON_VALUE_TYPE and focus is not None):
