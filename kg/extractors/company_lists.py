@@ -149,6 +149,11 @@ def _first_pairs() -> frozenset[str]:
 _COMPANY_WORD = re.compile("|".join(map(re.escape, _COMPANY_ENDINGS + ("企业", "厂商", "巨头", "龙头", "品牌"))))
 
 
+def starts_with_place_or_country(text: str, pos: int) -> bool:
+    """Whether a place or a country name may start at ``pos`` (its first two characters do)."""
+    return text[pos:pos + 2] in _first_pairs()
+
+
 def _may_hold_companies(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] has a word a list of companies has somewhere near: a place
     or a country before a brand, a company ending, or a word that calls the items

@@ -153,12 +153,17 @@ _FACILITY = re.compile(r"(?:生产|研发|制造|总部|产业化|物流|运营|
 
 @component("facility-projects", RECOGNIZE + 5)
 def recognize_facility_projects(doc: Doc) -> None:
+    from kg.extractors.company_lists import starts_with_place_or_country
+
     text = doc.text
     companies = sorted(doc.mentions_of("Enterprise"), key=lambda m: m.start)
     for m in _FACILITY.finditer(text):
         if text.startswith("项目", m.end()) or any(x.type in ("Project", "Park", "Zone") and x.start < m.end() <= x.end
                                                   for x in doc.mentions):
             continue  # …基地项目 is found by its 项目; a facility inside another name is not one
+        if not any(m.start() - 28 <= c.start < m.start() for c in companies) and \
+                not any(starts_with_place_or_country(text, i) for i in range(max(0, m.start() - 16), m.start())):
+            continue  # no company and no place or country before it: no company's facility
         start = left_start(doc, m.start(), 28, allow_digits=True, compound_verbs=True, extra_stops=_DESCRIBED_BY)
         # A company with its country or place may hold words that end other names
         # (美国康宁|特|全自动生产基地): start at the country or place when one opens the clause.
@@ -241,8 +246,10 @@ def recognize_project_brands(doc: Doc) -> None:
 def _company_prefix(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     """A company with its place or country at the head of a project's name:
     德国艾博歌|汽车零部件研发总部项目, 新加坡益海嘉里|油品系列生产项目, 宁德博发|…"""
-    from kg.extractors.company_lists import company_shape
+    from kg.extractors.company_lists import company_shape, starts_with_place_or_country
 
+    if not starts_with_place_or_country(doc.text, start):
+        return None  # the common case, decided without segmenting
     best = None
     for s, e in doc.tokens(doc.sentence_at(start)):
         if e <= start:
