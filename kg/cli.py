@@ -97,7 +97,7 @@ def read_corpus(inputs: Sequence[Path], *, show_progress: bool = True, jobs: int
         kept = (f"; the {exc.done} extracted are cached, run the same command again to go on"
                 if exc.cached and exc.done else "")
         _stderr().print(f"[bold red]interrupted:[/] {exc.done} of {exc.total} document(s) extracted{kept}; "
-                        "the previous outputs are unchanged", highlight=False)
+                        "nothing was published, the previous outputs are unchanged", highlight=False)
         raise typer.Exit(code=130) from None
 
 
@@ -203,23 +203,45 @@ def build(
 ) -> None:
     """Extract entities and facts from articles and write out/graph.ttl, out/graph.trig and the store out/store.
 
-    Extractions are cached in out/.cache, so a rebuild extracts only the files whose content changed; an interrupted build (Ctrl-C, or killed) leaves the previous outputs as they were, and the next run reuses what it had extracted.
+    Extractions are cached in out/.cache, so a rebuild extracts only the files whose content changed. Each build is published at once, as the generation out/current links to: an interrupted or failed build (Ctrl-C, killed, disk full) leaves the previous outputs as they were, and the next run reuses what it had extracted. One build at a time writes into a directory.
     """
     try:
         _build_command(inputs, out, jobs, no_cache, no_store, no_validate, quiet, cluster)
     except KeyboardInterrupt:
-        _stderr().print("[bold red]interrupted:[/] the previous outputs are unchanged", highlight=False)
+        _stderr().print("[bold red]interrupted:[/] nothing was published; the previous outputs are unchanged",
+                        highlight=False)
         raise typer.Exit(code=130) from None
 
 
 def _build_command(inputs: list[Path], out: Path, jobs: int | None, no_cache: bool, no_store: bool,
                    no_validate: bool, quiet: bool, cluster: str | None = None) -> None:
-    from kg.build import remove_stale_temporaries, write_outputs
+    from kg.generations import OutputLocked, failure_reason, lock_output
+
+    if out.exists() and not out.is_dir():
+        raise _fail(f"output directory {out} exists and is not a directory")
+    # One build at a time writes into a directory (kg/generations.py).
+    try:
+        lock = lock_output(out)
+    except OutputLocked as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"cannot write to {out}: {failure_reason(exc)}; nothing was published") from None
+    try:
+        if lock.stale_pid:
+            _stderr().print(f"note: kg build pid {lock.stale_pid} was stopped while writing {out}; "
+                            "what it left unfinished is removed", highlight=False, style="dim")
+        _locked_build(inputs, out, jobs, no_cache, no_store, no_validate, quiet, cluster)
+    finally:
+        lock.release()
+
+
+def _locked_build(inputs: list[Path], out: Path, jobs: int | None, no_cache: bool, no_store: bool,
+                  no_validate: bool, quiet: bool, cluster: str | None) -> None:
+    from kg import generations
+    from kg.build import remove_stale_temporaries
     from kg.cache import CACHE_DIR
 
     console = _stdout()
-    if out.exists() and not out.is_dir():
-        raise _fail(f"output directory {out} exists and is not a directory")
     remove_stale_temporaries(out)
     started = time.perf_counter()
     corpus = read_corpus(inputs, show_progress=not quiet, jobs=jobs, cache_dir=None if no_cache else out / CACHE_DIR,
@@ -227,32 +249,56 @@ def _build_command(inputs: list[Path], out: Path, jobs: int | None, no_cache: bo
     _require_documents(corpus)
     seconds = dict(corpus.seconds)
 
+    generations.checkpoint("merge")
     t0 = time.perf_counter()
     kg = _build(corpus)
     seconds["build"] = time.perf_counter() - t0
 
-    t0 = time.perf_counter()
+    # Everything goes into a new generation, made current in one step once complete:
+    # until then the previous build stays current, whatever happens.
+    previous = generations.current_generation(out)
+    legacy_store = generations.legacy_store_target(out)
+    paths = {"turtle": out / "graph.ttl", "trig": out / "graph.trig"}
+    gen = None
     try:
-        paths = write_outputs(kg, out, store=False)
-        seconds["write"] = time.perf_counter() - t0
-        if not no_store:
-            from kg.store import write_store
+        with generations.begin(out) as gen:
+            generations.write_files(gen, kg, store=not no_store, seconds=seconds)
+            if not no_store:
+                paths["store"] = out / "store"
+            gen.publish({"documents": len(kg.documents), "quads": len(kg.quads()), "triples": kg.default_count,
+                         "store": not no_store, "zonekg": __version__})
+    except OSError as exc:
+        raise _fail(f"cannot write to {out}: {generations.failure_reason(exc)}; nothing was published "
+                    f"({'the previous build is still current' if previous else 'no build there yet'})") from None
+    except KeyboardInterrupt:
+        if gen is not None and gen.published:  # Ctrl-C right after the switch: published all the same
+            _stderr().print(f"[bold red]interrupted:[/] after the new build was published ({escape(str(out))} "
+                            "holds it)", highlight=False)
+            raise typer.Exit(code=130) from None
+        raise
+
+    # Published. What follows cannot undo it: say so when it stops.
+    try:
+        try:
+            gen.link_names()
+        except OSError as exc:
+            raise _fail(f"the build was published as {gen.path}, but {out}/graph.ttl, graph.trig and store could not "
+                        f"be linked to it: {exc.strerror or exc}") from None
+        generations.remove_old(out, previous, legacy_store)
+        if corpus.cache_store is not None:
+            corpus.cache_store.prune(unused=True)
+
+        violations = []
+        if not no_validate:
+            from kg.validate import validate
 
             t0 = time.perf_counter()
-            paths["store"] = write_store(kg.quads(), out)
-            seconds["store"] = time.perf_counter() - t0
-    except OSError as exc:
-        raise _fail(f"cannot write to {out}: {exc.strerror or exc}") from None
-    if corpus.cache_store is not None:
-        corpus.cache_store.prune(unused=True)
-
-    violations = []
-    if not no_validate:
-        from kg.validate import validate
-
-        t0 = time.perf_counter()
-        violations = validate(kg)
-        seconds["validate"] = time.perf_counter() - t0
+            violations = validate(kg)
+            seconds["validate"] = time.perf_counter() - t0
+    except KeyboardInterrupt:
+        _stderr().print(f"[bold red]interrupted:[/] after the new build was published ({escape(str(out))} holds it)"
+                        f"{'' if no_validate else '; SHACL validation did not finish'}", highlight=False)
+        raise typer.Exit(code=130) from None
     seconds["total"] = time.perf_counter() - started
 
     if violations:

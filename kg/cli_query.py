@@ -129,17 +129,21 @@ def _graph_source(graph: Path | None, store: Path | None, endpoint: str | None) 
 def _default_source() -> GraphSource:
     """out/store when it is there and not older than out/graph.trig, else out/graph.trig.
 
-    A build writes graph.trig first and publishes the store after it; a graph.trig newer
-    than the store comes from a later ``kg build --no-store``, which leaves the old store
-    in place: then the file is the current graph."""
+    A build publishes both in one generation (kg/generations.py): then they are one
+    build's. Otherwise (a directory of an older zonekg, or files put there by hand) a
+    graph.trig newer than the store is taken to be the current graph."""
     from kg.sparql import GraphSource
     from kg.store import store_path
+
+    from kg.generations import same_generation
 
     link = store_path(DEFAULT_OUT)
     if not link.exists():
         return GraphSource.file(DEFAULT_GRAPH)
     try:
-        stale = DEFAULT_GRAPH.stat().st_mtime_ns > link.lstat().st_mtime_ns
+        # A build publishes its store and its files together, in one generation.
+        stale = (not same_generation(DEFAULT_GRAPH, link)
+                 and DEFAULT_GRAPH.stat().st_mtime_ns > link.lstat().st_mtime_ns)
     except OSError:  # no graph.trig: the store is all there is
         stale = False
     if stale:
@@ -285,6 +289,8 @@ def serve_cmd(
                                          "store read-only (a --graph file: each holding it in memory); with "
                                          "--endpoint, queries sent to it at once.")] = 2,
     max_query_bytes: Annotated[int, typer.Option("--max-query-bytes", help="Refuse a query or request body larger than this (4xx).")] = 1 << 20,
+    pin: Annotated[bool, typer.Option("--pin", help="Keep serving the build that is current now; by default the "
+                                      "server switches to each new build of the directory between queries.")] = False,
 ) -> None:
     """Serve the graph: a SPARQL 1.1 endpoint at /sparql and a query page at /."""
     from kg import sparql
@@ -300,6 +306,14 @@ def serve_cmd(
         raise _fail("--port must be between 1 and 65535")
     target = _graph_source(graph, store, endpoint)
     err = _stderr()
+    pinned_generation = None
+    if pin and not isinstance(target, str):
+        from kg.pinning import pin_source
+
+        try:
+            target, pinned_generation = pin_source(target)
+        except (sparql.SparqlError, OSError) as exc:
+            raise _fail(str(exc)) from None
     if isinstance(target, str):
         engine = RemoteEngine(target, timeout=timeout, max_rows=max_rows, workers=max(1, workers))
         # One count query up front says at once whether the endpoint answers; a server
@@ -328,8 +342,11 @@ def serve_cmd(
     err.print(f"Serving {escape(served)} ({what}) at http://{shown}:{port}/  "
               f"(SPARQL endpoint: http://{shown}:{port}/sparql; time limit {timeout:g} s, "
               f"row cap {max_rows}); Ctrl+C stops", highlight=False)
+    from kg.generations import pinned
+
     try:
-        code = run(engine, host=host, port=port, loopback_only=_is_loopback(host), max_query_bytes=max_query_bytes)
+        with pinned(pinned_generation):
+            code = run(engine, host=host, port=port, loopback_only=_is_loopback(host), max_query_bytes=max_query_bytes)
     finally:
         engine.close()
     if code:

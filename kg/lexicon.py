@@ -213,6 +213,13 @@ def tokenizer_name() -> str:
     return name
 
 
+@lru_cache(maxsize=1 << 16)
+def words_of(name: str) -> tuple[str, ...]:
+    """jieba tokens of a short name or phrase, memoised: the same names are asked about
+    again and again (list items, a park's prefix, a project's core)."""
+    return tuple(segment(name))
+
+
 def segment(text: str) -> list[str]:
     """jieba tokens of a sentence (HMM on, so unknown brand names stay together)."""
     fast = _fast_tokenizer()

@@ -14,7 +14,7 @@ from operator import itemgetter
 
 from kg.document import Doc
 from kg.lexicon import (industry_words, is_boundary_word, is_policy_phrase, places, sector_words, segment, stopwords,
-                        word_frequency, word_tag)
+                        word_frequency, word_tag, words_of)
 
 _WORDISH = re.compile(r"^[\u3400-\u9fffA-Za-z0-9·\-]+$")
 _DIGITS = re.compile(r"^[0-9.]+$")
@@ -290,7 +290,7 @@ def is_sector_phrase(doc: Doc, start: int, end: int) -> bool:
     text = doc.text[start:end].removesuffix("项目")
     if not text or _HAS_DIGIT.search(text) or text.endswith(FACILITY_ENDINGS):
         return False
-    words = [w for w in segment(text) if w.strip()]
+    words = [w for w in words_of(text) if w.strip()]
     if not words:
         return False
     if all(w in sector_words() or w in GENERIC_MODIFIERS or w in stopwords() for w in words):

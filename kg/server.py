@@ -54,6 +54,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from kg import linked_data, query_page, sparql
 from kg.name_index import run_resolved
+from kg.pinning import served_build
 from kg.remote import EndpointError, EndpointFailed, EndpointTimeout, RemoteEngine
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -318,8 +319,11 @@ def create_app(engine: sparql.Engine | RemoteEngine, *, loopback_only: bool = Tr
         except FileNotFoundError:
             queries = []
         views = "/views/" if views_dir is not None and (views_dir / "index.html").is_file() else None
+        # The build served (its time and documents): the one current now, which the
+        # engine switches to before its next query unless pinned (kg/pinning.py).
+        build = await run_in_threadpool(served_build, engine)
         return JSONResponse({"queries": queries, "max_rows": engine.max_rows, "timeout": engine.timeout,
-                             "graph": engine.name, "quads": engine.quads, "views": views})
+                             "graph": engine.name, "quads": engine.quads, "views": views, "build": build})
 
     async def favicon(request: Request) -> Response:
         return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")

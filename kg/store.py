@@ -10,13 +10,15 @@ without parsing Turtle and without holding it in memory::
     for row in store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"):
         ...
 
-Layout and atomicity: each build loads a new directory ``out/.store-<id>/`` and
-then switches the symbolic link ``out/store`` to it in one ``rename``, so a reader
-always opens a complete store, the old one or the new one; a build killed
-halfway leaves the old store in place (and a half-loaded ``.store-*`` directory,
-which the next build removes). The store a build replaces is kept until the next
-build, so that a server that opened it keeps working; older ones are removed.
-A store, once published, is never written again: open it read-only.
+Layout and atomicity: a build loads its store into its new generation directory
+(:func:`load_store`, ``out/.generations/ID/store``), which is published with the
+build's files in one step (see :mod:`kg.generations`); ``out/store`` is a link
+through ``out/current``, so a reader always opens a complete store, the one of
+the build whose files it reads. :func:`write_store` publishes a store alone, for
+a directory that holds nothing else: it loads ``out_dir/.store-<id>/`` and
+switches the link ``out_dir/store`` to it in one ``rename``, keeping the store it
+replaces until the next call. A store, once published, is never written again:
+open it read-only.
 """
 from __future__ import annotations
 
@@ -39,8 +41,9 @@ def store_path(out_dir: str | os.PathLike) -> Path:
 
 def _resolve(path: str | os.PathLike) -> Path:
     path = Path(path)
-    if (path / STORE_NAME).exists():
-        path = path / STORE_NAME  # an output directory was given
+    if (path / STORE_NAME).exists() or (path / STORE_NAME).is_symlink():
+        # An output directory was given (its store link dangles after a --no-store build).
+        path = path / STORE_NAME
     return path.resolve()
 
 
@@ -67,6 +70,24 @@ def open_store(path: str | os.PathLike, *, read_only: bool = True) -> ox.Store:
     if read_only:
         return ox.Store.read_only(str(resolved))
     return ox.Store(str(resolved))
+
+
+def load_store(quads: Iterable[ox.Quad], path: str | os.PathLike) -> Path:
+    """Bulk-load ``quads`` into a new store at ``path`` (which must not exist) and close
+    it; a failure removes what was written. Publishing it is the caller's business."""
+    from kg.generations import checkpoint
+
+    path = Path(path)
+    try:
+        store = ox.Store(str(path))
+        store.bulk_extend(quads)
+        checkpoint("store")
+        store.flush()
+        del store  # closes the database before it is published
+    except BaseException:
+        shutil.rmtree(path, ignore_errors=True)
+        raise
+    return path
 
 
 def write_store(quads: Iterable[ox.Quad], out_dir: str | os.PathLike) -> Path:

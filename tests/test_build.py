@@ -106,10 +106,15 @@ def test_build_writes_turtle_and_trig_and_reports_five_documents(built):
     assert summary_value(proc.stdout, "skipped") == "0"
     assert "SHACL validation: passed" in proc.stdout
     assert "Skipped" not in proc.stdout
-    # The two files, the store and the cache: no temporary files left next to them.
-    names = sorted(p.name for p in out.iterdir() if not p.name.startswith(".store-"))
-    assert names == [".cache", "graph.trig", "graph.ttl", "store"]
-    assert (out / "store").resolve().name.startswith(".store-")
+    # The two files and the store, as links into the current generation, the cache and
+    # the lock: no temporary files left next to them.
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [".cache", ".generations", ".lock", "current", "graph.trig", "graph.ttl", "store"]
+    gen = (out / "current").resolve()
+    assert gen.parent == (out / ".generations").resolve()
+    assert sorted(p.name for p in gen.iterdir()) == ["build.json", "graph.trig", "graph.ttl", "store"]
+    for name in ("graph.ttl", "graph.trig", "store"):
+        assert (out / name).resolve() == gen / name
 
 
 def test_summary_counts_match_the_written_graph(built, merged):

@@ -285,7 +285,9 @@ def test_ctrl_c_stops_a_cluster_build_and_keeps_the_work_done(cluster, tmp_path)
     out = tmp_path / "out"
     proc = subprocess.Popen([*kg_command(), "build", str(big), "-o", str(out), "--cluster", cluster, "--no-validate"],
                             cwd=tmp_path, env=env_with_kg(TIMEOUT), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL, text=True, encoding="utf-8")
+                            stdin=subprocess.DEVNULL, text=True, encoding="utf-8",
+                            # Ctrl-C's default disposition, even if this test run ignores SIGINT
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         wait_for_progress(proc, out, 0, at_least=20)
         proc.send_signal(signal.SIGINT)

@@ -3,7 +3,8 @@
 Each test builds the seeds first (the "previous outputs"), then starts ``kg build``
 in a subprocess on a generated corpus that takes several seconds, stops it once
 it has extracted part of the corpus, and checks that
-- the previous graph.ttl, graph.trig and store are exactly as they were;
+- the previous graph.ttl, graph.trig and store are exactly as they were, and still
+  one build's (the previous generation is current);
 - with SIGINT the command exits with status 130 and says so;
 - with SIGKILL its worker processes do not outlive it;
 - the next run completes, reuses the extractions already made, and writes what a
@@ -23,6 +24,7 @@ import pytest
 import kg
 from kg.cache import CACHE_DIR
 
+from publishing import assert_consistent, default_sigint
 from test_build import SEEDS, kg_command, summary_value
 from test_corpus import generated_corpus, outputs, run
 
@@ -48,7 +50,7 @@ def reference(big, tmp_path_factory) -> dict[str, bytes]:
 def previous_build(out: Path) -> tuple[dict[str, bytes], str]:
     proc = run("build", str(SEEDS), "-o", str(out), "--no-validate", cwd=out.parent)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    return outputs(out), os.readlink(out / "store")
+    return outputs(out), os.readlink(out / "current")
 
 
 def start(big: Path, out: Path, jobs: int) -> subprocess.Popen:
@@ -56,9 +58,11 @@ def start(big: Path, out: Path, jobs: int) -> subprocess.Popen:
     env["PYTHONPATH"] = os.pathsep.join(
         [str(Path(kg.__file__).resolve().parents[1])] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     env["ZONEKG_PARALLEL_MIN_BYTES"] = "0"
+    # The child gets Ctrl-C's default disposition, so that it exits with 130 on SIGINT even
+    # when this test run was started ignoring SIGINT (a shell's `&`, nohup).
     return subprocess.Popen([*kg_command(), "build", str(big), "-o", str(out), "-j", str(jobs), "--no-validate"],
                             cwd=out.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL, text=True, encoding="utf-8")
+                            stdin=subprocess.DEVNULL, text=True, encoding="utf-8", preexec_fn=default_sigint)
 
 
 def cached_entries(out: Path) -> int:
@@ -105,9 +109,11 @@ def alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
-def assert_unchanged(out: Path, before: dict[str, bytes], link: str) -> None:
+def assert_unchanged(out: Path, before: dict[str, bytes], current: str) -> None:
     assert outputs(out) == before
-    assert os.readlink(out / "store") == link
+    # The previous generation is still the current one, its store that of its files.
+    assert os.readlink(out / "current") == current
+    assert_consistent(out)
     leftovers = [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == [] or all(p.startswith(".") for p in leftovers)
 
@@ -136,7 +142,7 @@ def test_ctrl_c_halfway_keeps_the_previous_outputs_and_the_work_done(big, refere
     finally:
         proc.kill()
     assert proc.returncode == 130, stdout + stderr
-    assert "interrupted" in stderr and "previous outputs are unchanged" in stderr
+    assert "interrupted" in stderr and "nothing was published" in stderr and "previous outputs are unchanged" in stderr
     assert "Traceback" not in stderr
     assert_unchanged(out, before, link)
     finish_and_check(big, out, cached_entries(out) - seeds_entries, reference)

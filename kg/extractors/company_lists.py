@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from kg.document import Doc
 from kg.extractors.enterprises import INDUSTRY_HEADS, LEGAL_HEADS
-from kg.lexicon import (countries, industry_words, is_boundary_word, places, sector_words, segment, stopwords,
-                        word_frequency, word_tag)
+from kg.lexicon import (countries, industry_words, is_boundary_word, places, sector_words, stopwords, word_frequency,
+                        word_tag, words_of)
 from kg.names import FACILITY_ENDINGS, FUNCTION_CHARS, GENERIC_MODIFIERS, is_generic_prefix, is_rare_word
 from kg.pipeline import RECOGNIZE, component
 
@@ -34,9 +34,7 @@ _MAX_BRAND = 6
 _LATIN = re.compile(r"^[A-Za-z][A-Za-z0-9&\-]{1,9}$")
 
 
-@lru_cache(maxsize=1 << 16)
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(segment(text))
+_words = words_of
 
 
 def _brand_word(word: str, first: bool) -> bool:
@@ -141,6 +139,26 @@ def _COUNTRY_AT_START() -> re.Pattern:
     return re.compile("|".join(sorted(map(re.escape, countries()), key=len, reverse=True)))
 
 
+@lru_cache(maxsize=1)
+def _first_pairs() -> frozenset[str]:
+    """The first two characters of every place and country name."""
+    return frozenset(w[:2] for w in set(countries()) | set(places()) if len(w) >= 2)
+
+
+# A company ending or a word that calls list items companies.
+_COMPANY_WORD = re.compile("|".join(map(re.escape, _COMPANY_ENDINGS + ("企业", "厂商", "巨头", "龙头", "品牌"))))
+
+
+def _may_hold_companies(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] has a word a list of companies has somewhere near: a place
+    or a country before a brand, a company ending, or a word that calls the items
+    companies. Cheap: most clauses with a 、 list trades or slogans, not companies."""
+    if _COMPANY_WORD.search(text, start, end):
+        return True
+    pairs = _first_pairs()
+    return any(text[i:i + 2] in pairs for i in range(start, end - 1))
+
+
 def _place_at_start(name: str) -> str:
     table = places()
     best = ""
@@ -163,8 +181,15 @@ def _split_run(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
 def _edge_item(doc: Doc, s: int, e: int, left: bool) -> tuple[int, int] | None:
     """The company name at the open end of the first (``left``) or last item: the
     longest run of whole tokens next to the list that reads as a company."""
-    sent = doc.sentence_at(s)
-    bounds = [(ts, te) for ts, te in doc.tokens(sent) if ts < e and te > s]
+    # The item's own tokens (memoised by text), not the sentence's: a list item alone
+    # segments as in its sentence nearly always, and most sentences are never segmented.
+    if left:
+        s = max(s, e - 24)  # a company's name is no longer; the rest is the clause before it
+    bounds = []
+    pos = s
+    for word in words_of(doc.text[s:e]):
+        bounds.append((pos, pos + len(word)))
+        pos += len(word)
     if not bounds:
         return None
     if left:
@@ -172,15 +197,12 @@ def _edge_item(doc: Doc, s: int, e: int, left: bool) -> tuple[int, int] | None:
         cuts = [max(ts, s) for ts, te in bounds if _may_start(doc.text[max(ts, s):te])]
     else:
         cuts = [min(te, e) for _, te in bounds]
+    # Longest first: the first that reads as a company is the answer.
     candidates = [(c, e) for c in cuts] if left else [(s, c) for c in reversed(cuts)]
-    best = None
     for a, b in candidates:
-        if b - a > 14:
-            continue
-        if company_like(doc.text[a:b]):
-            if best is None or b - a > best[1] - best[0]:
-                best = (a, b)
-    return best
+        if b - a <= 14 and company_like(doc.text[a:b]):
+            return a, b
+    return None
 
 
 def _may_start(word: str) -> bool:
@@ -215,9 +237,21 @@ def recognize_company_lists(doc: Doc) -> None:
                 c_end = stop
             if text.find("、", c_start, c_end) == -1:
                 continue  # a list of companies has its 、
+            if not _may_hold_companies(text, c_start, min(sent.end, c_end + 16)):
+                continue  # no place, country or company word near: no list of companies
             items = _split_run(doc, c_start, c_end)
             if len(items) < 2:
                 continue
+            # Cheap gate before any segmenting: two items with a place, a country or a
+            # company ending, or words after the list that call its items companies.
+            pairs = _first_pairs()
+            marked = sum(1 for a, b in items if _COMPANY_WORD.search(text, a, b) or
+                         any(text[i:i + 2] in pairs for i in range(a, min(b - 1, a + 3))))
+            if marked < 2 and not _COMPANY_CUE.match(text, c_end, sent.end):
+                continue
+            middle = items[1:-1]
+            if len(middle) >= 2 and not any(company_shape(text[a:b].strip()) for a, b in middle):
+                continue  # the inner items decide cheaply: one of them at least must read as a company
             first = _edge_item(doc, *items[0], left=True)
             last = _edge_item(doc, *items[-1], left=False)
             if len(_split_glued(doc, *items[-1])) == 2:

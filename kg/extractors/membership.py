@@ -30,6 +30,7 @@ _ELSEWHERE_VERBS = ("引进", "签约", "招引", "新建", "建设", "投资", 
 
 
 def _about_elsewhere(doc: Doc, zone, pos: int) -> bool:
+    from kg.divisions import codes_named
     from kg.lexicon import places, word_tag
 
     sent = doc.sentence_at(pos)
@@ -41,8 +42,8 @@ def _about_elsewhere(doc: Doc, zone, pos: int) -> bool:
     place = places().get(first)
     if not first.endswith(("市", "县", "区", "旗")) or (place is not None and place.level == "province"):
         return False
-    if place is None and not (word_tag(first) or "").startswith("ns"):
-        return False  # a county the table lacks still reads as a place when jieba tags it so
+    if place is None and not codes_named(first, full_only=True) and not (word_tag(first) or "").startswith("ns"):
+        return False  # a county (宁远县) from the division table, or one jieba tags as a place
     short = place.short if place is not None else first[:-1]
     nxt = doc.text[toks[1][0]:toks[1][1]]
     return nxt.startswith(_ELSEWHERE_VERBS) and zone is not None and short not in zone[1]

@@ -17,6 +17,7 @@ _BY = re.compile(r"[:：,，]?由(?P<who>[^，,。；;]{2,30}?)(?:投资建设|�
 # 建设单位为X, 投资主体:X — the builder named in a project's particulars.
 _BUILDER = re.compile(r"(?:建设|实施|投资|业主|承建|项目)(?:单位|主体|方|企业)(?:为|是|系|[:：])(?P<who>[^，,。；;]{2,40})")
 _BY_BEFORE = re.compile(r"由(?P<who>[^，,。；;]{2,30}?)(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造)的$")
+_BUILD_VERBS = ("建设", "新建", "打造", "兴建", "实施")
 _SUBJECT_BUILDS = re.compile(r"(?:将|拟|计划|准备|预计)?(?:投资|出资)[^，,。；;]{0,16}?(?:建设|新建|打造|兴建|实施)$|"
                              r"(?:将|拟|计划)?(?:投资建设|建设|新建|打造|兴建)$")
 _BUILT_BY = re.compile(r"(?:合作)?(?:投资建设|合作建设|投资|建设|开发|打造)的")
@@ -66,13 +67,15 @@ def relate_operators(doc: Doc) -> None:
         if by:
             link_within(pk, by.start("who"), by.end("who"), sent.index, "by")
         # P…建设单位为X (in the project's own sentence, no other project in between)
-        for bm in _BUILDER.finditer(doc.text, p.end, sent.end):
+        for bm in (_BUILDER.finditer(doc.text, p.end, sent.end) if "单位" in doc.text[p.end:sent.end] or
+                   "主体" in doc.text[p.end:sent.end] or "方" in doc.text[p.end:sent.end] else ()):
             if not any(q.start >= p.end and q.start < bm.start() for q in doc.mentions_of("Project")):
                 link_within(pk, bm.start("who"), bm.end("who"), sent.index, "builder")
             break
         # X(将)投资20亿元建设P: the company that is the clause's subject builds P.
         clause_start = max([sent.start] + [doc.text.rfind(c, sent.start, p.start) + 1 for c in "，,；;。"])
-        sub = _SUBJECT_BUILDS.search(doc.text, clause_start, p.start)
+        sub = _SUBJECT_BUILDS.search(doc.text, clause_start, p.start) if doc.text.endswith(
+            _BUILD_VERBS, clause_start, p.start) else None
         if sub and sub.end() == p.start:
             firsts = [e for e in ents if clause_start <= e.start and e.end <= sub.start() + 1]
             if firsts:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from kg.document import Doc
-from kg.lexicon import is_boundary_word, segment
+from kg.lexicon import is_boundary_word, words_of
 from kg.names import brand_prefix, is_generic_prefix, left_start
 from kg.pipeline import RECOGNIZE, component
 
@@ -27,7 +27,8 @@ _DESCRIPTIVE = frozenset("老牌 综合性 代表 功能 重点 省级 市级 �
 
 
 def _describes(prefix: str) -> bool:
-    return any(w in _DESCRIPTIVE for w in segment(prefix)) or is_boundary_word(segment(prefix)[0]) or \
+    words = words_of(prefix)
+    return any(w in _DESCRIPTIVE for w in words) or (bool(words) and is_boundary_word(words[0])) or \
         any(prefix.startswith(w) for w in _DESCRIPTIVE if len(w) > 1)  # 省级重点 is one token
 
 

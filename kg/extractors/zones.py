@@ -18,6 +18,7 @@ ZONE_HEADS = (
     "试验区|实验区|新区|台商投资区|台商区|出口加工区|工业区|新城|功能区"
 )
 _HEAD = re.compile(rf"(?:{ZONE_HEADS})")
+_PILOT_OF_ECONOMY = re.compile(r"经济|开发|开放|贸易|保税|产业|科技|金融|农业|物流|港")
 # Verbs that are part of a zone's name (重点开发开放试验区, 综合改革试验区, 自主创新示范区).
 _IN_ZONE_NAMES = frozenset("开发 开放 改革 创新 转型 融合 合作 发展 综合".split())
 # Heads that are also ordinary words (城市新区, 新城控股, 老工业区): taken only after a
@@ -39,6 +40,13 @@ def _is_generic_zone(prefix: str) -> bool:
     p = strip_quotes(prefix)
     return not p or bool(_QUALIFIERS.match(p)) or len(p) < 2 or p.endswith(("产业", "工业")) or \
         is_generic_prefix(p)
+
+
+def _division_prefix(prefix: str) -> bool:
+    """Whether a zone's prefix starts with a province, city or county (嘉定|新城)."""
+    from kg.divisions import codes_named
+
+    return bool(place_prefix(prefix)) or any(codes_named(prefix[:n]) for n in range(2, min(len(prefix), 7) + 1))
 
 
 def _trim_glued(text: str, start: int, head_start: int) -> int:
@@ -66,8 +74,10 @@ def recognize_zones(doc: Doc) -> None:
         if m.group() in _NAMED_BARE and not prefix and not text[max(m.start() - 2, 0):m.start()].endswith(("全省", "全市", "全国", "首批")):
             doc.add_mention("Zone", m.start(), m.end(), rule="zone-bare")
             continue
-        if m.group() == "新城" and not place_prefix(prefix):
+        if m.group() == "新城" and not _division_prefix(prefix):
             continue  # 嘉定新城 is a zone; 电子新城, 枢纽新城 are developments
+        if m.group() in ("试验区", "实验区") and not _division_prefix(prefix) and not _PILOT_OF_ECONOMY.search(prefix):
+            continue  # a pilot zone names its place or its economy (循环经济, 开发开放); 共同富裕先行试验区 is a policy
         if m.group() in _WEAK_HEADS and (_COMPANY_AFTER.match(text, m.end()) or len(prefix) < 2):
             if m.group() in BARE_REFERENCES and len(prefix) < 2 and not _COMPANY_AFTER.match(text, m.end()):
                 doc.home_refs.append((m.start(), m.end()))

@@ -219,6 +219,7 @@
         status.textContent += " · " + decodeURIComponent(notes).split("\n").join(" · ");
       }
       updateDownloads();
+      refreshGraphInfo();
     } catch (err) {
       status.textContent = "错误 error";
       errorBox.textContent = String(err);
@@ -296,6 +297,26 @@
     return false;
   }
 
+  // The header: the graph served and, for a build's output directory, when it was built
+  // and from how many documents (the server follows rebuilds, so it is asked again
+  // after each query).
+  function showGraphInfo(data) {
+    const build = data.build;
+    const built = build && build.built ? " · built " + build.built.replace("T", " ").replace("Z", " UTC") +
+      " from " + build.documents + " documents" : "";
+    const info = $("graph-info");
+    info.textContent = data.graph + " · " + data.quads + " quads" + built + " · " +
+      "time limit " + data.timeout + " s · row cap " + data.max_rows;
+    if (build && build.generation) info.title = "generation " + build.generation;
+  }
+
+  async function refreshGraphInfo() {
+    try {
+      const response = await fetch("/api/queries", { headers: { "Accept": "application/json" } });
+      if (response.ok) showGraphInfo(await response.json());
+    } catch (err) { /* the header keeps what it showed */ }
+  }
+
   async function loadLibrary() {
     try {
       const [lib, terms] = await Promise.all([
@@ -312,8 +333,7 @@
         $("views-link").href = lib.views;
         $("views-link").hidden = false;
       }
-      $("graph-info").textContent = lib.graph + " · " + lib.quads + " quads · " +
-        "time limit " + lib.timeout + " s · row cap " + lib.max_rows;
+      showGraphInfo(lib);
       // A shared link opens with its query run.
       if (fromURL()) run();
       else share.href = pageURL();
