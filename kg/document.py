@@ -61,7 +61,7 @@ class Doc:
     # Bare references to the article's own zone (开发区, 经开区 ...): (start, end)
     home_refs: list[tuple[int, int]] = field(default_factory=list)
     # The zone a bare reference stands for when the article names one of its kind
-    # (示范区 → 杨凌示范区); other bare references mean the home zone.
+    # (示范区 → 东川示范区); other bare references mean the home zone.
     ref_zone: dict[tuple[int, int], Key] = field(default_factory=dict)
     # Spans whose type a list context has decided (…等项目 → Project): (start, end) -> type.
     # Later recognisers do not give such a span another type.

@@ -29,7 +29,7 @@ QUOTES = "“”\"'‘’「」『』《》"
 FUNCTION_CHARS = frozenset("的了在与和及或由从向对把被将为是于以之等并而且也都就又还仅只其该这那每各更多很最较太再有则即亦乃暨")
 # Grammar characters jieba glues onto an unknown name that follows (使西继|迅达).
 _GLUE_CHARS = FUNCTION_CHARS | frozenset("使让令给")
-# Units and dates that follow a number (4月21日, 3家, 5个); glued to a name after them.
+# Units and dates that follow a number (3月15日, 3家, 5个); glued to a name after them.
 _UNIT_CHARS = frozenset("年月日号个家项批期座栋条")
 
 
@@ -109,7 +109,7 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
         if _QUANTITY.match(word) and not allow_digits:
             break
         if len(word) == 1 and not allow_digits and i > 0 and _HAS_DIGIT.search(doc.text[toks[i - 1][0]:toks[i - 1][1]]):
-            break  # 4月21日|中北高新区: a unit or date character after a number ends a name
+            break  # 3月15日|龙泉高新区: a unit or date character after a number ends a name
         after_number = i > 0 and _HAS_DIGIT.search(doc.text[toks[i - 1][0]:toks[i - 1][1]]) and not allow_digits
         if len(word) > 1 and word_frequency(word) == 0 and after_number and word[0] in _UNIT_CHARS:
             start = s + 1  # 21|日中北|高新区: the date's 日 glued to the name after it
@@ -138,7 +138,7 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
             left = doc.text[toks[i - 1][0]:toks[i - 1][1]] if i > 0 else ""
             # Frequent verbs (解决, 推进) are the clause's own, not part of a name.
             after_noun = bool(left) and (left in industry_words() or (word_tag(left) or "").startswith("n") or
-                                         is_rare_word(left))  # 欧尚|超市|项目: a brand, then the facility
+                                         is_rare_word(left))  # 家乐|超市|项目: a brand, then the facility
             # 油品|系列|生产项目: a measure word after a noun classifies the product.
             measure = compound_verbs and prev and (word_tag(word) or "").startswith("q") and len(word) > 1
             if not (compound_verbs and (word_tag(word) or "").startswith("v") and word not in stopwords()

@@ -35,10 +35,10 @@ def facts(text: str) -> set[tuple]:
 # --- zones ------------------------------------------------------------------------
 
 def test_new_areas_pilot_zones_bonded_zones_and_new_towns_are_zones() -> None:
-    text = ("赣江新区与临港综合保税区签署协议。云岭沿边开发开放试验区、闽南台商投资区和宿州新城也派员参加。"
+    text = ("赣南新区与临港综合保税区签署协议。云岭沿边开发开放试验区、闽南台商投资区和宿州新城也派员参加。"
             "新区将继续扩大开放,建设枢纽新城。")
     zones = names(text, "Zone")
-    assert {"赣江新区", "临港综合保税区", "云岭沿边开发开放试验区", "闽南台商投资区", "宿州新城"} <= zones
+    assert {"赣南新区", "临港综合保税区", "云岭沿边开发开放试验区", "闽南台商投资区", "宿州新城"} <= zones
     assert "枢纽新城" not in zones  # a new town only after the place it is in
     # A bare 新区 is a reference, never a name; 新城控股 is a company, not a zone.
     assert "新区" not in zones

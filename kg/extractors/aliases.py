@@ -57,7 +57,7 @@ def legal_base(name: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def brand_base(name: str) -> str:
     """The name without a country or place in front and without its legal form:
-    法国乐斯福 → 乐斯福, 乐斯福公司 → 乐斯福, 惠利民生公司 → 惠利民生."""
+    法国维斯康 → 维斯康, 维斯康公司 → 维斯康, 瑞丰民生公司 → 瑞丰民生."""
     base = legal_base(name)
     for country in sorted(countries(), key=len, reverse=True):
         if base.startswith(country) and len(base) - len(country) >= 2:
@@ -183,7 +183,7 @@ def resolve_aliases(doc: Doc) -> None:
                 doc.add_mention(m.type, occ_start, occ_end, alias, rule="defined-alias")
         uf.union((m.type, alias), m.key, prefer=m.key)
 
-    # A zone named inside a longer zone's name (青岛保税港区 in 青岛保税港区诸城功能区) is
+    # A zone named inside a longer zone's name (临港保税港区 in 临港保税港区东川功能区) is
     # that name's part, not a zone of the article.
     zone_spans = [m for m in doc.mentions if m.type == "Zone"]
     doc.mentions = [m for m in doc.mentions if m.type != "Zone" or not any(
@@ -217,13 +217,13 @@ def resolve_aliases(doc: Doc) -> None:
             if la == lb or short_of_a or short_of_b or same_core:
                 uf.union(("Enterprise", a), ("Enterprise", b))
 
-    # A brand alone (乐斯福, 惠利) and the one company whose name starts with it
-    # (法国乐斯福, 乐斯福公司, 惠利民生公司); a 集团 wins over its namesake subsidiaries.
+    # A brand alone (维斯康, 瑞丰) and the one company whose name starts with it
+    # (法国维斯康, 维斯康公司, 瑞丰民生公司); a 集团 wins over its namesake subsidiaries.
     bases = {n: brand_base(n) for n in ents}
     for short in ents:
         b = bases[short]
         if len(b) < 2 or short.endswith(LEGAL_HEADS) or core_name(b) != b or b in group_bases:
-            continue  # only a bare brand (乐斯福), not 许继配电 beside 许继集团, nor 蒙牛 of 蒙牛集团
+            continue  # only a bare brand (维斯康), not 许继配电 beside 许继集团, nor 蒙牛 of 蒙牛集团
         longer = sorted({uf.find(("Enterprise", n)) for n in ents if n != short and len(bases[n]) > len(b)
                          and bases[n].startswith(b)} - {uf.find(("Enterprise", short))})
         groups = [k for k in longer if k[1].endswith("集团")]

@@ -1,8 +1,8 @@
 """Companies named in plain enumerations, with no legal form and no list head.
 
 News prose lists the companies of a signing or a ground-breaking by short name:
-``包括宁德博发、江苏嘉盛、祥鑫科技``, ``风华科技与德国西门子、固泰电子与意大利菲尔姆``,
-``惠利民生公司、兴合公司等``. One such name says little, but several in a row of the
+``包括宁德恒翔、江苏泓锐、瑞鑫科技``, ``风瑞科技与德国克劳维、恒泰电子与意大利菲洛蒂``,
+``瑞丰民生公司、鑫合公司等``. One such name says little, but several in a row of the
 same shape — a brand (a word the dictionary barely knows), after a place or a country,
 before a company ending — make a list of companies. Each item that has that shape
 becomes an Enterprise; an item that reads as a project (…基地, …生产线) stays out.
@@ -66,15 +66,15 @@ _NOT_BRAND_END = tuple("区县镇乡村馆街庄委会力感性制港湾角汇�
 def company_like(name: str) -> bool:
     """Whether ``name`` alone reads as a company: [place or country] brand [company ending].
 
-    宁德博发, 祥鑫科技, 德国西门子, 意大利菲尔姆, 兴合公司 do; 石油化工, 先进制造, 部门包联,
+    宁德恒翔, 瑞鑫科技, 德国克劳维, 意大利菲洛蒂, 鑫合公司 do; 石油化工, 先进制造, 领导包抓,
     联合食品 (a common word before the ending) do not."""
     return company_shape(name) > 0
 
 
 @lru_cache(maxsize=1 << 16)
 def company_shape(name: str, product_endings: bool = True) -> int:
-    """0: not a company; 1: a bare brand (绿十字: a company only where a list says so);
-    2: a brand with a place, a country or a company ending (宁德博发, 祥鑫科技).
+    """0: not a company; 1: a bare brand (蓝十字: a company only where a list says so);
+    2: a brand with a place, a country or a company ending (宁德恒翔, 瑞鑫科技).
 
     Without ``product_endings`` an industry word does not count as a company's ending
     (嘉吉|预混料 among projects is a product of 嘉吉, not a company)."""
@@ -109,7 +109,7 @@ def company_shape(name: str, product_endings: bool = True) -> int:
             all(len(w) == 1 or is_rare_word(w) for w in words) and \
             (any(is_rare_word(w) for w in words) or (qualified and len(words) >= 2)):
         return 2 if qualified else 1
-    # 福建|星云: after a place, a short common noun can still be the brand; weak evidence.
+    # 浙江|海鸥: after a place, a short common noun can still be the brand; weak evidence.
     if rest != name and 2 <= len(core) <= 3 and len(words) == 1 and (word_tag(core) or "n").startswith("n") and \
             core not in industry_words() and core not in sector_words() and not is_boundary_word(core):
         return 1
@@ -130,7 +130,7 @@ def _ending(rest: str, product_endings: bool = True) -> str:
         if product_endings and tail in industry_words() and (word_tag(tail) or "n").startswith("n"):
             return tail  # 嘉华|水泥, 横店|影视
         if n == 2 and tail[-1] in "业贸务" and _words(rest)[-1] == tail:
-            return tail  # 西部|镁业, 鼎诚|工贸, 太平|船务
+            return tail  # 东部|镁业, 鼎泰|工贸, 远洋|船务
     return ""
 
 
@@ -216,7 +216,7 @@ def _may_start(word: str) -> bool:
 
 
 def _split_glued(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
-    """Two names with the separator lost (苏州固特苏州华鹏): split before a place or
+    """Two names with the separator lost (苏州奥立康苏州泓锐): split before a place or
     country inside the item when both halves read as companies."""
     text = doc.text[s:e]
     if len(text) < 6:

@@ -103,8 +103,8 @@ def _first_item_start(doc: Doc, start: int, end: int) -> int:
 
 def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str, bare_head: bool = False) -> None:
     """Type each item of a list. In a list of projects an item that reads as a company
-    (英国联合食品、丰威麦业等一批大项目) is the investor; only under a bare 等项目 is it
-    also the project (联创制药、绿十字等项目 → 联创制药项目, run by 联创制药)."""
+    (英国联合乳品、丰源麦业等一批大项目) is the investor; only under a bare 等项目 is it
+    also the project (联瑞制药、蓝十字等项目 → 联瑞制药项目, run by 联瑞制药)."""
     text = doc.text
     for s, e in spans:
         s = _strip_investment(doc, s, e)
@@ -120,7 +120,7 @@ def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str, ba
         if type_ == "Park" and not PARK_HEAD.search(name):
             continue  # 液压科技两个省级示范园区: fields, not parks
         if type_ in ("Project", "Enterprise") and (is_counted(name) or is_sector_phrase(doc, s, e)):
-            continue  # 石油化工、汽车电子等项目, 高端装备等大中型企业: trades, not projects or companies
+            continue  # 石油化工、汽车电子等项目, 精密制造等大中型企业: trades, not projects or companies
         if type_ == "Project" and company_shape(strip_quotes(name), product_endings=False) == 2:
             doc.claimed[(s, e)] = "Enterprise"
             doc.add_mention("Enterprise", s, e, strip_quotes(name), rule=rule + "-company")
@@ -150,7 +150,7 @@ def recognize_lists(doc: Doc) -> None:
             if m["head"] in ("企业", "品牌", "公司", "集团") and _continues_noun(doc, sent.start + m.end()):
                 continue  # 等非公企业|党建阵地: the head is 阵地, not 企业
             if m["head"] in ("企业", "公司", "集团", "品牌") and re.search(r"行业|领域|业务|板块|业态|方面|方式|方法|措施|形式|途径", m["mod"]):
-                continue  # 集…金融投资等行业的多元化集团公司: the items are trades
+                continue  # 集地产、酒店、金融等行业的集团公司: the items are trades
             if m.group().startswith(tuple("0123456789一二三四五六七八九十两")) and "、" not in text[region_start:end]:
                 continue  # 统筹规划三个园区: a count after one phrase is not a list
             if end - region_start < 2:

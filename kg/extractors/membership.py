@@ -24,7 +24,7 @@ def _negotiation_spans(doc: Doc) -> list[tuple[int, int]]:
     return [m.span("who") for m in _NEGOTIATION.finditer(doc.text)]
 
 
-# 肇东市引进X…, 兰西县签约Y…: a clause whose subject is another city or county tells
+# 宁远县引进X…, 永宁县签约Y…: a clause whose subject is another city or county tells
 # what that place did, not what the zone hosts.
 _ELSEWHERE_VERBS = ("引进", "签约", "招引", "新建", "建设", "投资", "落地", "开工")
 

@@ -50,7 +50,7 @@ def recognize_parks(doc: Doc) -> None:
         if is_generic_prefix(prefix) or "项目" in prefix or re.search(r"[0-9一二三四五六七八九十两]+个", prefix):
             continue
         if text.startswith("项目", m.end()) or _describes(prefix):
-            continue  # 智慧科技园项目 is a project; 老牌工业园, 省级重点产业园 describe a park
+            continue  # 未来科技园项目 is a project; 老牌工业园, 省级重点产业园 describe a park
         if any(m.type == "Project" and m.start < start < m.end for m in doc.mentions):
             continue  # 军工产业基地 inside 海能达军工产业基地, a project
         if m.group() in ("园区", "小镇") and len(prefix) < 2:

@@ -81,7 +81,7 @@ def add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
     if len(core) < 2 or _GENERIC_PROJECT.match(core) or is_generic_prefix(core) or any(q in name for q in QUOTES):
         return False
     if len(core) == 2 and not any(m.type == "Enterprise" and m.name == core for m in doc.mentions):
-        return False  # 谋新项目, 选址项目: two characters name a project only as its company's (卫龙项目)
+        return False  # 求新项目, 定址项目: two characters name a project only as its company's (卫龙项目)
     if rule != "list" and not _specific(doc, start, core_end):
         return False
     if is_counted(core) or (is_sector_phrase(doc, start, core_end) and
@@ -144,8 +144,8 @@ def recognize_projects(doc: Doc) -> None:
 
 
 
-# A company's facility is one of its projects: 美国艾利全自动生产基地, 法雷奥北方基地,
-# 中石化综合能源站, 浪潮长春云计算大数据中心. Taken only when a company stands at the head
+# A company's facility is one of its projects: 美国康宁特全自动生产基地, 法斯特北方基地,
+# 中海油综合能源站, 华云合肥云计算大数据中心. Taken only when a company stands at the head
 # of the name (a known enterprise or a brand with its place or country).
 _FACILITY = re.compile(r"(?:生产|研发|制造|总部|产业化|物流|运营|结算|加工)?基地|(?:研发|数据|计算|运营|结算|物流|服务|检测)中心|"
                        r"区域总部|总部|能源站|超市|医院|物流城|配件城")
@@ -181,7 +181,7 @@ def recognize_facility_projects(doc: Doc) -> None:
         add_project(doc, start, m.end(), "facility")
 
 
-# Descriptions of a company before its name end a project's name (领军企业|卢森堡埃驰…).
+# Descriptions of a company before its name end a project's name (领军企业|卢森堡埃维…).
 _DESCRIBED_BY = frozenset("企业 龙头企业 领军企业 知名企业 公司 集团 品牌 巨头 强".split())
 
 
@@ -206,7 +206,7 @@ def recognize_project_brands(doc: Doc) -> None:
             continue
         spec = _SPEC.search(doc.text, p.start + 2, p.end)
         if spec and p.name == doc.text[p.start:p.end]:
-            # 青海西部镁业|年产2万吨…项目, 宏储源|100MW光伏储能项目: the name before the
+            # 青海东部镁业|年产2万吨…项目, 宏能源|50MW光伏储能项目: the name before the
             # capacity is the company's.
             from kg.extractors.company_lists import company_shape
 
@@ -245,7 +245,7 @@ def recognize_project_brands(doc: Doc) -> None:
 
 def _company_prefix(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     """A company with its place or country at the head of a project's name:
-    德国艾博歌|汽车零部件研发总部项目, 新加坡益海嘉里|油品系列生产项目, 宁德博发|…"""
+    德国艾克斯|汽车零部件研发总部项目, 新加坡丰益嘉禾|油品系列生产项目, 宁德恒翔|…"""
     from kg.extractors.company_lists import company_shape, starts_with_place_or_country
 
     if not starts_with_place_or_country(doc.text, start):

@@ -1,4 +1,4 @@
-"""A park that is the area itself: 安宁工业园区, 长江工业园, 苏银产业园管委会.
+"""A park that is the area itself: 青松工业园区, 临江工业园, 宏远产业园管委会.
 
 Guideline: a standalone 工业园 / 产业园 / 基地 that no larger named zone contains is the
 zone the article is about. Two signals say so: the park has an administration of its

@@ -50,8 +50,8 @@ def _division_prefix(prefix: str) -> bool:
 
 
 def _trim_glued(text: str, start: int, head_start: int) -> int:
-    """A grammar character glued to the place that starts a zone's name (经|洋浦经济开发区,
-    4月21日|中北高新区): the name starts at the place."""
+    """A grammar character glued to the place that starts a zone's name (经|临港经济开发区,
+    3月15日|龙泉高新区): the name starts at the place."""
     prefix = text[start:head_start]
     if len(prefix) >= 3 and not place_prefix(prefix) and place_prefix(prefix[1:]) and \
             len(prefix) - 1 - len(place_prefix(prefix[1:])) >= 0:
@@ -75,7 +75,7 @@ def recognize_zones(doc: Doc) -> None:
             doc.add_mention("Zone", m.start(), m.end(), rule="zone-bare")
             continue
         if m.group() == "新城" and not _division_prefix(prefix):
-            continue  # 嘉定新城 is a zone; 电子新城, 枢纽新城 are developments
+            continue  # 宿州新城 is a zone; 电子新城, 枢纽新城 are developments
         if m.group() in ("试验区", "实验区") and not _division_prefix(prefix) and not _PILOT_OF_ECONOMY.search(prefix):
             continue  # a pilot zone names its place or its economy (循环经济, 开发开放); 共同富裕先行试验区 is a policy
         if m.group() in _WEAK_HEADS and (_COMPANY_AFTER.match(text, m.end()) or len(prefix) < 2):
