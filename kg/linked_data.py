@@ -37,14 +37,14 @@ MEDIA = {"html": "text/html; charset=utf-8", "turtle": "text/turtle; charset=utf
 MAX_NAME_QUERY = 200  # characters of a search
 
 
-def negotiate_rdf(accept: str | None) -> str | None:
-    """html / turtle / jsonld / ntriples for an Accept header; None when nothing fits (406)."""
-    if not accept or not accept.strip():
-        return "html"
-    best = None
-    for i, part in enumerate(accept.split(",")):
+def parse_accept(header: str) -> list[tuple[str, float, int]]:
+    """(media type, q, position) of every entry of an Accept header."""
+    out = []
+    for i, part in enumerate(header.split(",")):
         fields = [f.strip() for f in part.split(";")]
         mtype = fields[0].lower()
+        if not mtype:
+            continue
         q = 1.0
         for f in fields[1:]:
             k, _, v = f.partition("=")
@@ -53,6 +53,16 @@ def negotiate_rdf(accept: str | None) -> str | None:
                     q = float(v)
                 except ValueError:
                     q = 0.0
+        out.append((mtype, q, i))
+    return out
+
+
+def negotiate_rdf(accept: str | None) -> str | None:
+    """html / turtle / jsonld / ntriples for an Accept header; None when nothing fits (406)."""
+    if not accept or not accept.strip():
+        return "html"
+    best = None
+    for mtype, q, i in parse_accept(accept):
         if q <= 0:
             continue
         if mtype in RDF_TYPES:

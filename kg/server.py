@@ -91,25 +91,6 @@ class HttpError(Exception):
         self.headers = headers or {}
 
 
-def _parse_accept(header: str) -> list[tuple[str, float, int]]:
-    out = []
-    for i, part in enumerate(header.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        mtype = fields[0].lower()
-        if not mtype:
-            continue
-        q = 1.0
-        for f in fields[1:]:
-            k, _, v = f.partition("=")
-            if k.strip().lower() == "q":
-                try:
-                    q = float(v)
-                except ValueError:
-                    q = 0.0
-        out.append((mtype, q, i))
-    return out
-
-
 def negotiate(accept: str | None, kind: str) -> str:
     """The output format for a result ``kind`` ("select", "ask", "graph") given an Accept header."""
     table = _GRAPH_TYPES if kind == "graph" else _RESULT_TYPES
@@ -117,7 +98,7 @@ def negotiate(accept: str | None, kind: str) -> str:
     if not accept or not accept.strip():
         return default
     best: tuple[float, int, str] | None = None
-    for mtype, q, order in _parse_accept(accept):
+    for mtype, q, order in linked_data.parse_accept(accept):
         if q <= 0:
             continue
         if mtype in table:
