@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable, Sequence
 
+from kg.normalize import PINYIN_GLOSS
+
 ENTITY_TYPES = (
     "Zone",
     "Park",
@@ -64,8 +66,6 @@ def normalize_name(name: str) -> str:
 
     The dev gold keeps each article's own script (經濟開發區), while an extractor may
     give either spelling: both compare alike."""
-    from kg.normalize import PINYIN_GLOSS
-
     text = _to_simplified()(PINYIN_GLOSS.sub("", unicodedata.normalize("NFKC", name)))
     # Cc/Cf are included because invisible characters (zero-width spaces, BOMs)
     # leak out of scraped pages and would otherwise break equality silently.

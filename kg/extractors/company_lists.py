@@ -16,7 +16,7 @@ from kg.document import Doc
 from kg.extractors.enterprises import INDUSTRY_HEADS, LEGAL_HEADS
 from kg.lexicon import (countries, industry_words, is_boundary_word, places, sector_words, stopwords, word_frequency,
                         word_tag, words_of)
-from kg.names import FACILITY_ENDINGS, FUNCTION_CHARS, GENERIC_MODIFIERS, is_generic_prefix, is_rare_word
+from kg.names import FACILITY_ENDINGS, FUNCTION_CHARS, GENERIC_MODIFIERS, is_generic_prefix, is_rare_word, place_prefix
 from kg.pipeline import RECOGNIZE, component
 
 # A run of items: split at 、 and at the conjunctions that join two names.
@@ -85,7 +85,7 @@ def company_shape(name: str, product_endings: bool = True) -> int:
     if country and len(name) > country.end() + 1:
         rest = name[country.end():]
     else:
-        place = _place_at_start(rest)
+        place = place_prefix(rest)
         if place:
             rest = rest[len(place):]
     if rest != name and rest.endswith("厂") and len(rest) >= 3 and not is_boundary_word(rest[:-1]) and \
@@ -164,15 +164,6 @@ def _may_hold_companies(text: str, start: int, end: int) -> bool:
     return any(text[i:i + 2] in pairs for i in range(start, end - 1))
 
 
-def _place_at_start(name: str) -> str:
-    table = places()
-    best = ""
-    for n in range(2, min(len(name), 9) + 1):
-        if name[:n] in table:
-            best = name[:n]
-    return best
-
-
 def _split_run(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     items = []
     pos = start
@@ -212,7 +203,7 @@ def _edge_item(doc: Doc, s: int, e: int, left: bool) -> tuple[int, int] | None:
 
 def _may_start(word: str) -> bool:
     return word in places() or word in countries() or _brand_word(word, True) or \
-        bool(_COUNTRY_AT_START().match(word)) or bool(_place_at_start(word))
+        bool(_COUNTRY_AT_START().match(word)) or bool(place_prefix(word))
 
 
 def _split_glued(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
@@ -222,7 +213,7 @@ def _split_glued(doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
     if len(text) < 6:
         return [(s, e)]
     for i in range(2, len(text) - 1):
-        if (_place_at_start(text[i:i + 9]) or _COUNTRY_AT_START().match(text, i)) and \
+        if (place_prefix(text[i:i + 9]) or _COUNTRY_AT_START().match(text, i)) and \
                 company_like(text[:i]) and company_like(text[i:]):
             return [(s, s + i), (s + i, e)]
     return [(s, e)]

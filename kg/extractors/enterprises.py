@@ -66,10 +66,6 @@ def _back_to_place(doc: Doc, start: int, head: int) -> int:
     return start
 
 
-def places_at(prefix: str) -> bool:
-    return any(prefix[:n] in places() for n in range(2, min(len(prefix), 9) + 1))
-
-
 def _valid(name: str) -> bool:
     return len(name) >= 2 and not _NOT_ENTERPRISE.search(name)
 
