@@ -151,8 +151,8 @@ def baseline(kind: str, files: list[Path]) -> dict:
 
 # Each library query is asked as a user asks it: with its parameters, whose values the
 # benchmark takes from the graph itself (the "pick" step below), bound by the very code
-# `kg query NAME --param k=v` runs (kg.sparql: load_query, parse_param_args, bind) and
-# evaluated on the on-disk store as kg.sparql's query worker evaluates it (default
+# `kg query NAME --param k=v` runs (kg.query.sparql: load_query, parse_param_args, bind) and
+# evaluated on the on-disk store as kg.query.sparql's query worker evaluates it (default
 # prefixes, every row read). A query with parameters is also run once more with none of
 # them bound (every row of the graph), for information: its target is the bound run.
 _QUERY_WORKER = r"""
@@ -160,8 +160,8 @@ import json, statistics, sys, time
 from decimal import Decimal
 sys.path.insert(0, sys.argv[1])
 import pyoxigraph as ox
-from kg.sparql import DEFAULT_PREFIXES, bind, load_query, parse_param_args
-from kg.store import open_store
+from kg.query.sparql import DEFAULT_PREFIXES, bind, load_query, parse_param_args
+from kg.graph.store import open_store
 
 store = open_store(sys.argv[2])
 
@@ -225,7 +225,7 @@ def query_latencies(store_dir: Path, runs: int, timeout: float, queries: Path | 
     ``all``: the same figures for the run with none bound (every row; information only,
     so it stops repeating once its runs have taken ``all_budget`` seconds and gives up
     after ``all_timeout``)."""
-    from kg.sparql import read_query_file
+    from kg.query.sparql import read_query_file
 
     worker = Path(tempfile.mkstemp(suffix=".py")[1])
     worker.write_text(_QUERY_WORKER, "utf-8")
@@ -262,7 +262,7 @@ def query_latencies(store_dir: Path, runs: int, timeout: float, queries: Path | 
 def export_rates(trig: Path) -> dict:
     import pyoxigraph as ox
 
-    from kg.build import KnowledgeGraph, _sort_key, serialize_to
+    from kg.graph.build import KnowledgeGraph, _sort_key, serialize_to
 
     quads = list(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG))
     default = [q for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]

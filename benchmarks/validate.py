@@ -1,4 +1,4 @@
-"""SHACL validation: the SPARQL translation (kg/shacl_sparql.py) against pyshacl, same run.
+"""SHACL validation: the SPARQL translation (kg/graph/shacl_sparql.py) against pyshacl, same run.
 
     python benchmarks/validate.py [--mb 2] [--runs 3] [--work DIR]
 
@@ -52,8 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     import pyoxigraph as ox
     from rdflib import Graph
 
-    from kg.ontology_files import shapes_path
-    from kg.validate import validate, validate_with_pyshacl
+    from kg.graph.ontology_files import shapes_path
+    from kg.graph.validate import validate, validate_with_pyshacl
 
     with tempfile.TemporaryDirectory() as tmp:
         work = args.work or Path(tmp)

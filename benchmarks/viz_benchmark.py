@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kg.namespaces import ID, KG  # noqa: E402
+from kg.graph.namespaces import ID, KG  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 TARGET_S = 5.0
@@ -177,8 +177,8 @@ def main() -> int:
     ap.add_argument("--keep", type=Path, help="keep the generated graph and views in this directory")
     args = ap.parse_args()
 
-    from kg.analysis import analyze_file
-    from kg.viz import build_views, zone_file
+    from kg.analyze.analysis import analyze_file
+    from kg.analyze.views import build_views, zone_file
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="zonekg-bench-"))
     work.mkdir(parents=True, exist_ok=True)

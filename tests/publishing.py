@@ -92,7 +92,7 @@ def generations(out: Path) -> list[str]:
 
 
 def store_quads(path: Path) -> set[str]:
-    from kg.store import open_store
+    from kg.graph.store import open_store
 
     store = open_store(path)
     try:

@@ -1,4 +1,4 @@
-"""Alias resolution within one article (kg/extractors/aliases.py), on sentences
+"""Alias resolution within one article (kg/extract/extractors/aliases.py), on sentences
 written for these tests."""
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from functools import cache
 
 import pytest
 
-from kg.document import Doc
-from kg.extraction import extraction_from_doc
-from kg.extractors.aliases import core_name, legal_base, zone_key
-from kg.pipeline import extract
+from kg.extract.document import Doc
+from kg.extract.extraction import extraction_from_doc
+from kg.extract.extractors.aliases import core_name, legal_base, zone_key
+from kg.extract.pipeline import extract
 
 
 @cache

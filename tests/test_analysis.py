@@ -17,7 +17,7 @@ from pyshacl import validate
 from rdflib import Graph
 from typer.testing import CliRunner
 
-from kg.analysis import (
+from kg.analyze.analysis import (
     Lexicon,
     analyze_file,
     chain_core,
@@ -28,8 +28,8 @@ from kg.analysis import (
     write_outputs,
     yuan,
 )
-from kg.namespaces import ID, KG
-from kg.ontology_files import ontology_path, shapes_path
+from kg.graph.namespaces import ID, KG
+from kg.graph.ontology_files import ontology_path, shapes_path
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -441,8 +441,8 @@ def test_kg_analyze_missing_or_bad_graph(tmp_path):
 
 @pytest.fixture(scope="module")
 def seeds_graph(tmp_path_factory) -> Path:
-    from kg.build import build_graph, write_outputs as write_graph
-    from kg.extraction import extract_article
+    from kg.graph.build import build_graph, write_outputs as write_graph
+    from kg.extract.extraction import extract_article
 
     xs = []
     for f in sorted(SEEDS.glob("*.txt")):

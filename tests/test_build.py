@@ -24,10 +24,10 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from typer.testing import CliRunner
 
 import kg
-from kg.build import atomic_write
+from kg.graph.build import atomic_write
 from kg.cli import app
-from kg.namespaces import ENTITY_CLASSES, KG
-from kg.validate import validate
+from kg.graph.namespaces import ENTITY_CLASSES, KG
+from kg.graph.validate import validate
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -140,7 +140,7 @@ def test_trig_has_one_named_graph_per_document(dataset):
 
 
 class _Written:
-    """What :func:`kg.validate.validate` needs, read back from the TriG file."""
+    """What :func:`kg.graph.validate.validate` needs, read back from the TriG file."""
 
     def __init__(self, path: Path) -> None:
         self._quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TRIG))
@@ -225,7 +225,7 @@ def test_atomic_write_creates_missing_directories_with_normal_permissions(tmp_pa
 
 @pytest.mark.parametrize("failing", ["replace", "write"])
 def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch, failing):
-    import kg.build
+    import kg.graph.build
 
     target = tmp_path / "graph.trig"
     target.write_bytes(b"old contents")
@@ -234,9 +234,9 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatc
         raise OSError(28, "No space left on device")
 
     if failing == "replace":
-        monkeypatch.setattr(kg.build.os, "replace", boom)
+        monkeypatch.setattr(kg.graph.build.os, "replace", boom)
     else:
-        monkeypatch.setattr(kg.build.os, "fsync", boom)
+        monkeypatch.setattr(kg.graph.build.os, "fsync", boom)
     with pytest.raises(OSError):
         atomic_write(target, b"new contents that never land")
     assert target.read_bytes() == b"old contents"

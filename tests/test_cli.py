@@ -18,10 +18,10 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from typer.testing import CliRunner
 
 import kg
-import kg.validate
+import kg.graph.validate
 from kg.cli import app
-from kg.namespaces import KG
-from kg.validate import Violation
+from kg.graph.namespaces import KG
+from kg.graph.validate import Violation
 
 # pytest's default import mode puts tests/ on sys.path, so the helpers are shared.
 from test_build import kg_command, run_kg, summary_value
@@ -146,9 +146,9 @@ def test_duplicate_content_is_read_once(tmp_path):
 
 
 def test_an_article_the_extractors_fail_on_is_skipped_with_the_error(tmp_path, monkeypatch):
-    import kg.extraction
+    import kg.extract.extraction
 
-    real = kg.extraction.extract_article
+    real = kg.extract.extraction.extract_article
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
     (tmp_path / "b.txt").write_text(ARTICLE + "另一段。\n", encoding="utf-8")
 
@@ -157,7 +157,7 @@ def test_an_article_the_extractors_fail_on_is_skipped_with_the_error(tmp_path, m
             raise ValueError("bad\nthing")
         return real(doc_id, text, file_name, sha256)
 
-    monkeypatch.setattr(kg.extraction, "extract_article", flaky)
+    monkeypatch.setattr(kg.extract.extraction, "extract_article", flaky)
     result = invoke("build", str(tmp_path), "-o", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     assert summary_value(result.output, "read") == "1"
@@ -184,7 +184,7 @@ def article(tmp_path) -> Path:
 
 def test_violations_exit_1_but_the_files_are_written(article, tmp_path, monkeypatch):
     fake = [Violation(f"https://w3id.org/zonekg/id/x/{i:02d}", f"problem {i}") for i in range(25)]
-    monkeypatch.setattr(kg.validate, "validate", lambda graph: fake)
+    monkeypatch.setattr(kg.graph.validate, "validate", lambda graph: fake)
     result = invoke("build", str(article), "-o", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert "25 violation(s)" in result.output
@@ -198,7 +198,7 @@ def test_no_validate_skips_validation(article, tmp_path, monkeypatch):
     def must_not_run(graph):
         raise AssertionError("validate() called despite --no-validate")
 
-    monkeypatch.setattr(kg.validate, "validate", must_not_run)
+    monkeypatch.setattr(kg.graph.validate, "validate", must_not_run)
     result = invoke("build", str(article), "-o", str(tmp_path / "out"), "--no-validate")
     assert result.exit_code == 0, result.output
     assert "skipped (--no-validate)" in result.output

@@ -1,4 +1,4 @@
-"""``kg build --cluster ADDRESS`` on a real Dask cluster (kg/cluster.py, docs/cluster.md).
+"""``kg build --cluster ADDRESS`` on a real Dask cluster (kg/run/cluster.py, docs/cluster.md).
 
 The cluster is the one docs/cluster.md tells a user to start: a ``dask scheduler``
 process and a ``dask worker`` process with two worker processes of one thread each,
@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg.cache import CACHE_DIR
+from kg.run.cache import CACHE_DIR
 
 from test_build import SEED_FILES, SEEDS, kg_command, summary_value
 from test_corpus import generated_corpus, outputs, run
@@ -215,7 +215,7 @@ def test_a_generated_corpus_on_the_cluster_matches_a_local_build(cluster, corpus
 
 
 PATCH = '''
-import kg.extraction as x
+import kg.extract.extraction as x
 if not hasattr(x, "_real_extract_article"):
     x._real_extract_article = x.extract_article
 
@@ -227,7 +227,7 @@ if not hasattr(x, "_real_extract_article"):
     x.extract_article = extract_article
 '''
 UNPATCH = '''
-import kg.extraction as x
+import kg.extract.extraction as x
 if hasattr(x, "_real_extract_article"):
     x.extract_article = x._real_extract_article
     del x._real_extract_article

@@ -1,4 +1,4 @@
-"""Parallel, cached and deterministic builds (kg/corpus.py, kg/cache.py, kg/store.py).
+"""Parallel, cached and deterministic builds (kg/run/corpus.py, kg/run/cache.py, kg/graph/store.py).
 
 - ``-j 1`` and ``-j 2`` write byte-identical graphs;
 - a rebuild extracts only the files whose bytes changed, and writes what a clean
@@ -20,9 +20,9 @@ import pyoxigraph as ox
 import pytest
 
 import kg
-import kg.cache
-from kg.cache import CACHE_DIR, ExtractionCache
-from kg.corpus import read_corpus
+import kg.run.cache
+from kg.run.cache import CACHE_DIR, ExtractionCache
+from kg.run.corpus import read_corpus
 
 from test_build import SEED_FILES, SEEDS, kg_command, summary_value
 
@@ -147,22 +147,22 @@ def test_a_cached_article_under_another_name_keeps_its_own_name(tmp_path):
 def test_a_new_extractor_version_or_lexicon_invalidates_the_cache(tmp_path, monkeypatch, change):
     cache_dir = tmp_path / "cache"
     read_corpus(SEED_FILES[:2], jobs=1, cache_dir=cache_dir, show_progress=False)
-    old = kg.cache.fingerprint()
+    old = kg.run.cache.fingerprint()
     if change == "extractor-version":
         monkeypatch.setattr(kg, "EXTRACTOR_VERSION", kg.EXTRACTOR_VERSION + "-next")
     else:
-        real = kg.cache._lexicon_files
+        real = kg.run.cache._lexicon_files
 
         def edited():
             return [(name, data + "\n新词\n".encode() if name == "industry_words.txt" else data)
                     for name, data in real()]
 
-        monkeypatch.setattr(kg.cache, "_lexicon_files", edited)
-    assert kg.cache.fingerprint() != old
+        monkeypatch.setattr(kg.run.cache, "_lexicon_files", edited)
+    assert kg.run.cache.fingerprint() != old
     corpus = read_corpus(SEED_FILES[:2], jobs=1, cache_dir=cache_dir, show_progress=False)
     assert (corpus.cache.hits, corpus.cache.misses) == (0, 2)
     corpus.cache_store.prune(unused=True)
-    assert [p.name for p in cache_dir.iterdir()] == [kg.cache.fingerprint()]
+    assert [p.name for p in cache_dir.iterdir()] == [kg.run.cache.fingerprint()]
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "wrong-checksum"])
@@ -220,7 +220,7 @@ def test_another_folder_and_another_argument_order_give_the_same_bytes(clean_bui
 
 
 def test_the_store_holds_the_quads_of_the_trig_and_opens_read_only(clean_build):
-    from kg.store import open_store
+    from kg.graph.store import open_store
 
     store = open_store(clean_build)
     trig = set(ox.parse(path=str(clean_build / "graph.trig"), format=ox.RdfFormat.TRIG))
@@ -233,7 +233,7 @@ def test_the_store_holds_the_quads_of_the_trig_and_opens_read_only(clean_build):
 
 
 def test_a_rebuild_replaces_the_store_in_one_step_and_keeps_one_old_copy(tmp_path):
-    from kg.store import open_store, write_store
+    from kg.graph.store import open_store, write_store
 
     q1 = [ox.Quad(ox.NamedNode("http://x/a"), ox.NamedNode("http://x/p"), ox.Literal("1"))]
     q2 = [ox.Quad(ox.NamedNode("http://x/b"), ox.NamedNode("http://x/p"), ox.Literal("2"))]
@@ -252,7 +252,7 @@ def test_no_store_with_no_store(tmp_path):
     proc = run("build", str(SEED_FILES[0]), "-o", str(out), "--no-store", "--no-validate", cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert not (out / "store").exists()
-    from kg.store import open_store
+    from kg.graph.store import open_store
 
     with pytest.raises(FileNotFoundError):
         open_store(out)

@@ -12,10 +12,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.build import build_graph
-from kg.divisions import ancestors, codes_named, divisions, is_within, resolve, short_name
-from kg.extraction import extract_article
-from kg.pipeline import extract
+from kg.graph.build import build_graph
+from kg.extract.divisions import ancestors, codes_named, divisions, is_within, resolve, short_name
+from kg.extract.extraction import extract_article
+from kg.extract.pipeline import extract
 from serving import kg
 
 SCHEMA_CONTAINED = "https://schema.org/containedInPlace"
@@ -201,7 +201,7 @@ def test_where_a_project_came_from_is_not_where_the_zone_is():
 
 
 def test_places_inside_a_zone_name():
-    from kg.extractors.places import _name_places
+    from kg.extract.extractors.places import _name_places
 
     # A part of one zone that lies elsewhere: the 功能区 is in 昆山 (苏州), not in 上海.
     assert [(s, c) for s, c, _, _ in _name_places("上海保税区昆山功能区", set(), set())] == [("昆山", "320583")]

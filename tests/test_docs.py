@@ -33,8 +33,8 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from kg import sparql
-from kg.name_index import run_resolved
+from kg.query import sparql
+from kg.graph.name_index import run_resolved
 from serving import free_port, seed_graph
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -260,13 +260,13 @@ def test_a_doc_transcript_is_what_the_commands_print(doc, n, steps, workdir, req
 
 
 def _industry_counts() -> dict[str, int]:
-    from kg.analysis import analyze_file
+    from kg.analyze.analysis import analyze_file
 
     a = analyze_file(seed_graph())
     counts = {"total": len(a.assignment)}
     for asg in a.assignment.values():
         counts[asg.basis] = counts.get(asg.basis, 0) + 1
-    from kg.analysis import CLUSTERED_TYPES
+    from kg.analyze.analysis import CLUSTERED_TYPES
 
     unassigned = [d["label"] for n, d in a.graph.nodes(data=True) if d["type"] in CLUSTERED_TYPES
                   and n not in a.assignment]

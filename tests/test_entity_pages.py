@@ -227,7 +227,7 @@ def test_names_from_articles_are_escaped(hostile):
 def test_the_same_pages_over_a_remote_endpoint(client, binary, tmp_path, kg_serve):
     """`kg serve --endpoint URL` asks the entity's facts of another SPARQL endpoint (a real
     Oxigraph server holding the same graph): the pages are the same."""
-    from kg import push as pu
+    from kg.export import push as pu
     from test_push import OxigraphServer
 
     srv = OxigraphServer(binary, tmp_path / "db")

@@ -1,4 +1,4 @@
-"""Tests for the gold-standard scorer (kg/evaluate.py)."""
+"""Tests for the gold-standard scorer (kg/evaluate/score.py)."""
 from __future__ import annotations
 
 import copy
@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from kg.evaluate import (
+from kg.evaluate.score import (
     EvalReport,
     load_gold,
     names_match,

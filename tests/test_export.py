@@ -19,8 +19,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
 
-from kg import export as ex
-from kg.namespaces import ENTITY_CLASSES, RELATIONS
+from kg.export import formats as ex
+from kg.graph.namespaces import ENTITY_CLASSES, RELATIONS
 from serving import kg, seed_graph
 
 KG_NS = "https://w3id.org/zonekg/ontology#"

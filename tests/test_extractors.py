@@ -6,9 +6,9 @@ from functools import cache
 
 import pytest
 
-from kg.extraction import extract_article
-from kg.normalize import normalize
-from kg.pipeline import components, extract
+from kg.extract.extraction import extract_article
+from kg.ingest.normalize import normalize
+from kg.extract.pipeline import components, extract
 
 
 @cache

@@ -3,7 +3,7 @@
 Every test starts from a complete build of the five seeds (the "previous" build),
 then runs a build of three of them (whose every output differs) and stops it:
 - Ctrl-C (SIGINT) and SIGKILL at each phase after extraction (merge, write, store,
-  publish), through the test hook that pauses ``kg build`` there (kg/generations.py);
+  publish), through the test hook that pauses ``kg build`` there (kg/graph/generations.py);
   tests/test_interrupt.py stops builds in the middle of extraction;
 - a full disk (a small tmpfs) during the write and the store phases;
 - a read-only file system, for the whole directory and for its generations only;

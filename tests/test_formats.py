@@ -26,9 +26,9 @@ from rdflib import RDF, RDFS, Graph
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.extraction import Extraction, extract_article
-from kg.namespaces import KG
-from kg.reader import Skipped, SourceText, iter_input_paths, read_source
+from kg.extract.extraction import Extraction, extract_article
+from kg.graph.namespaces import KG
+from kg.ingest.reader import Skipped, SourceText, iter_input_paths, read_source
 
 ZONE = "许昌经济技术开发区"
 # One article, as a typesetter would wrap it: paragraphs of lines. Lines break
@@ -579,7 +579,7 @@ def test_huge_files_are_skipped_by_size_without_being_read(tmp_path, name, monke
     def no_open(*args, **kwargs):
         raise AssertionError("a file over the limit was opened")
 
-    monkeypatch.setattr("kg.reader.open", no_open, raising=False)
+    monkeypatch.setattr("kg.ingest.reader.open", no_open, raising=False)
     assert skipped(path) == "too large: 200.0 MB > limit 100 MB"
 
 

@@ -25,10 +25,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kg.extraction import extract_article
-from kg.money import find_amounts, format_cny
-from kg.normalize import normalize
-from kg.pipeline import extract
+from kg.extract.extraction import extract_article
+from kg.extract.money import find_amounts, format_cny
+from kg.ingest.normalize import normalize
+from kg.extract.pipeline import extract
 
 EXTRACTION = settings(
     max_examples=200,

@@ -82,7 +82,7 @@ def test_the_other_commands_find_the_outputs_by_their_defaults(previous, tmp_pat
 
 
 def test_a_build_without_store_publishes_its_files_alone(previous, tmp_path):
-    from kg.store import open_store
+    from kg.graph.store import open_store
 
     out = copy_out(previous, tmp_path / "out")
     proc = build(out, SEED_FILES[0], args=("--no-validate", "--no-store"))
@@ -109,7 +109,7 @@ def write_query(tmp_path: Path) -> Path:
 def test_an_output_directory_of_the_layout_before_generations(previous, tmp_path):
     """Plain graph.ttl/graph.trig and out/store -> .store-ID: the first build turns them
     into links, keeps the old store for its readers, and the next build removes it."""
-    from kg.store import write_store
+    from kg.graph.store import write_store
 
     out = tmp_path / "out"
     out.mkdir()

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg.cache import CACHE_DIR
+from kg.run.cache import CACHE_DIR
 
 from publishing import assert_consistent, default_sigint
 from test_build import SEEDS, kg_command, summary_value

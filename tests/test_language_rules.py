@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from kg.evaluate import names_match, normalize_name, score
-from kg.extraction import extract_article
-from kg.normalize import normalize
-from kg.pipeline import extract
+from kg.evaluate.score import names_match, normalize_name, score
+from kg.extract.extraction import extract_article
+from kg.ingest.normalize import normalize
+from kg.extract.pipeline import extract
 
 
 @cache
@@ -169,7 +169,7 @@ def test_a_table_row_gives_project_company_and_amount() -> None:
 
 
 def test_html_table_rows_are_lines_of_tab_separated_cells(tmp_path: Path) -> None:
-    from kg.reader import read_source
+    from kg.ingest.reader import read_source
 
     page = tmp_path / "t.html"
     prose = "".join(f"<p>东川经开区今年重点推进第{i}批项目建设,确保全部按期开工、投产、见效,为全年目标打下基础。</p>"
@@ -212,7 +212,7 @@ def test_evaluation_lists_every_false_positive_and_negative() -> None:
 
 
 def test_the_pipeline_registers_the_new_components() -> None:
-    from kg.pipeline import components
+    from kg.extract.pipeline import components
 
     registered = {c.name for c in components()}
     assert {"company-lists", "standalone-parks", "facility-projects", "table-projects", "table-facts"} <= registered

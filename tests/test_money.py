@@ -1,4 +1,4 @@
-"""kg.money: amounts in Chinese text, as exact yuan."""
+"""kg.extract.money: amounts in Chinese text, as exact yuan."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from kg.money import find_amounts, format_cny, parse_number
-from kg.normalize import normalize
+from kg.extract.money import find_amounts, format_cny, parse_number
+from kg.ingest.normalize import normalize
 
 
 def _one(text: str):

@@ -7,8 +7,8 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from kg.money import parse_yuan
-from kg.name_index import hidden_labels, variants
+from kg.extract.money import parse_yuan
+from kg.graph.name_index import hidden_labels, variants
 from serving import kg, seed_graph
 
 XUCHANG = "国家许昌经济技术开发区"

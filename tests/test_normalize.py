@@ -1,4 +1,4 @@
-"""kg.normalize: cleaning OCR and layout noise while keeping a map back to the source.
+"""kg.ingest.normalize: cleaning OCR and layout noise while keeping a map back to the source.
 
 The sentences here are written for these tests (zones and companies other than the
 sample articles').
@@ -10,7 +10,7 @@ import unicodedata
 
 from hypothesis import given, settings, strategies as st
 
-from kg.normalize import normalize
+from kg.ingest.normalize import normalize
 
 
 def _span(src: str, needle_in_text: str) -> str:

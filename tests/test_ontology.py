@@ -11,8 +11,8 @@ import pytest
 from pyshacl import validate
 from rdflib import OWL, RDF, RDFS, SH, SKOS, XSD, BNode, Graph, Literal, URIRef
 
-from kg.namespaces import ID, KG
-from kg.ontology_files import ontology_path, shapes_path
+from kg.graph.namespaces import ID, KG
+from kg.graph.ontology_files import ontology_path, shapes_path
 
 ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
 KG_NS = str(KG._NS)

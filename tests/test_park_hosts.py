@@ -1,7 +1,7 @@
 """Park-level hosts: a park hosts the enterprises the text places in it."""
 from __future__ import annotations
 
-from kg.extraction import extract_article
+from kg.extract.extraction import extract_article
 
 
 def _facts(text: str) -> set[tuple[str, str, str, str]]:

@@ -12,10 +12,10 @@ from functools import cache
 import pytest
 from hypothesis import given, settings, strategies as st
 
-import kg.extractors
-import kg.pipeline as pipeline
-from kg.extraction import Extraction, extract_article
-from kg.pipeline import CLEAN, RECOGNIZE, RELATE, RESOLVE, SEGMENT, Component, component, components, extract
+import kg.extract.extractors
+import kg.extract.pipeline as pipeline
+from kg.extract.extraction import Extraction, extract_article
+from kg.extract.pipeline import CLEAN, RECOGNIZE, RELATE, RESOLVE, SEGMENT, Component, component, components, extract
 
 ARTICLE = ("国家合肥经济技术开发区(以下简称开发区)引进了联宝电子科技有限公司,"
            "培育新能源汽车产业链。投资15亿元的智能终端生产项目开工。")
@@ -62,8 +62,8 @@ def test_each_kind_of_component_sits_in_its_stage() -> None:
 
 def test_every_extractor_module_registers_a_component() -> None:
     modules = {c.func.__module__ for c in components()}
-    for mod in pkgutil.iter_modules(kg.extractors.__path__):
-        assert f"kg.extractors.{mod.name}" in modules, mod.name
+    for mod in pkgutil.iter_modules(kg.extract.extractors.__path__):
+        assert f"kg.extract.extractors.{mod.name}" in modules, mod.name
 
 
 def test_extract_runs_the_components_in_stage_order(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -76,26 +76,26 @@ def test_extract_runs_the_components_in_stage_order(monkeypatch: pytest.MonkeyPa
 def test_adding_a_file_to_the_extractors_package_is_enough(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     name = "zz_probe_extractor_for_tests"
     (tmp_path / f"{name}.py").write_text(
-        "from kg.pipeline import CLEAN, component\n"
+        "from kg.extract.pipeline import CLEAN, component\n"
         "\n"
         "@component('zz-probe', CLEAN)\n"
         "def probe(doc):\n"
         "    doc.add_fact('probe', ('Zone', 'x'), None, 0, rule='probe')\n",
         encoding="utf-8")
     monkeypatch.setattr(pipeline, "_REGISTRY", dict(pipeline._REGISTRY))
-    monkeypatch.setattr(kg.extractors, "__path__", [*kg.extractors.__path__, str(tmp_path)])
+    monkeypatch.setattr(kg.extract.extractors, "__path__", [*kg.extract.extractors.__path__, str(tmp_path)])
     # The package may be listed once per process and remembered; a new process lists it afresh.
     monkeypatch.setattr(pipeline, "_imported", False, raising=False)
     importlib.invalidate_caches()
     try:
         comps = components()
-        assert comps[-1].name == "zz-probe" and comps[-1].func.__module__ == f"kg.extractors.{name}"
+        assert comps[-1].name == "zz-probe" and comps[-1].func.__module__ == f"kg.extract.extractors.{name}"
         doc = extract("t", ARTICLE)
         assert doc.facts[-1].rule == "probe"  # it ran, and last
     finally:
-        sys.modules.pop(f"kg.extractors.{name}", None)
-        if hasattr(kg.extractors, name):
-            delattr(kg.extractors, name)
+        sys.modules.pop(f"kg.extract.extractors.{name}", None)
+        if hasattr(kg.extract.extractors, name):
+            delattr(kg.extract.extractors, name)
 
 
 def test_two_components_with_one_name_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:

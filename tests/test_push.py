@@ -1,4 +1,4 @@
-"""`kg push` and `kg.remote` against a real Oxigraph server.
+"""`kg push` and `kg.query.remote` against a real Oxigraph server.
 
 The server is the `oxigraph` binary of the PyPI package `oxigraph` (in the `test`
 extra), started by the tests on a free loopback port with an on-disk store in a
@@ -21,9 +21,9 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from kg import push as pu
-from kg import sparql
-from kg.remote import EndpointError, QueryRefused, QuerySyntaxError, RemoteEngine, query_endpoint
+from kg.export import push as pu
+from kg.query import sparql
+from kg.query.remote import EndpointError, QueryRefused, QuerySyntaxError, RemoteEngine, query_endpoint
 from serving import _cwd, _env, free_port, kg, kg_command, seed_graph
 
 LOADED = re.compile(r"loaded (\d+) of (\d+) triples")
@@ -401,7 +401,7 @@ def test_target_graph_names():
 
 
 # --------------------------------------------------------------------------
-# kg.remote: the library `kg query --endpoint` and `kg serve --endpoint` use
+# kg.query.remote: the library `kg query --endpoint` and `kg serve --endpoint` use
 
 
 def test_remote_queries(server, graph):

@@ -12,8 +12,8 @@ from decimal import Decimal
 import pyoxigraph as ox
 import pytest
 
-from kg import sparql
-from kg.name_index import run_resolved, variants
+from kg.query import sparql
+from kg.graph.name_index import run_resolved, variants
 from serving import SEEDS, kg, seed_graph
 
 XUCHANG = "国家许昌经济技术开发区"

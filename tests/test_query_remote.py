@@ -1,7 +1,7 @@
 """`kg query --endpoint` and `kg serve --endpoint`: the library against a remote SPARQL endpoint.
 
 The endpoint is a real Oxigraph server (the `oxigraph` binary of the PyPI package, as in
-test_push.py) on a free loopback port, holding the seed graph pushed with `kg.push`; the
+test_push.py) on a free loopback port, holding the seed graph pushed with `kg.export.push`; the
 answers are compared with the same queries on the local graph.trig. Failures a real
 server does not produce on demand (a 500 with a long HTML page, an answer that never
 comes, rows that trickle in) come from small HTTP servers in this process.
@@ -18,9 +18,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kg import push as pu
-from kg import sparql
-from kg.remote import EndpointError, EndpointTimeout, query_endpoint, redact_url
+from kg.export import push as pu
+from kg.query import sparql
+from kg.query.remote import EndpointError, EndpointTimeout, query_endpoint, redact_url
 from serving import free_port, kg, seed_graph
 from test_push import OxigraphServer
 

@@ -18,8 +18,8 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from kg import sparql
-from kg.store import write_store
+from kg.query import sparql
+from kg.graph.store import write_store
 from serving import _env, kg, kg_command, seed_graph
 
 XUCHANG = "国家许昌经济技术开发区"

@@ -7,8 +7,8 @@ from functools import cache
 
 import pytest
 
-from kg.document import Doc
-from kg.pipeline import extract
+from kg.extract.document import Doc
+from kg.extract.pipeline import extract
 
 
 @cache

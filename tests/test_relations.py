@@ -7,7 +7,7 @@ from functools import cache
 
 import pytest
 
-from kg.extraction import Extraction, extract_article
+from kg.extract.extraction import Extraction, extract_article
 
 
 @cache

@@ -1,6 +1,6 @@
 """The fast segmentation (route by jieba-rs, HMM by jieba) gives jieba's own tokens.
 
-kg.lexicon.segment must return exactly what ``jieba.Tokenizer.lcut(text, HMM=True)``
+kg.extract.lexicon.segment must return exactly what ``jieba.Tokenizer.lcut(text, HMM=True)``
 returns with the same dictionary: every extractor works on those tokens, and
 ``kg eval`` figures must not move when the tokenizer is swapped.
 """
@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from kg.lexicon import _fast_tokenizer, _tokenizer, fast_segment_safe, segment, tokenizer_name
-from kg.normalize import normalize
+from kg.extract.lexicon import _fast_tokenizer, _tokenizer, fast_segment_safe, segment, tokenizer_name
+from kg.ingest.normalize import normalize
 
 from test_build import SEED_FILES
 from test_corpus import generated_corpus

@@ -335,7 +335,7 @@ def test_cross_origin_query_gets_its_result_and_headers(client):
 def test_the_editor_completes_the_ontology_terms(client):
     from rdflib import OWL, RDF, Graph
 
-    from kg.ontology_files import ontology_path
+    from kg.graph.ontology_files import ontology_path
 
     data = client.get("/api/terms").json()
     names = {t["name"]: t for t in data["terms"]}

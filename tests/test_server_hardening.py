@@ -43,7 +43,7 @@ def assert_alive(base: str) -> None:
 
 
 def test_serve_binds_loopback_by_default() -> None:
-    from kg.cli_query import serve_cmd
+    from kg.cli.query import serve_cmd
 
     host = inspect.signature(serve_cmd).parameters["host"].default
     assert host == "127.0.0.1"

@@ -1,4 +1,4 @@
-"""The SPARQL translation of the shapes (kg/shacl_sparql.py) against pyshacl itself.
+"""The SPARQL translation of the shapes (kg/graph/shacl_sparql.py) against pyshacl itself.
 
 Every test builds a graph, valid (the seed build) or broken on purpose, and asks both
 validators; they must report the same (focus node, message) pairs, and the broken
@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 from rdflib import Graph
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from kg.build import build_graph
-from kg.extraction import extract_article
-from kg.namespaces import KG
-from kg.ontology_files import shapes_path
-from kg.shacl_sparql import UnsupportedShape, compile_shapes
-from kg.validate import validate, validate_with_pyshacl
+from kg.graph.build import build_graph
+from kg.extract.extraction import extract_article
+from kg.graph.namespaces import KG
+from kg.graph.ontology_files import shapes_path
+from kg.graph.shacl_sparql import UnsupportedShape, compile_shapes
+from kg.graph.validate import validate, validate_with_pyshacl
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 XSD_STRING = ox.NamedNode(str(XSD.string))

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kg.analysis import analyze_file
-from kg.viz import build_views, clean_sentence, json_for_script, make_offline, slug, zone_files
+from kg.analyze.analysis import analyze_file
+from kg.analyze.views import build_views, clean_sentence, json_for_script, make_offline, slug, zone_files
 
 # pytest puts tests/ on sys.path: share the hand-written graph builders.
 from test_analysis import GraphBuilder, two_zone_graph
@@ -210,7 +210,7 @@ def test_physics_runs_only_until_stable(small_views):
 
 
 def test_edge_labels_give_way_on_crowded_pages():
-    from kg.viz import _limit_edge_labels, _network
+    from kg.analyze.views import _limit_edge_labels, _network
 
     net = _network(3)
     for i in range(3):
@@ -223,7 +223,7 @@ def test_edge_labels_give_way_on_crowded_pages():
 
 
 def test_large_pages_use_the_cheap_layout():
-    from kg.viz import _network
+    from kg.analyze.views import _network
 
     assert _network(50).options["layout"]["improvedLayout"] is True
     big = _network(2000).options

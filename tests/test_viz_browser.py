@@ -18,8 +18,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from kg.analysis import analyze_file
-from kg.viz import build_views
+from kg.analyze.analysis import analyze_file
+from kg.analyze.views import build_views
 
 from test_analysis import two_zone_graph
 from test_viz import HOSTILE_ALIAS, HOSTILE_ENTERPRISE, hostile_graph
@@ -93,9 +93,9 @@ def seed_views(tmp_path_factory) -> dict[str, Path]:
     """Views of the seed articles (built in-process, as in test_analysis)."""
     import hashlib
 
-    from kg.build import build_graph, write_outputs
+    from kg.graph.build import build_graph, write_outputs
 
-    from kg.extraction import extract_article
+    from kg.extract.extraction import extract_article
 
     seeds = Path(__file__).resolve().parents[1] / "seeds"
     xs = []

@@ -1,7 +1,7 @@
 """Zone names qualified with the article's city."""
 from __future__ import annotations
 
-from kg.extraction import extract_article
+from kg.extract.extraction import extract_article
 
 
 def test_a_zone_named_after_the_city_is_qualified_once() -> None:

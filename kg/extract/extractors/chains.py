@@ -1,0 +1,48 @@
+"""Industrial chains (电力装备产业链) and clusters (生物医药产业集群, 现代服务业集群)."""
+from __future__ import annotations
+
+import re
+
+from kg.extract.document import Doc
+from kg.extract.lexicon import industry_words, word_tag
+from kg.extract.names import GENERIC_MODIFIERS, is_generic_prefix, left_start
+from kg.extract.pipeline import RECOGNIZE, component
+
+_CHAIN = re.compile(r"产业链")
+# 产业集群, or 服务业集群: an industry ending in 业 followed by 集群.
+_CLUSTER = re.compile(r"产业集群|(?<=业)集群")
+
+
+def _inside_other(doc: Doc, start: int, end: int) -> bool:
+    # 智能电梯产业链研发制造基地项目 names a project, not a chain of the zone.
+    return any(m.start <= start and end <= m.end and (m.start, m.end) != (start, end)
+               for m in doc.mentions if m.type in ("Project", "Enterprise", "Park"))
+
+
+def _specific(prefix: str) -> bool:
+    return not is_generic_prefix(prefix) and prefix not in GENERIC_MODIFIERS and \
+        prefix + "业" not in GENERIC_MODIFIERS and not prefix.endswith(("企", "型企业"))
+
+
+def _after_last_verb(doc: Doc, start: int, end: int) -> int:
+    """做大做强|产业集群: an industry's name holds no verb or idiom; start after the last."""
+    for s, e in doc.tokens(doc.sentence_at(start)):
+        if s >= start and e <= end and (word_tag(doc.text[s:e]) or "").startswith(("v", "i", "l", "a", "d")) \
+                and doc.text[s:e] not in industry_words():
+            start = e
+    return start
+
+
+@component("chains", RECOGNIZE + 7)
+def recognize_chains(doc: Doc) -> None:
+    text = doc.text
+    for pattern, type_ in ((_CHAIN, "IndustryChain"), (_CLUSTER, "IndustryCluster")):
+        for m in pattern.finditer(text):
+            # For 现代服务业|集群 the industry word (ending in 业) is the token before 集群.
+            start = _after_last_verb(doc, left_start(doc, m.start(), 12), m.start())
+            prefix = text[start:m.start()]
+            if type_ == "IndustryCluster" and m.group() == "集群":
+                prefix = prefix[:-1] if prefix.endswith("产业") else prefix
+            if not _specific(prefix.rstrip("业") or prefix) or _inside_other(doc, start, m.end()):
+                continue
+            doc.add_mention(type_, start, m.end(), rule="chain-head" if type_ == "IndustryChain" else "cluster-head")

@@ -1,0 +1,158 @@
+"""Enterprises: 西继迅达电梯有限公司, 许继集团, 奥诺药业, 卫龙食品, 龙头企业利通 …
+
+Three signals, from strongest to weakest:
+1. a legal-form head (有限公司, 股份有限公司, 集团, 公司);
+2. a brand followed by an industry head that companies use as a name ending
+   (药业, 制药, 科技, 食品, 电气 …): 奥诺药业, 利锐特电气 — only when the part before
+   the head is brand-like (a word jieba barely knows), so 生物医药 is not a company;
+3. a descriptor right before the name: 龙头企业利通, 老企业阳光电缆.
+"""
+from __future__ import annotations
+
+import re
+
+from kg.extract.document import Doc
+from kg.extract.lexicon import industry_words, places, word_tag
+from kg.extract.lexicon import stopwords
+from kg.extract.names import is_generic_prefix, is_rare_word, left_start
+from kg.extract.pipeline import RECOGNIZE, component
+
+LEGAL_HEADS = ("股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司", "有限公司", "集团", "公司")
+# Name endings of companies that are not legal forms. A 集团 keeps subsidiaries
+# named base + one of these apart from itself (双汇集团 ≠ 双汇物流).
+INDUSTRY_HEADS = (
+    "药业", "制药", "医药", "生物", "科技", "电气", "电子", "电器", "电梯", "电缆", "电机", "食品", "物流", "速递",
+    "快递", "实业", "置业", "控股", "股份", "机械", "化工", "材料", "能源", "光电", "重工", "纺织", "服饰",
+    "医疗", "配电", "传媒", "网络", "软件", "环保", "智能装备", "装备", "国际", "淀粉", "乳业", "酒业",
+    # finance and trade: 国信融资租赁, 盈科创投, 中建资本, 嘉瑞水泥, 远洋船务
+    "融资租赁", "租赁", "创投", "资本", "基金", "地产", "建投", "证券", "船务", "船业", "工贸", "商贸", "钢构",
+    "钢铁", "水泥", "矿业", "镁业", "锂业", "影视", "农业", "铜业", "铝业", "纸业", "化纤", "汽车",
+)
+ENTERPRISE_SUFFIX = re.compile(
+    "(?:" + "|".join(sorted(LEGAL_HEADS + INDUSTRY_HEADS, key=len, reverse=True)) + r")(?=[^\u4e00-\u9fff]|$|\0)"
+)
+_LEGAL = re.compile("|".join(LEGAL_HEADS))
+_INDUSTRY = re.compile("|".join(sorted(INDUSTRY_HEADS, key=len, reverse=True)))
+# Not companies even with a company-like ending.
+_NOT_ENTERPRISE = re.compile(r"(大学|学院|学校|研究院|研究所|医院|管委会|委员会|政府|办公室|局|厅|部|协会|商会|银行分行)$")
+# (该|本|各|全 + a company are handled by is_generic_prefix, which tells 本公司 from 本田.)
+_GENERIC_COMPANY = re.compile(r"^(子|分|总|母|上市|国有|民营|外资|合资|龙头|骨干|重点|一家|多家|这家|那家)")
+# 龙头企业利通、…  老企业阳光电缆,  肉类企业双汇集团
+_DESCRIPTOR = re.compile(r"(?:企业|品牌|厂商|巨头|公司)(?P<name>[\u4e00-\u9fff]{2,8}?)(?=[、，,。；;]|在这里|等|为龙头)")
+
+
+# Words that describe a company and so end its name when scanning leftwards.
+_DESCRIPTOR_WORDS = frozenset("企业 公司 品牌 厂商 巨头 龙头 集团 行业 投资者 投资方 合作方 股东 控股股东 母公司 子公司 "
+                              "全资子公司 签约方".split())
+# Verbs that are ordinary inside a company's name (城市建设投资有限公司, 中电光谷联合控股,
+# 粤商产业发展(集团)有限公司), though they end other names.
+_IN_COMPANY_NAMES = frozenset("建设 投资 发展 开发 联合 实业 置业 经营 管理".split())
+
+
+def _back_to_place(doc: Doc, start: int, head: int) -> int:
+    """辽宁|新|坐标|科技有限公司, 沈阳|每日|食品有限公司: a company's name runs back to the
+    place it starts with, over a few words that end other names (an adjective, a verb),
+    when the place opens a list item or a clause."""
+    sent = doc.sentence_at(start)
+    toks = [(s, e) for s, e in doc.tokens(sent) if e <= start and start - s <= 5]
+    for s, e in toks:
+        word = doc.text[s:e]
+        if word in places() and places()[word].level in ("province", "city") and \
+                (s == sent.start or doc.text[s - 1] in "、，,:：;；(（“\"" or
+                 any(doc.text.endswith(w, 0, s) for w in ("包括", "引进", "如", "有"))):
+            between = [doc.text[a:b] for a, b in doc.tokens(sent) if a >= e and b <= start]
+            if between and all(w not in stopwords() and len(w) <= 2 for w in between):
+                return s
+    return start
+
+
+def _valid(name: str) -> bool:
+    return len(name) >= 2 and not _NOT_ENTERPRISE.search(name)
+
+
+def _covered(doc: Doc, start: int, end: int) -> bool:
+    return any(m.type == "Enterprise" and m.start <= start and end <= m.end for m in doc.mentions)
+
+
+@component("enterprises", RECOGNIZE + 2)
+def recognize_enterprises(doc: Doc) -> None:
+    text = doc.text
+    # 1. Legal-form heads.
+    for m in _LEGAL.finditer(text):
+        # 城市建设投资有限公司: in a company's name 建设 is a business, not the verb.
+        start = left_start(doc, m.start(), 24, extra_stops=_DESCRIPTOR_WORDS, inner_ok=_IN_COMPANY_NAMES)
+        start = _back_to_place(doc, start, m.start())
+        if start == m.start() and m.group() == "公司":
+            # 平平公司: a short name that the tagger takes for an ordinary word, right
+            # after a list separator or the start of a clause.
+            words = _words(doc, max(m.start() - 4, 0), m.start())
+            if words and 2 <= len(words[-1]) <= 4 and m.start() - len(words[-1]) - 1 >= 0 and \
+                    text[m.start() - len(words[-1]) - 1] in "、，,。；;:：" and words[-1] not in stopwords():
+                start = m.start() - len(words[-1])
+                if _valid(text[start:m.end()]) and not _covered(doc, start, m.end()):
+                    doc.add_mention("Enterprise", start, m.end(), rule="legal-head")
+            continue
+        prefix = text[start:m.start()]
+        if len(prefix) < 2 or is_generic_prefix(prefix) or _GENERIC_COMPANY.match(prefix):
+            continue
+        if prefix in INDUSTRY_HEADS or prefix in industry_words() or prefix in _IN_COMPANY_NAMES:
+            continue  # 控股有限公司: an ending and a legal form, the name cut off before them
+        if m.group() == "公司" and not any(is_rare_word(w) for w in _words(doc, start, m.start())):
+            # 智能中压开关公司: ordinary words + 公司 describe a company, they do not name it.
+            continue
+        if m.group() == "集团" and prefix.endswith(("化", "型", "性", "式")):
+            continue  # 多元化集团, 综合型集团: what kind of group, not which
+        if _valid(text[start:m.end()]) and not _covered(doc, start, m.end()):
+            doc.add_mention("Enterprise", start, m.end(), rule="legal-head")
+    # 2. Brand + industry head, the head a whole token (恒盛科技园 is not 恒盛科技).
+    for m in _INDUSTRY.finditer(text):
+        if not _token_ends_at(doc, m.end()):
+            continue
+        start = left_start(doc, m.start(), 6, extra_stops=_DESCRIPTOR_WORDS)
+        if start > 0 and text[start - 1].isdigit():
+            continue  # 4500台套镁合金机械: a quantity, not a brand
+        words = _words(doc, start, m.start())
+        if not words or not 2 <= m.start() - start <= 6:
+            continue
+        if words[0] in places():  # 许昌生物… is a place and an industry, not a brand
+            words = words[1:]
+            start += len(doc.text[start:m.start()]) - sum(map(len, words))
+        if not words or not is_rare_word(words[0]) or sum(map(len, words)) < 2:
+            continue
+        if _next_word(doc, m.end()) in _FACILITY_WORDS or _next_word(doc, m.end()) in industry_words():
+            continue  # 卫龙智能食品|产业园, 万邦国际|冷链: part of a park or project name
+        if not _covered(doc, start, m.end()) and _valid(text[start:m.end()]):
+            doc.add_mention("Enterprise", start, m.end(), rule="brand-industry")
+    # 3. Descriptor before the name.
+    for m in _DESCRIPTOR.finditer(text):
+        s, e = m.span("name")
+        words = _words(doc, s, e)
+        before = _words(doc, max(m.start() - 4, 0), m.start())
+        # 龙头企业X, 老企业X: a word that ranks or ages the company comes before 企业;
+        # 帮助企业X, 科技企业孵化器 are other constructions.
+        if not before or not before[-1].endswith(_RANKING):
+            continue
+        if not words or words[0] in places() or _covered(doc, s, e):
+            continue
+        if is_rare_word(words[0]) or text[s:e].endswith(INDUSTRY_HEADS):
+            doc.add_mention("Enterprise", s, e, rule="descriptor")
+
+
+_FACILITY_WORDS = frozenset("产业园 工业园 科技园 物流园 产业园区 工业园区 园区 园 基地 产业基地 中心 区 大厦 行业 产业 装备 设备 项目 工程 平台 领域 板块 综合体 小镇".split())
+_RANKING = ("龙头", "领军", "骨干", "知名", "著名", "领先", "老", "重点", "明星", "标杆", "头部", "链主", "独角兽", "上市")
+
+
+def _next_word(doc: Doc, pos: int) -> str:
+    for s, e in doc.tokens(doc.sentence_at(pos)):
+        if s >= pos:
+            return doc.text[s:e]
+    return ""
+
+
+def _words(doc: Doc, start: int, end: int) -> list[str]:
+    toks = doc.tokens(doc.sentence_at(start))
+    return [doc.text[max(s, start):min(e, end)] for s, e in toks if e > start and s < end]
+
+
+def _token_ends_at(doc: Doc, pos: int) -> bool:
+    return any(e == pos for _, e in doc.tokens(doc.sentence_at(max(pos - 1, 0))))

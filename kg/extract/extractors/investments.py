@@ -1,0 +1,62 @@
+"""How much a project invests (invests → amount in yuan).
+
+- 投资15亿元的P: the amount right before the project's name.
+- P…总投资75亿元 in the same sentence, or in the next paragraph of a project profile
+  (项目概况 … 基本情况:总投资75亿元).
+Sums over several projects are not a project's amount: a sentence that counts
+projects (5个亿元以上重大项目…总投资39.2亿元) or lists several is skipped.
+"""
+from __future__ import annotations
+
+import re
+
+from kg.extract.document import Doc
+from kg.extract.money import INVESTED_OF, find_amounts
+from kg.extract.pipeline import RELATE, component
+
+_OF = re.compile(INVESTED_OF)
+_SUM = re.compile(r"[0-9一二三四五六七八九十两几]+个|累计|合计|共计|总计|共有|分别|全区|等")
+_INVEST_WORD = re.compile(r"(?:总)?投资(?:额|总额)?(?:约|达|超|近|逾|为|[:：])?$")
+
+
+@component("investments", RELATE + 3)
+def relate_investments(doc: Doc) -> None:
+    text = doc.text
+    projects = sorted(doc.mentions_of("Project"), key=lambda m: m.start)
+    starts = {}
+    for p in projects:
+        starts.setdefault(p.start, p)
+    done = set()
+
+    def add(p, amount, sent_index, rule):
+        pk = doc.resolve(p.key)
+        if pk in done or amount.cny is None:
+            return
+        done.add(pk)
+        doc.add_fact("invests", pk, None, sent_index, amount_cny=amount.cny, rule=rule)
+
+    for sent in doc.sentences:
+        stext = doc.sentence_text(sent)
+        amounts = [a for a in find_amounts(stext, sent.start) if _INVEST_WORD.search(text[max(a.start - 6, 0):a.start])]
+        in_sent = [p for p in projects if sent.start <= p.start < sent.end]
+        for a in amounts:
+            # 投资15亿元的P, 投资20亿元建设的P
+            of = _OF.match(text, a.end)
+            if of and of.end() in starts:
+                add(starts[of.end()], a, sent.index, "amount-before")
+                continue
+            if _SUM.search(text[sent.start:a.start]):
+                continue
+            clause_start = max(text.rfind(c, sent.start, a.start) for c in "，,；;") + 1
+            before = [p for p in in_sent if p.end <= a.start]
+            # P投资8亿元, Q投资3亿元: each project with the amount that follows it in its clause.
+            own = [p for p in before if p.start >= clause_start and not _SUM.search(text, p.end, a.start)]
+            if own and len({doc.resolve(p.key) for p in in_sent}) > 1:
+                add(max(own, key=lambda p: p.end), a, sent.index, "amount-in-clause")
+            elif len({doc.resolve(p.key) for p in before}) == 1 and not any(p.start >= clause_start for p in in_sent if p.start > a.end):
+                add(before[0], a, sent.index, "amount-after")
+            elif not in_sent:
+                # A project profile: the amount sits in a later paragraph than the name.
+                prev = [p for p in projects if p.end <= sent.start and sent.paragraph - doc.sentence_at(p.start).paragraph <= 1]
+                if prev and len({doc.resolve(p.key) for p in prev if doc.sentence_at(p.start).paragraph == doc.sentence_at(prev[-1].start).paragraph}) == 1:
+                    add(prev[-1], a, sent.index, "profile")

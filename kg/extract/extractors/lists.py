@@ -1,0 +1,180 @@
+"""Enumerations whose head says what the items are.
+
+News prose names many things only in lists: ``可口可乐、嘉吉、旺旺、统一等世界知名食品品牌``,
+``国泰达精密件、利通年产5000万平米工业软管等6个项目``, ``许继新能源产业园、…等8个专业园区``,
+``平平公司、恒瑞淀粉等7家企业``, ``加强与许继集团、西继迅达、开瑞生物的深度合作``.
+The head after 等 (or the count) types every item, which no suffix could.
+"""
+from __future__ import annotations
+
+import re
+
+from kg.extract.document import Doc
+from kg.extract.extractors.enterprises import ENTERPRISE_SUFFIX
+from kg.extract.lexicon import word_tag
+from kg.extract.money import INVESTED_OF
+from kg.extract.extractors.company_lists import company_shape
+from kg.extract.names import QUOTES, brand_prefix, is_counted, is_generic_prefix, is_sector_phrase, left_start, strip_quotes
+from kg.extract.extractors.parks import PARK_HEAD
+from kg.extract.pipeline import RECOGNIZE, component
+
+# The tail of a list: 等 + a few words + a head noun, or a count + head noun.
+_TAIL = re.compile(
+    r"(?:等(?:[0-9一二三四五六七八九十两几百]+(?:个|家|栋|项))?|(?<=[\u4e00-\u9fff])[0-9一二三四五六七八九十两]+(?:个|家))"
+    r"(?P<mod>[^，,。；;、：:！？!?“”()（）]{0,12})"
+    r"(?P<head>项目|企业|品牌|公司|集团|园区|专业园区|产业园区)"
+)
+# 与A、B、C的(深度)合作 / 对接 / 洽谈: partners of a zone, typed as enterprises when
+# one of them carries a company suffix.
+_PARTNERS = re.compile(r"与(?P<items>[^，,。；;与和]{2,80}?)的(?:深度|战略|全面|紧密)?(?:合作|对接|洽谈|沟通)")
+_HEAD_TYPE = {"项目": "Project", "企业": "Enterprise", "品牌": "Enterprise", "公司": "Enterprise",
+              "集团": "Enterprise", "园区": "Park", "专业园区": "Park", "产业园区": "Park"}
+# Words that describe the items and so end the first one: 龙头企业|晶能光电、…
+_DESCRIBING = frozenset("企业 龙头企业 骨干企业 重点企业 知名企业 领军企业 头部企业 品牌 知名品牌 龙头 重点项目 重大项目".split())
+_HEAD_WORDS = frozenset("集团 公司 企业 有限公司 股份 食品 电气 科技 生物 项目 园区 产业园".split())
+# What joins the last two items of a list besides 、 (see _list_items).
+_CONJUNCTIONS = frozenset({"及", "以及", "和", "与"})
+# Where a list cannot extend to the left.
+_HARD_LEFT = re.compile(r"[，,。；;：:！？!?()（）\n]")
+_MAX_ITEM = 30
+
+
+def _list_items(doc: Doc, region_start: int, region_end: int) -> list[tuple[int, int]]:
+    """Split text[region_start:region_end] into items at 、 (and 及/和 before the last)."""
+    text = doc.text
+    items = []
+    pos = region_start
+    for m in re.finditer("、", text[region_start:region_end]):
+        items.append((pos, region_start + m.start()))
+        pos = region_start + m.end()
+    items.append((pos, region_end))
+    # The last item may be two joined by a conjunction (安图生物和华兰生物): split where
+    # the conjunction is a word of its own (not 和平, 及时), between two names of two or
+    # more characters each.
+    s, e = items[-1]
+    for ts, te in doc.tokens(doc.sentence_at(s)):
+        if ts - s >= 2 and e - te >= 2 and text[ts:te] in _CONJUNCTIONS:
+            items[-1:] = [(s, ts), (te, e)]
+            break
+    # A list that follows another list's head starts with its conjunction: 及英才花园、…
+    s, e = items[0]
+    m = re.match(r"以及|及|和|与", text[s:e])
+    if m:
+        items[0] = (s + m.end(), e)
+    return items
+
+
+def _continues_noun(doc: Doc, pos: int) -> bool:
+    """True when the word after a list head is another noun that the head modifies."""
+    for s, e in doc.tokens(doc.sentence_at(pos)):
+        if s >= pos:
+            tag = word_tag(doc.text[s:e]) or ""
+            return tag in ("n", "nz", "j", "ng", "nt")
+    return False
+
+
+_INVESTED = re.compile(r"(?:总)?投资[^的，,、]{0,12}?元" + INVESTED_OF)
+_INNER_OK = frozenset({"及", "及其", "和", "与"})
+
+
+def _strip_investment(doc: Doc, s: int, e: int) -> int:
+    """An item may carry its own investment: 投资15亿元的奥诺药业… — the name starts after 的."""
+    m = _INVESTED.search(doc.text, s, e)
+    return m.end() if m else s
+
+
+def _looks_like_names(doc: Doc, items: list[tuple[int, int]]) -> bool:
+    """Most items of a list of names contain no verb or function word (招商, 督查 do)."""
+    good = 0
+    for s, e in items:
+        s = _strip_investment(doc, s, e)
+        if e - s >= 2 and left_start(doc, e, _MAX_ITEM, allow_digits=True, floor=s, inner_ok=_INNER_OK,
+                                     compound_verbs=True) == s:
+            good += 1
+    return good * 2 >= len(items)
+
+
+def _first_item_start(doc: Doc, start: int, end: int) -> int:
+    """The first item's left edge: after the verb or preposition that introduces the list."""
+    # Only 及其 may stay inside the first item; 与/和 before it introduce the list.
+    return left_start(doc, end, _MAX_ITEM, allow_digits=True, floor=start, inner_ok=frozenset({"及其"}),
+                      compound_verbs=True, extra_stops=_DESCRIBING)
+
+
+def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str, bare_head: bool = False) -> None:
+    """Type each item of a list. In a list of projects an item that reads as a company
+    (英国联合乳品、丰源麦业等一批大项目) is the investor; only under a bare 等项目 is it
+    also the project (联瑞制药、蓝十字等项目 → 联瑞制药项目, run by 联瑞制药)."""
+    text = doc.text
+    for s, e in spans:
+        s = _strip_investment(doc, s, e)
+        while s < e and text[s] in QUOTES + " ":
+            s += 1
+        while e > s and text[e - 1] in QUOTES + " ":
+            e -= 1
+        name = text[s:e]
+        if len(name) < 2 or len(name) > _MAX_ITEM or is_generic_prefix(name) or re.search(r"[0-9]+(个|家)$", name):
+            continue
+        if name in _HEAD_WORDS:
+            continue  # a bare 集团 or 公司 left over from a cut
+        if type_ == "Park" and not PARK_HEAD.search(name):
+            continue  # 液压科技两个省级示范园区: fields, not parks
+        if type_ in ("Project", "Enterprise") and (is_counted(name) or is_sector_phrase(doc, s, e)):
+            continue  # 石油化工、汽车电子等项目, 精密制造等大中型企业: trades, not projects or companies
+        if type_ == "Project" and company_shape(strip_quotes(name), product_endings=False) == 2:
+            doc.claimed[(s, e)] = "Enterprise"
+            doc.add_mention("Enterprise", s, e, strip_quotes(name), rule=rule + "-company")
+            if bare_head and not name.endswith(("公司", "集团", "厂")):
+                doc.add_mention("Project", s, e, strip_quotes(name) + "项目", rule=rule)
+            continue
+        item_type = type_
+        if type_ == "Project" and PARK_HEAD.search(name) and brand_prefix(doc, s, e) is None:
+            item_type = "Park"  # 光电子产业园 in a list of projects is a park; 航盛汽车电子工业园 is a project
+        if ENTERPRISE_SUFFIX.search(name + "\0") and type_ != "Enterprise" and name.endswith(("有限公司", "集团", "公司")):
+            item_type = "Enterprise"
+        doc.claimed[(s, e)] = item_type
+        doc.add_mention(item_type, s, e, strip_quotes(name), rule=rule)
+
+
+@component("lists", RECOGNIZE)
+def recognize_lists(doc: Doc) -> None:
+    text = doc.text
+    for sent in doc.sentences:
+        stext = doc.sentence_text(sent)
+        prev_tail = sent.start
+        for m in _TAIL.finditer(stext):
+            end = sent.start + m.start()
+            hard = [x.end() for x in _HARD_LEFT.finditer(text, prev_tail, end)]
+            region_start = hard[-1] if hard else prev_tail
+            prev_tail = sent.start + m.end()
+            if m["head"] in ("企业", "品牌", "公司", "集团") and _continues_noun(doc, sent.start + m.end()):
+                continue  # 等非公企业|党建阵地: the head is 阵地, not 企业
+            if m["head"] in ("企业", "公司", "集团", "品牌") and re.search(r"行业|领域|业务|板块|业态|方面|方式|方法|措施|形式|途径", m["mod"]):
+                continue  # 集地产、酒店、金融等行业的集团公司: the items are trades
+            if m.group().startswith(tuple("0123456789一二三四五六七八九十两")) and "、" not in text[region_start:end]:
+                continue  # 统筹规划三个园区: a count after one phrase is not a list
+            if end - region_start < 2:
+                continue
+            items = _list_items(doc, region_start, end)
+            first_s, first_e = items[0]
+            stripped = _strip_investment(doc, first_s, first_e)
+            items[0] = (stripped if stripped > first_s else _first_item_start(doc, first_s, first_e), first_e)
+            if not _looks_like_names(doc, items):
+                continue
+            head = m["head"]
+            type_ = _HEAD_TYPE[head]
+            # "…等企业、项目为代表": both heads given, the items are enterprises.
+            bare = head == "项目" and not m["mod"] and re.match(r"等项目", m.group()) is not None and \
+                not _continues_noun(doc, sent.start + m.end())  # 等项目厂房: the 厂房 of companies
+            _add_items(doc, items, type_, rule=f"list-{head}", bare_head=bare)
+        for m in _PARTNERS.finditer(stext):
+            s = sent.start + m.start("items")
+            e = sent.start + m.end("items")
+            tail = re.search(r"等[^、]*$", text[s:e])
+            if tail:
+                e = s + tail.start()  # 与A、B等企业的合作: the items end at 等
+            if "、" not in text[s:e]:
+                continue
+            items = _list_items(doc, s, e)
+            if any(ENTERPRISE_SUFFIX.search(text[a:b] + "\0") for a, b in items):
+                _add_items(doc, items, "Enterprise", rule="list-partners")

@@ -1,0 +1,98 @@
+"""Who builds or runs a project (operatedBy).
+
+- A project named after its enterprise: 奥诺药业氨基酸及其衍生物 → 奥诺药业.
+- 由X建设运营 after the project: 许昌生物医药产业园项目由许昌开瑞…有限公司建设运营.
+- X(与Y)(合作)投资/建设的P: 嘉吉公司投资的调配糖浆生产项目.
+"""
+from __future__ import annotations
+
+import re
+
+from kg.extract.document import Doc
+from kg.extract.extractors.aliases import core_name, legal_base
+from kg.extract.names import place_prefix
+from kg.extract.pipeline import RELATE, component
+
+_BY = re.compile(r"[:：,，]?由(?P<who>[^，,。；;]{2,30}?)(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造)")
+# 建设单位为X, 投资主体:X — the builder named in a project's particulars.
+_BUILDER = re.compile(r"(?:建设|实施|投资|业主|承建|项目)(?:单位|主体|方|企业)(?:为|是|系|[:：])(?P<who>[^，,。；;]{2,40})")
+_BY_BEFORE = re.compile(r"由(?P<who>[^，,。；;]{2,30}?)(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造)的$")
+_BUILD_VERBS = ("建设", "新建", "打造", "兴建", "实施")
+_SUBJECT_BUILDS = re.compile(r"(?:将|拟|计划|准备|预计)?(?:投资|出资)[^，,。；;]{0,16}?(?:建设|新建|打造|兴建|实施)$|"
+                             r"(?:将|拟|计划)?(?:投资建设|建设|新建|打造|兴建)$")
+_BUILT_BY = re.compile(r"(?:合作)?(?:投资建设|合作建设|投资|建设|开发|打造)的")
+
+
+def _enterprise_spans(doc: Doc):
+    return sorted(doc.mentions_of("Enterprise"), key=lambda m: m.start)
+
+
+@component("operators", RELATE + 2)
+def relate_operators(doc: Doc) -> None:
+    ents = _enterprise_spans(doc)
+    names: dict[str, tuple] = {}
+    for m in ents:
+        key = doc.resolve(m.key)
+        for n in {m.name, legal_base(m.name), core_name(m.name)}:
+            if len(n) >= 2:
+                names.setdefault(n, key)
+    seen = set()
+
+    def link(project, enterprise, sent, rule):
+        if (project, enterprise) not in seen:
+            seen.add((project, enterprise))
+            doc.add_fact("operatedBy", project, enterprise, sent, rule=rule)
+
+    def link_within(project, start, end, sent, rule):
+        for e in ents:
+            if start <= e.start and e.end <= end:
+                link(project, doc.resolve(e.key), sent, rule)
+
+    for p in sorted(doc.mentions_of("Project"), key=lambda m: m.start):
+        pk = doc.resolve(p.key)
+        sent = doc.sentence_at(p.start)
+        # Named after its enterprise (the longest known name it starts with); 上海航盛年产…
+        # may carry its city before the company's short name.
+        bare = p.name[len(place_prefix(p.name)):]
+        prefix = max((n for n in names for pn in (p.name, bare) if pn.startswith(n) and len(pn) > len(n)),
+                     key=len, default=None)
+        if prefix:
+            link(pk, names[prefix], sent.index, "name-prefix")
+        # 由X建设运营的P
+        by = _BY_BEFORE.search(doc.text, max(sent.start, p.start - 40), p.start)
+        if by:
+            link_within(pk, by.start("who"), by.end("who"), sent.index, "by-before")
+        # P由X建设运营
+        by = _BY.match(doc.text, p.end)
+        if by:
+            link_within(pk, by.start("who"), by.end("who"), sent.index, "by")
+        # P…建设单位为X (in the project's own sentence, no other project in between)
+        for bm in (_BUILDER.finditer(doc.text, p.end, sent.end) if "单位" in doc.text[p.end:sent.end] or
+                   "主体" in doc.text[p.end:sent.end] or "方" in doc.text[p.end:sent.end] else ()):
+            if not any(q.start >= p.end and q.start < bm.start() for q in doc.mentions_of("Project")):
+                link_within(pk, bm.start("who"), bm.end("who"), sent.index, "builder")
+            break
+        # X(将)投资20亿元建设P: the company that is the clause's subject builds P.
+        clause_start = max([sent.start] + [doc.text.rfind(c, sent.start, p.start) + 1 for c in "，,；;。"])
+        sub = _SUBJECT_BUILDS.search(doc.text, clause_start, p.start) if doc.text.endswith(
+            _BUILD_VERBS, clause_start, p.start) else None
+        if sub and sub.end() == p.start:
+            firsts = [e for e in ents if clause_start <= e.start and e.end <= sub.start() + 1]
+            if firsts:
+                link(pk, doc.resolve(firsts[0].key), sent.index, "subject-builds")
+        # X(与Y)(合作)投资/建设的P, also for each item of a list of projects ending at P.
+        before = doc.text[sent.start:p.start]
+        bm = None
+        for bm in _BUILT_BY.finditer(before):
+            pass
+        if bm and (bm.end() == len(before) or _list_reaches(doc, sent.start + bm.end(), p.start)):
+            clause_start = max(before.rfind(c, 0, bm.start()) for c in "，,。；;") + 1 + sent.start
+            link_within(pk, clause_start, sent.start + bm.start(), sent.index, "built-by")
+
+
+def _list_reaches(doc: Doc, start: int, end: int) -> bool:
+    """True when text[start:end] is the start of a list of projects that runs up to ``end``
+    (嘉吉公司投资的调配糖浆生产、高档动物饲料母料生产项目)."""
+    between = doc.text[start:end]
+    return between.endswith("、") and "，" not in between and "," not in between and \
+        any(m.start == start for m in doc.mentions_of("Project"))

@@ -1,0 +1,69 @@
+"""Parks inside a zone: 电梯产业园, 轻工食品工业园, 城北园区, 许昌5G泛在小镇 …
+
+A park-like name that starts with a brand (宏途山药食品产业园, 航盛汽车电子工业园) is
+an enterprise's project rather than a park of the zone; it becomes a Project, and the
+brand an Enterprise (see projects.py). A list may already have typed the span.
+"""
+from __future__ import annotations
+
+import re
+
+from kg.extract.document import Doc
+from kg.extract.lexicon import is_boundary_word, words_of
+from kg.extract.names import brand_prefix, is_generic_prefix, left_start
+from kg.extract.pipeline import RECOGNIZE, component
+
+PARK_HEADS = "产业园区|工业园区|科技园区|产业园|工业园|科技园|物流园|孵化园|创业园|产业基地|园中园|区中园|泛在小镇|小镇|园区"
+PARK_HEAD = re.compile(rf"(?:{PARK_HEADS})$")
+_HEAD = re.compile(PARK_HEADS)
+_HEAD_ONLY = re.compile(rf"(?:科技|产业|工业)?(?:{PARK_HEADS})$")
+# Followed by one of these, the park name is part of a company's name.
+_COMPANY_AFTER = re.compile(r"有限|股份|公司|集团")
+
+
+# Words that rank or describe a park rather than name it.
+_DESCRIPTIVE = frozenset("老牌 综合性 代表 功能 重点 省级 市级 县级 国家级 特色 专业 示范 标准化 "
+                         "大型 小型 中小企业 新型 传统 各类 一批 若干 首批 利用 充分利用 外事 配套".split())
+
+
+def _describes(prefix: str) -> bool:
+    words = words_of(prefix)
+    return any(w in _DESCRIPTIVE for w in words) or (bool(words) and is_boundary_word(words[0])) or \
+        any(prefix.startswith(w) for w in _DESCRIPTIVE if len(w) > 1)  # 省级重点 is one token
+
+
+def canonical_park_name(name: str) -> str:
+    # 生物医药产业园区 and 生物医药产业园 are one park.
+    return name[:-1] if name.endswith(("产业园区", "工业园区", "科技园区")) else name
+
+
+@component("parks", RECOGNIZE + 4)
+def recognize_parks(doc: Doc) -> None:
+    text = doc.text
+    for m in _HEAD.finditer(text):
+        if _COMPANY_AFTER.match(text, m.end()):
+            continue
+        start = left_start(doc, m.start(), 14, allow_digits=True)
+        while start < m.start() and not text[start].isalnum():
+            start += 1
+        prefix = text[start:m.start()]
+        if is_generic_prefix(prefix) or "项目" in prefix or re.search(r"[0-9一二三四五六七八九十两]+个", prefix):
+            continue
+        if text.startswith("项目", m.end()) or _describes(prefix):
+            continue  # 未来科技园项目 is a project; 老牌工业园, 省级重点产业园 describe a park
+        if any(m.type == "Project" and m.start < start < m.end for m in doc.mentions):
+            continue  # 军工产业基地 inside 海能达军工产业基地, a project
+        if m.group() in ("园区", "小镇") and len(prefix) < 2:
+            continue
+        span = (start, m.end())
+        claimed = doc.claimed.get(span)
+        if claimed is not None:
+            continue  # a list said what it is
+        brand = brand_prefix(doc, start, m.end())
+        # A brand with an industry after it (宏途|山药食品|产业园) makes a company's project;
+        # a bare name before the head (南岗|科技园) is the park's own name.
+        if brand is not None and not _HEAD_ONLY.match(text, brand[1], m.end()):
+            doc.claimed[span] = "Project"
+            doc.add_mention("Project", start, m.end(), rule="branded-park")
+            continue
+        doc.add_mention("Park", start, m.end(), canonical_park_name(text[start:m.end()]), rule="park-head")

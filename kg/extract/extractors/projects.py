@@ -1,0 +1,289 @@
+"""Named projects: …项目, 投资15亿元的X, branded parks (宏途山药食品产业园), and the
+brand behind a project (宏途 → Enterprise).
+
+Lists typed by their head (…等项目) are found in lists.py; this module adds the
+projects named by their own head or by an investment phrase, and then, for every
+project, the enterprise whose name it starts with.
+"""
+from __future__ import annotations
+
+import re
+
+from kg.extract.document import Doc
+from kg.extract.extractors.enterprises import LEGAL_HEADS
+from kg.extract.money import INVESTED_OF
+from kg.extract.lexicon import countries, industry_words, is_boundary_word, places, word_frequency
+from kg.extract.extractors.parks import PARK_HEAD
+from kg.extract.names import (FUNCTION_CHARS, QUOTES, brand_prefix, is_counted, is_generic_prefix, is_rare_word,
+                      is_sector_phrase, left_start, place_prefix)
+from kg.extract.pipeline import RECOGNIZE, component
+
+# 建设项目, 改造项目: the verb belongs to the head (…生产线建设项目), not to the clause.
+_PROJECT_HEAD = re.compile(r"(?:建设|扩建|改扩建|改造|新建|技改|升级)?项目|综合体")
+# A project head after one of these words names a kind of project, not a project:
+# 招商引资项目, 技改项目, 配套住宅项目, 企业总部项目.
+_KIND_WORDS = frozenset("招商引资 招商 引资 技改 改造 文化 配套 住宅 总部 产业 基础设施 中心 包装 建设 重点 重大 "
+                        "骨干 民生 工业 服务业 商业 科研 科研类 生产性 投资 签约 在建 新建 好 大".split())
+# Buildings and estates carry a landlord's or developer's name, not an operator's brand.
+_BUILDING = re.compile(r"(大厦|花园|广场|公寓|小区|家园|家苑|苑|府|城)$")
+# 投资15亿元的生物芯片研发制造基地 / 总投资30亿元的荣兴…项目
+_INVESTED = re.compile(r"(?:总)?投资(?:约|达|超|近|逾)?[0-9.一二三四五六七八九十两百千万亿]+(?:万|亿)?元(?:人民币)?" + INVESTED_OF)
+_GENERIC_PROJECT = re.compile(r"^(重点|重大|骨干|产业|建设|招商|签约|在建|新建|续建|亿元以上|省市|省|市|大|好|该|这些|各类|一批)+$")
+_PHASE = re.compile(r"[一二三四五六七八九十0-9]期(?:工程|项目)?")
+_BUILT_BY_BEFORE = re.compile(r"(?:投资|建设|投资建设|合作建设|承建|开发|运营)的$")
+_STOP_AFTER = re.compile(r"[，,。；;、：:！？!?\n（(]|[0-9]|等")
+
+
+def _specific(doc: Doc, start: int, end: int) -> bool:
+    """Whether text[start:end] (a project name without 项目) names one project.
+
+    Long names do; short ones only with a brand-like word in them (瑞维思减水剂), and
+    never when they end in a word that names a kind of project (技改, 配套住宅)."""
+    core = doc.text[start:end]
+    words = [doc.text[max(s, start):min(e, end)] for s, e in doc.tokens(doc.sentence_at(start)) if e > start and s < end]
+    if not words:
+        return False
+    rare = any(is_rare_word(w) for w in words)
+    if doc.text.startswith("综合体", end):
+        return rare  # 一峰智慧冷链产业综合体, but not every 党建综合体
+    if _BUILT_BY_BEFORE.search(doc.text, max(start - 8, 0), start):
+        return True  # 合作建设的食品生产项目: a project someone builds is one project
+    if len(core) >= 8:
+        return True
+    if words[-1] in _KIND_WORDS or words[0] in _KIND_WORDS:
+        return False
+    return len(core) >= 5 or rare
+
+
+_OPEN_QUOTES = "“\"「『"
+_CLOSE_QUOTES = "”\"」』"
+
+
+def _quoted_somewhere(text: str, name: str) -> bool:
+    """Whether ``name`` stands between quotes anywhere in ``text`` (what the pattern
+    [“"「『]NAME[”"」』] finds, without compiling one pattern per name)."""
+    n = len(name)
+    i = text.find(name, 1)
+    while i != -1:
+        j = i + n
+        if text[i - 1] in _OPEN_QUOTES and j < len(text) and text[j] in _CLOSE_QUOTES:
+            return True
+        i = text.find(name, i + 1)
+    return False
+
+
+def add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
+    while start < end and doc.text[start] in QUOTES:
+        start += 1
+    name = doc.text[start:end]
+    core_end = end - 2 if name.endswith("项目") else end
+    core = doc.text[start:core_end]
+    if len(core) < 2 or _GENERIC_PROJECT.match(core) or is_generic_prefix(core) or any(q in name for q in QUOTES):
+        return False
+    if len(core) == 2 and not any(m.type == "Enterprise" and m.name == core for m in doc.mentions):
+        return False  # 求新项目, 定址项目: two characters name a project only as its company's (卫龙项目)
+    if rule != "list" and not _specific(doc, start, core_end):
+        return False
+    if is_counted(core) or (is_sector_phrase(doc, start, core_end) and
+                            not _BUILT_BY_BEFORE.search(doc.text, max(start - 8, 0), start)):
+        return False  # 5000万元以上项目, 农产品深加工项目: a number or a kind of projects
+    if any(m.type == "Enterprise" and m.name == name for m in doc.mentions):
+        return False  # 投资10亿元的富森生物投产: the company, not a project
+    if _quoted_somewhere(doc.text, name):
+        return False  # “抢天夺时建项目”: a slogan in quotes, wherever it is repeated
+    span = (start, end)
+    if doc.claimed.get(span, "Project") != "Project":
+        return
+    if any(m.start == start and m.end == end and m.type == "Project" for m in doc.mentions):
+        return
+    doc.claimed[span] = "Project"
+    doc.add_mention("Project", start, end, rule=rule)
+    return True
+
+
+def _name_after(doc: Doc, pos: int) -> int:
+    """End of the name that starts at ``pos``: up to punctuation, a digit, 等 or a verb."""
+    sent = doc.sentence_at(pos)
+    end = pos
+    for s, e in doc.tokens(sent):
+        if e <= pos:
+            continue
+        word = doc.text[max(s, pos):e]
+        if _STOP_AFTER.match(word) or (end > pos and is_boundary_word(word)):
+            break
+        end = e
+        if word == "项目":
+            break
+    return end
+
+
+@component("projects", RECOGNIZE + 3)
+def recognize_projects(doc: Doc) -> None:
+    text = doc.text
+    for m in _PROJECT_HEAD.finditer(text):
+        start = left_start(doc, m.start(), 28, allow_digits=True, inner_ok=frozenset({"及", "及其"}), compound_verbs=True,
+                           extra_stops=_DESCRIBED_BY)
+        if start == m.start():
+            continue
+        # 调配糖浆生产、高档动物饲料母料生产项目: the head names every item before it.
+        if not add_project(doc, start, m.end(), "project-head"):
+            continue
+        pos = start
+        while pos > 0 and text[pos - 1] == "、":
+            item_start = left_start(doc, pos - 1, 28, allow_digits=True)
+            if item_start >= pos - 1:
+                break
+            add_project(doc, item_start, pos - 1, "project-head-list")
+            pos = item_start
+    for m in _INVESTED.finditer(text):
+        if any(p.start == m.end() for p in doc.mentions_of("Project")):
+            continue  # the project head already found this name, whole
+        end = _name_after(doc, m.end())
+        if end - m.end() >= 2:
+            add_project(doc, m.end(), end, "invested")
+
+
+
+# A company's facility is one of its projects: 美国康宁特全自动生产基地, 法斯特北方基地,
+# 中海油综合能源站, 华云合肥云计算大数据中心. Taken only when a company stands at the head
+# of the name (a known enterprise or a brand with its place or country).
+_FACILITY = re.compile(r"(?:生产|研发|制造|总部|产业化|物流|运营|结算|加工)?基地|(?:研发|数据|计算|运营|结算|物流|服务|检测)中心|"
+                       r"区域总部|总部|能源站|超市|医院|物流城|配件城")
+
+
+@component("facility-projects", RECOGNIZE + 5)
+def recognize_facility_projects(doc: Doc) -> None:
+    from kg.extract.extractors.company_lists import starts_with_place_or_country
+
+    text = doc.text
+    companies = sorted(doc.mentions_of("Enterprise"), key=lambda m: m.start)
+    for m in _FACILITY.finditer(text):
+        if text.startswith("项目", m.end()) or any(x.type in ("Project", "Park", "Zone") and x.start < m.end() <= x.end
+                                                  for x in doc.mentions):
+            continue  # …基地项目 is found by its 项目; a facility inside another name is not one
+        if not any(m.start() - 28 <= c.start < m.start() for c in companies) and \
+                not any(starts_with_place_or_country(text, i) for i in range(max(0, m.start() - 16), m.start())):
+            continue  # no company and no place or country before it: no company's facility
+        start = left_start(doc, m.start(), 28, allow_digits=True, compound_verbs=True, extra_stops=_DESCRIBED_BY)
+        # A company with its country or place may hold words that end other names
+        # (美国康宁|特|全自动生产基地): start at the country or place when one opens the clause.
+        sent = doc.sentence_at(m.start())
+        clause = max([sent.start] + [text.rfind(c, sent.start, m.start()) + 1 for c in "，,；;、：:"])
+        for s, _ in doc.tokens(sent):
+            if clause <= s < start and m.start() - s <= 16 and _company_prefix(doc, s, m.start()):
+                start = s
+                break
+        if m.start() - start < 2:
+            continue
+        owner = next((c for c in companies if c.start == start and c.end < m.end()), None)
+        if owner is None and _company_prefix(doc, start, m.start()) is None:
+            continue
+        add_project(doc, start, m.end(), "facility")
+
+
+# Descriptions of a company before its name end a project's name (领军企业|卢森堡埃维…).
+_DESCRIBED_BY = frozenset("企业 龙头企业 领军企业 知名企业 公司 集团 品牌 巨头 强".split())
+
+
+@component("project-phases", RECOGNIZE + 5)
+def recognize_project_phases(doc: Doc) -> None:
+    """中国声谷产业园二期: a phase of a park or project is a project of its own."""
+    for m in _PHASE.finditer(doc.text):
+        base = [x for x in doc.mentions if x.end == m.start() and x.type in ("Park", "Project")]
+        if base:
+            add_project(doc, base[0].start, m.end(), "phase")
+
+
+@component("project-brands", RECOGNIZE + 6)
+def recognize_project_brands(doc: Doc) -> None:
+    """The enterprise a project's name starts with: 宏途|山药食品产业园, 碧桂园·芙蓉台."""
+    enterprises = {m.name for m in doc.mentions_of("Enterprise")}
+    for p in list(doc.mentions_of("Project")):
+        name = p.name
+        if any(name.startswith(e) for e in enterprises):
+            continue  # operatedBy will link it; the enterprise is already known
+        if _BUILDING.search(name.removesuffix("项目")) and "·" not in name:
+            continue
+        spec = _SPEC.search(doc.text, p.start + 2, p.end)
+        if spec and p.name == doc.text[p.start:p.end]:
+            # 青海东部镁业|年产2万吨…项目, 宏能源|50MW光伏储能项目: the name before the
+            # capacity is the company's.
+            from kg.extract.extractors.company_lists import company_shape
+
+            owner = doc.text[p.start:spec.start()]
+            if company_shape(owner) or owner.endswith(LEGAL_HEADS):
+                doc.add_mention("Enterprise", p.start, spec.start(), rule="project-owner")
+                enterprises.add(owner)
+                continue
+        if "·" in name:
+            developer = name.split("·", 1)[0]
+            if len(developer) >= 2:
+                doc.add_mention("Enterprise", p.start, p.start + len(developer), rule="project-developer")
+            continue
+        span = _company_prefix(doc, p.start, p.end) or brand_prefix(doc, p.start, p.end) or \
+            _brand_with_tail(doc, p.start, p.end)
+        if span is None:
+            continue
+        s, e = span
+        # Company words right after the brand belong to it: 鼎华|科技, 创世|电机, 万邦|国际.
+        for head in _BRAND_TAILS:
+            if text_at(doc, e, head) and not text_at(doc, e + len(head), "园"):
+                e += len(head)
+                break
+        brand = doc.text[s:e]
+        rest = doc.text[e:p.end]
+        # 恒盛|科技园, 荣兴|鹤壁科技产业园: nothing between the brand and the head but
+        # a place or the head itself, so the "brand" is the park's own name.
+        if PARK_HEAD.match(rest) or re.match(r"(科技|产业|工业)?园", rest) or place_prefix(rest):
+            continue
+        if brand in places() or len(brand) < 2 or re.search(r"大学|学院|研究", brand) or \
+                brand.endswith(("区", "县", "镇", "乡", "村", "市", "省")):
+            continue
+        doc.add_mention("Enterprise", s, e, rule="project-brand")
+        enterprises.add(brand)
+
+
+def _company_prefix(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """A company with its place or country at the head of a project's name:
+    德国艾克斯|汽车零部件研发总部项目, 新加坡丰益嘉禾|油品系列生产项目, 宁德恒翔|…"""
+    from kg.extract.extractors.company_lists import company_shape, starts_with_place_or_country
+
+    if not starts_with_place_or_country(doc.text, start):
+        return None  # the common case, decided without segmenting
+    best = None
+    for s, e in doc.tokens(doc.sentence_at(start)):
+        if e <= start:
+            continue
+        if e >= end or e - start > 10:
+            break
+        if company_shape(doc.text[start:e]) == 2 and (doc.text[start:e][:2] in countries() or
+                                                      doc.text[start:e][:3] in countries() or
+                                                      place_prefix(doc.text[start:e])):
+            best = (start, e)
+    return best
+
+
+# Where a project's name turns to its capacity: 年产2万吨, 100MW, 30万吨.
+_SPEC = re.compile(r"年产|年加工|年处理|年出栏|[0-9]")
+_BRAND_TAILS = ("科技", "电机", "电梯", "速递", "国际", "药业", "制药", "电气", "集团", "股份", "生物", "食品", "物流",
+                "汽车", "光电", "电子", "重工", "控股")
+
+
+_TAIL_RE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(" + "|".join(_BRAND_TAILS) + ")")
+
+
+def _brand_with_tail(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """创世电机镁合金发电机 → 创世 (the tail is added by the caller): a short name right
+    before a company word, where jieba's tags do not mark the name as rare."""
+    m = _TAIL_RE.match(doc.text, start, end)
+    if not m or m.end() >= end or doc.text.startswith("园", m.end()):
+        return None
+    name = m.group(1)
+    if name in industry_words() or place_prefix(name) or any(c in FUNCTION_CHARS for c in name) or \
+            is_boundary_word(name) or not (is_rare_word(name) or not word_frequency(name)):
+        return None  # 消费|电子: a common word before the tail is a product, not a brand
+    return m.start(1), m.end(1)
+
+
+def text_at(doc: Doc, pos: int, s: str) -> bool:
+    return doc.text.startswith(s, pos)
