@@ -262,7 +262,8 @@ def query_latencies(store_dir: Path, runs: int, timeout: float, queries: Path | 
 def export_rates(trig: Path) -> dict:
     import pyoxigraph as ox
 
-    from kg.graph.build import KnowledgeGraph, _sort_key, serialize_to
+    from kg.graph.build import KnowledgeGraph, _sort_key
+    from kg.graph.output import serialize_to
 
     quads = list(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG))
     default = [q for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]

@@ -24,7 +24,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from typer.testing import CliRunner
 
 import kg
-from kg.graph.build import atomic_write
+from kg.graph.output import atomic_write
 from kg.cli import app
 from kg.graph.namespaces import ENTITY_CLASSES, KG
 from kg.graph.validate import validate
@@ -225,7 +225,7 @@ def test_atomic_write_creates_missing_directories_with_normal_permissions(tmp_pa
 
 @pytest.mark.parametrize("failing", ["replace", "write"])
 def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch, failing):
-    import kg.graph.build
+    import kg.graph.output
 
     target = tmp_path / "graph.trig"
     target.write_bytes(b"old contents")
@@ -234,9 +234,9 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatc
         raise OSError(28, "No space left on device")
 
     if failing == "replace":
-        monkeypatch.setattr(kg.graph.build.os, "replace", boom)
+        monkeypatch.setattr(kg.graph.output.os, "replace", boom)
     else:
-        monkeypatch.setattr(kg.graph.build.os, "fsync", boom)
+        monkeypatch.setattr(kg.graph.output.os, "fsync", boom)
     with pytest.raises(OSError):
         atomic_write(target, b"new contents that never land")
     assert target.read_bytes() == b"old contents"

@@ -857,7 +857,7 @@ def analyze_file(path: Path, lexicon: Lexicon | None = None, seed: int = SEED) -
 
 
 def write_outputs(a: Analysis, out_dir: Path) -> dict[str, Path]:
-    from kg.graph.build import atomic_write
+    from kg.graph.output import atomic_write
 
     paths = {"turtle": Path(out_dir) / "analysis.ttl", "json": Path(out_dir) / "analysis.json"}
     atomic_write(paths["turtle"], a.turtle())

@@ -459,7 +459,7 @@ def _limit_edge_labels(net, limit: int) -> bool:
 
 def build_views(a: Analysis, out_dir: Path) -> dict[str, Path]:
     """Write ``index.html`` and one page per zone into ``out_dir``; return their paths."""
-    from kg.graph.build import atomic_write
+    from kg.graph.output import atomic_write
 
     out_dir = Path(out_dir)
     zones = a.zone_list()

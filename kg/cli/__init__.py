@@ -238,7 +238,7 @@ def _build_command(inputs: list[Path], out: Path, jobs: int | None, no_cache: bo
 def _locked_build(inputs: list[Path], out: Path, jobs: int | None, no_cache: bool, no_store: bool,
                   no_validate: bool, quiet: bool, cluster: str | None) -> None:
     from kg.graph import generations
-    from kg.graph.build import remove_stale_temporaries
+    from kg.graph.output import remove_stale_temporaries
     from kg.run.cache import CACHE_DIR
 
     console = _stdout()
@@ -350,7 +350,7 @@ def eval_(
     Only the gold documents whose article is among the inputs are scored; one
     given but unreadable counts as entirely missed.
     """
-    from kg.graph.build import atomic_write
+    from kg.graph.output import atomic_write
     from kg.evaluate.score import load_gold, score
     from kg.evaluate.predictions import predictions_from_graph
 

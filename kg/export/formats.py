@@ -3,7 +3,7 @@
 Every exporter reads the quads of a built graph (``out/graph.trig`` by default, or a
 ``graph.ttl``) and writes deterministic output: rows, nodes, edges and triples are
 sorted, and nothing depends on the clock or on the machine, so the same graph always
-gives byte-identical files. Files are written atomically (:func:`kg.graph.build.atomic_write`):
+gives byte-identical files. Files are written atomically (:func:`kg.graph.output.atomic_write`):
 a reader sees the previous file or the new one, never half.
 
 Formats (see ``docs/exports.md``):
@@ -709,7 +709,7 @@ def describe(source: Source, fmt: str, provenance: bool = True) -> str:
 def export(source: Source, fmt: str, out: Path, *, provenance: bool = True) -> list[Path]:
     """Write the export to ``out`` (a file, or a directory for neo4j/csv), atomically
     file by file. Returns the paths written."""
-    from kg.graph.build import atomic_write
+    from kg.graph.output import atomic_write
 
     data = render(source, fmt, provenance=provenance)
     out = Path(out)

@@ -1,69 +1,26 @@
-"""From per-article extractions to one knowledge graph.
-
-Entities are merged across articles without regard to input order:
-- zones, enterprises, chains, clusters and places by any spelling they share;
-- parks and projects only within the same zone (every zone has its 电子产业园);
-- a zone named only by its head (商务中心区) only within its article.
-Each merged entity gets a canonical label and an IRI derived from its type, scope
-and label, so the same input always gives the same IRIs.
+"""From per-article extractions to one knowledge graph: its quads.
 
 The default graph holds the merged facts (``graph.ttl``). Each article also gets a
 named graph (its document IRI) with the entities and facts it states, as it spells
-them, and one ``kg:Evidence`` per fact: the sentence and its character offsets.
+them, and one ``kg:Evidence`` per fact: the sentence and its character offsets. The
+quads are kept in one canonical order, so the files written from them are
+byte-identical for the same input.
 """
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal
-from pathlib import Path
+from functools import cached_property
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, SKOS, XSD, Dataset, URIRef
 
-from kg.extract.divisions import ancestors, divisions
-from kg.extract.extraction import Entity, Extraction
-from kg.extract.extractors.zones import ZONE_HEADS
+from kg.extract.divisions import divisions
+from kg.extract.extraction import Extraction
+from kg.graph.merge import MergedEntity, _hash, doc_iri, merge
 from kg.graph.name_index import hidden_labels
-from kg.graph.namespaces import ENTITY_CLASSES, ID, KG, PREFIXES, RELATIONS, SCHEMA
-from kg.extract.unionfind import UnionFind
-
-_SLUG = {"Zone": "zone", "Park": "park", "Enterprise": "enterprise", "Project": "project",
-         "IndustryChain": "chain", "IndustryCluster": "cluster", "Place": "place"}
-_LEGAL_ENDINGS = ("有限公司", "股份有限公司", "有限责任公司", "集团", "公司")
-_ZONE_HEAD_ONLY = set(ZONE_HEADS.split("|"))
-_SCOPED_BY_ZONE = ("Park", "Project")
-
-
-def _hash(*parts: str) -> str:
-    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
-
-
-def doc_iri(extraction: Extraction) -> URIRef:
-    return ID[f"doc/{extraction.sha256[:16] or _hash(extraction.doc_id)}"]
-
-
-def _canonical_label(type_: str, names: Counter, votes: Counter) -> str:
-    """A company's legal name first; then the spelling most articles chose as canonical
-    (so an OCR variant seen once never wins), then the longest."""
-    def rank(n: str):
-        legal = type_ == "Enterprise" and n.endswith(_LEGAL_ENDINGS)
-        return (not legal, -votes[n], -len(n), -names[n], n)
-
-    return min(names, key=rank)
-
-
-@dataclass
-class MergedEntity:
-    iri: URIRef
-    type: str
-    label: str
-    names: Counter = field(default_factory=Counter)
-    code: str = ""  # a Place's administrative division (GB/T 2260), "" when unknown
+from kg.graph.namespaces import ENTITY_CLASSES, ID, KG, RELATIONS, SCHEMA
 
 
 @dataclass
@@ -101,103 +58,6 @@ class KnowledgeGraph:
         places = Counter("without code" if not e.code else "with code"
                          for e in self.entities.values() if e.type == "Place")
         return {"entities": types, "facts": Counter(self.fact_counts), "places": places}
-
-
-def merge(extractions: list[Extraction]) -> tuple[dict[tuple[int, str], URIRef], dict[URIRef, MergedEntity]]:
-    """Assign every (article index, local entity id) a merged entity IRI.
-
-    ``extractions`` must be in a canonical order (see :func:`build_graph`)."""
-    uf: UnionFind = UnionFind()  # the smallest node represents a set: order-independent
-    entity: dict[tuple[int, str], Entity] = {}
-    for i, x in enumerate(extractions):
-        for e in x.entities:
-            entity[(i, e.local_id)] = e
-            uf.find((i, e.local_id))
-
-    # 1. Globally named types: merge on any shared spelling; a place with a division
-    # code on its code alone (鼓楼区 of 南京 and 鼓楼区 of 福州 are two places).
-    by_name: dict[tuple[str, str], tuple[int, str]] = {}
-    for node in sorted(entity):
-        e = entity[node]
-        if e.type in _SCOPED_BY_ZONE:
-            continue
-        keys = [("Place#code", e.code)] if e.type == "Place" and e.code else \
-            [("Place#name" if e.type == "Place" else e.type, n) for n in e.names]
-        for key in keys:
-            if e.type == "Zone" and key[1] in _ZONE_HEAD_ONLY:
-                continue  # 商务中心区 alone names a different zone in every city
-            if key in by_name:
-                uf.union(node, by_name[key])
-            else:
-                by_name[key] = node
-
-    # 2. Parks and projects: within the zone they belong to.
-    zone_of: dict[tuple[int, str], tuple[int, str]] = {}
-    for i, x in enumerate(extractions):
-        for f in x.facts:
-            if f.rel == "hasPark":
-                zone_of.setdefault((i, f.object), uf.find((i, f.subject)))
-            elif f.rel == "locatedIn" and entity[(i, f.object)].type == "Zone":
-                zone_of.setdefault((i, f.subject), uf.find((i, f.object)))
-    scoped: dict[tuple, tuple[int, str]] = {}
-    for node in sorted(entity):
-        e = entity[node]
-        if e.type not in _SCOPED_BY_ZONE:
-            continue
-        scope = uf.find(zone_of[node]) if node in zone_of else ("doc", node[0])
-        for name in e.names:
-            key = (e.type, scope, name)
-            if key in scoped:
-                uf.union(node, scoped[key])
-            else:
-                scoped[key] = node
-
-    # 3. Canonical labels and IRIs.
-    groups: dict = defaultdict(list)
-    for node in entity:
-        groups[uf.find(node)].append(node)
-    labels: dict = {}
-    for root, nodes in groups.items():
-        names: Counter = Counter()
-        votes: Counter = Counter()
-        for n in nodes:
-            names.update(entity[n].names)
-            votes[entity[n].names[0]] += 1  # each article's own canonical spelling
-        code = entity[root].code if entity[root].type == "Place" else ""
-        label = divisions()[code].name if code else _canonical_label(entity[root].type, names, votes)
-        labels[root] = (entity[root].type, label, names, code)
-    iris: dict[tuple[int, str], URIRef] = {}
-    merged: dict[URIRef, MergedEntity] = {}
-    for root, nodes in sorted(groups.items()):
-        type_, label, names, code = labels[root]
-        if code:
-            iri = ID[f"place/{code}"]  # a division is known by its code
-            merged[iri] = MergedEntity(iri, type_, label, names, code)
-            for n in nodes:
-                iris[n] = iri
-            continue
-        scope = ""
-        if type_ in _SCOPED_BY_ZONE:
-            zroots = sorted({uf.find(zone_of[n]) for n in nodes if n in zone_of})
-            scope = labels[zroots[0]][1] if zroots else extractions[root[0]].sha256
-        elif type_ == "Zone" and label in _ZONE_HEAD_ONLY:
-            scope = extractions[root[0]].sha256
-        iri = ID[f"{_SLUG[type_]}/{_hash(type_, scope, label)}"]
-        if iri in merged:
-            # Two groups that never shared a spelling but chose the same label (their
-            # merge was blocked by scope): keep them apart, deterministically.
-            iri = ID[f"{_SLUG[type_]}/{_hash(type_, scope, label, extractions[root[0]].sha256, root[1])}"]
-        merged[iri] = MergedEntity(iri, type_, label, names)
-        for n in nodes:
-            iris[n] = iri
-    # 4. The divisions the places lie in, named or not (马鞍山市 → 安徽省).
-    for ent in sorted(merged.values(), key=lambda e: str(e.iri)):
-        for code in ancestors(ent.code) if ent.code else ():
-            iri = ID[f"place/{code}"]
-            if iri not in merged:
-                d = divisions()[code]
-                merged[iri] = MergedEntity(iri, "Place", d.name, Counter({d.name: 1, d.short: 1}), code)
-    return iris, merged
 
 
 class _Terms:
@@ -356,148 +216,8 @@ def build_graph(extractions: list[Extraction]) -> KnowledgeGraph:
     return KnowledgeGraph(quads, merged, extractions, fact_counts, default_count)
 
 
-# --- output --------------------------------------------------------------------
 
 def _sort_key(q: ox.Quad) -> tuple:
     """The canonical order of quads (what :func:`build_graph` sorts them by)."""
     g = q.graph_name
     return (0 if isinstance(g, ox.DefaultGraph) else 1, str(g), str(q.subject), str(q.predicate), str(q.object))
-
-
-def _prefixes() -> dict[str, str]:
-    from rdflib.namespace import RDF as R, RDFS as RS, SKOS as SK, XSD as X
-
-    p = {k: str(v) for k, v in PREFIXES.items()}
-    p.update(rdf=str(R), rdfs=str(RS), skos=str(SK), xsd=str(X))
-    return dict(sorted(p.items()))
-
-
-def _default_mode(path: Path) -> int:
-    # mkstemp creates files 0600; give a file the mode the file being replaced had,
-    # or else the one a plain open() would (0666 less umask).
-    try:
-        return os.stat(path).st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-class atomic_output:
-    """``with atomic_output(path) as fh: ...`` writes ``path`` so that readers see the
-    old file or the new one, never half: the data goes to a temporary file next to
-    it, which replaces ``path`` only once complete and synced. An exception (or a
-    KeyboardInterrupt) inside the block removes the temporary file and leaves ``path``
-    as it was; a process killed outright leaves at most a ``.NAME.*.tmp`` file, which
-    the next :func:`remove_stale_temporaries` removes."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-
-    def __enter__(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-        try:
-            os.fchmod(fd, _default_mode(self.path))
-            self.fh = os.fdopen(fd, "w+b")
-        except BaseException:
-            os.close(fd)
-            Path(self.tmp).unlink(missing_ok=True)
-            raise
-        return self.fh
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        try:
-            if exc_type is None:
-                self.fh.flush()
-                os.fsync(self.fh.fileno())
-            self.fh.close()
-            if exc_type is None:
-                os.replace(self.tmp, self.path)
-        except BaseException:
-            Path(self.tmp).unlink(missing_ok=True)
-            raise
-        if exc_type is not None:
-            Path(self.tmp).unlink(missing_ok=True)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
-    with atomic_output(path) as fh:
-        fh.write(data)
-
-
-def remove_stale_temporaries(directory: Path) -> None:
-    """Temporary files a killed build left next to its outputs."""
-    try:
-        entries = list(os.scandir(directory))
-    except OSError:
-        return
-    for entry in entries:
-        if entry.name.startswith(".") and entry.name.endswith(".tmp") and entry.is_file(follow_symlinks=False):
-            Path(entry.path).unlink(missing_ok=True)
-
-
-def _turtle_triples(kg: KnowledgeGraph):
-    for q in kg.sorted_quads[: kg.default_count]:
-        yield ox.Triple(q.subject, q.predicate, q.object)
-
-
-def serialize_to(kg: KnowledgeGraph, fmt: str, fh) -> None:
-    """Write Turtle of the default graph, or TriG of everything, to the binary file
-    ``fh`` (opened for reading and writing): sorted, so byte-identical for the same
-    input, and streamed, so the text is never held in memory whole."""
-    start = fh.tell()
-    if fmt == "turtle":
-        ox.serialize(_turtle_triples(kg), fh, format=ox.RdfFormat.TURTLE, prefixes=_prefixes())
-    elif fmt == "trig":
-        ox.serialize(kg.sorted_quads, fh, format=ox.RdfFormat.TRIG, prefixes=_prefixes())
-    else:
-        raise ValueError(f"unknown format {fmt!r}")
-    # The prefix lines come first; sorting them changes no length, so they are
-    # rewritten in place.
-    end = fh.tell()
-    fh.seek(start)
-    head = fh.read(min(end - start, 1 << 16))
-    lines = head.split(b"\n")
-    n = 0
-    while n < len(lines) - 1 and lines[n].startswith(b"@prefix "):
-        n += 1
-    if n:
-        fh.seek(start)
-        fh.write(b"\n".join(sorted(lines[:n])) + b"\n")
-    fh.seek(end)
-
-
-def serialize(kg: KnowledgeGraph, fmt: str) -> bytes:
-    """Turtle of the default graph, or TriG of everything, as bytes (see :func:`serialize_to`)."""
-    import io
-
-    buf = io.BytesIO()
-    serialize_to(kg, fmt, buf)
-    return buf.getvalue()
-
-
-def _sorted_prefix_header(data: bytes) -> bytes:
-    """The serializer writes @prefix lines in its own map's order; sort them so the
-    file does not depend on it."""
-    lines = data.split(b"\n")
-    n = 0
-    while n < len(lines) and lines[n].startswith(b"@prefix "):
-        n += 1
-    return b"\n".join(sorted(lines[:n]) + lines[n:])
-
-
-def write_outputs(kg: KnowledgeGraph, out_dir: Path, *, store: bool = False) -> dict[str, Path]:
-    """Write ``graph.ttl`` and ``graph.trig`` (each atomically) and, with ``store``,
-    the on-disk Oxigraph store ``store/`` (see :mod:`kg.graph.store`)."""
-    out_dir = Path(out_dir)
-    paths = {"turtle": out_dir / "graph.ttl", "trig": out_dir / "graph.trig"}
-    for fmt, path in paths.items():
-        with atomic_output(path) as fh:
-            serialize_to(kg, fmt, fh)
-    if store:
-        from kg.graph.store import write_store
-
-        paths["store"] = write_store(kg.sorted_quads, out_dir)
-    return paths

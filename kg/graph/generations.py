@@ -370,7 +370,7 @@ def write_files(gen: NewGeneration, kg, *, store: bool, seconds: dict[str, float
     """``graph.ttl``, ``graph.trig`` and (with ``store``) the Oxigraph store of the
     :class:`kg.graph.build.KnowledgeGraph` ``kg`` into the generation; the durations go
     into ``seconds`` ("write", "store")."""
-    from kg.graph.build import atomic_output, serialize_to
+    from kg.graph.output import atomic_output, serialize_to
     from kg.graph.store import STORE_NAME, load_store
 
     t0 = time.perf_counter()
