@@ -27,7 +27,6 @@ import json
 import os
 import platform
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -160,7 +159,7 @@ import json, statistics, sys, time
 from decimal import Decimal
 sys.path.insert(0, sys.argv[1])
 import pyoxigraph as ox
-from kg.query.sparql import DEFAULT_PREFIXES, bind, load_query, parse_param_args
+from kg.query.library import DEFAULT_PREFIXES, bind, load_query, parse_param_args
 from kg.graph.store import open_store
 
 store = open_store(sys.argv[2])
@@ -225,7 +224,7 @@ def query_latencies(store_dir: Path, runs: int, timeout: float, queries: Path | 
     ``all``: the same figures for the run with none bound (every row; information only,
     so it stops repeating once its runs have taken ``all_budget`` seconds and gives up
     after ``all_timeout``)."""
-    from kg.query.sparql import read_query_file
+    from kg.query.library import read_query_file
 
     worker = Path(tempfile.mkstemp(suffix=".py")[1])
     worker.write_text(_QUERY_WORKER, "utf-8")

@@ -32,10 +32,12 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
-
-from kg.query import sparql
-from kg.graph.name_index import run_resolved
 from serving import free_port, seed_graph
+
+from kg.graph.name_index import run_resolved
+from kg.query.engine import Engine
+from kg.query.library import LibraryQuery, list_queries, parse_param_args
+from kg.query.results import compact, serialize
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "docs" / "querying.md", ROOT / "docs" / "analysis.md"]
@@ -53,7 +55,7 @@ def _mask(line: str) -> str:
 # Query headers
 
 
-def _header_example(q: sparql.LibraryQuery) -> tuple[list[str], list[str]]:
+def _header_example(q: LibraryQuery) -> tuple[list[str], list[str]]:
     """(command words, shown lines) of a query's ``# Example:`` header field."""
     lines = q.path.read_text(encoding="utf-8").splitlines()
     start = next(i for i, line in enumerate(lines) if re.match(r"^#\s*(Example|示例)\s*[:：]", line))
@@ -66,17 +68,17 @@ def _header_example(q: sparql.LibraryQuery) -> tuple[list[str], list[str]]:
     return command, shown
 
 
-LIBRARY = sparql.list_queries()
+LIBRARY = list_queries()
 
 
 @pytest.fixture(scope="module")
 def engine():
-    with sparql.Engine(seed_graph(), timeout=60, max_rows=None) as e:
+    with Engine(seed_graph(), timeout=60, max_rows=None) as e:
         yield e
 
 
 def _cell(t) -> str:
-    return sparql.compact(t) if t is not None else ""
+    return compact(t) if t is not None else ""
 
 
 @pytest.mark.parametrize("q", LIBRARY, ids=[q.name for q in LIBRARY])
@@ -84,12 +86,12 @@ def test_a_query_header_shows_what_the_query_gives(engine, q):
     command, shown = _header_example(q)
     assert command[:3] == ["kg", "query", q.name], command
     assert shown, f"{q.name}: the example shows no output"
-    params = sparql.parse_param_args([command[i + 1] for i, w in enumerate(command) if w == "--param"])
+    params = parse_param_args([command[i + 1] for i, w in enumerate(command) if w == "--param"])
     # As kg query runs it: the name parameters resolved through the graph's names.
     result, _, _ = run_resolved(engine.query, q.text, q.params, params)
     total = re.fullmatch(r"…\s*\((\d+) rows in all\)", shown[-1].strip())
     if result.kind == "graph":
-        printed = sparql.serialize(result, "turtle").decode("utf-8").splitlines()
+        printed = serialize(result, "turtle").decode("utf-8").splitlines()
         body = [line for line in shown if line.strip() != "…"]
         at = 0
         for line in body:
@@ -304,10 +306,10 @@ def test_figures_in_prose_are_the_seeds(doc, pattern, names):
 
 def write_headers() -> list[str]:
     changed = []
-    with sparql.Engine(seed_graph(), timeout=60, max_rows=None) as e:
-        for q in sparql.list_queries():
+    with Engine(seed_graph(), timeout=60, max_rows=None) as e:
+        for q in list_queries():
             command, shown = _header_example(q)
-            params = sparql.parse_param_args([command[i + 1] for i, w in enumerate(command) if w == "--param"])
+            params = parse_param_args([command[i + 1] for i, w in enumerate(command) if w == "--param"])
             result, _, _ = run_resolved(e.query, q.text, q.params, params)
             if result.kind != "select":
                 continue

@@ -20,11 +20,19 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
+from serving import _cwd, _env, free_port, kg, kg_command, seed_graph
 
 from kg.export import push as pu
-from kg.query import sparql
-from kg.query.remote import EndpointError, QueryRefused, QuerySyntaxError, RemoteEngine, query_endpoint
-from serving import _cwd, _env, free_port, kg, kg_command, seed_graph
+from kg.query.engine import Engine, syntax_location
+from kg.query.library import list_queries, load_query
+from kg.query.remote import (
+    EndpointError,
+    QueryRefused,
+    QuerySyntaxError,
+    RemoteEngine,
+    query_endpoint,
+)
+from kg.query.results import serialize
 
 LOADED = re.compile(r"loaded (\d+) of (\d+) triples")
 UNCONFIRMED = re.compile(r"a batch of (\d+) triples? was sent but not confirmed")
@@ -154,8 +162,8 @@ def test_push_then_query_back(server, graph, local_counts):
     # The library queries give the same answers from the server as from the file (those
     # with GROUP_CONCAT are left out: the order of the values it joins is up to the engine).
     compared = 0
-    with sparql.Engine(graph, timeout=30, max_rows=None) as engine:
-        for q in sparql.list_queries():
+    with Engine(graph, timeout=30, max_rows=None) as engine:
+        for q in list_queries():
             if "GROUP_CONCAT" in q.text:
                 continue
             local = engine.query(q.text)
@@ -207,7 +215,7 @@ def test_push_into_a_named_graph(server, graph, local_counts):
     assert counts == expected
     assert all(g == target or g.startswith(target + "/doc/") for g in counts)
     # Library queries run against that graph through the protocol's default-graph-uri.
-    text = sparql.load_query("zone-investment").text
+    text = load_query("zone-investment").text
     assert query_endpoint(server.query_url, text).count == 0
     assert query_endpoint(server.query_url, text, default_graph=[target]).count > 0
 
@@ -416,10 +424,10 @@ def test_remote_queries(server, graph):
     xml = query_endpoint(server.query_url, "SELECT ?z WHERE { ?z a kg:Zone }", accept="application/sparql-results+xml")
     assert sorted(map(str, xml.rows)) == sorted(map(str, r.rows))
     # The local serialisers take a remote result as they take a local one.
-    assert sparql.serialize(r, "csv").startswith(b"z\r\n")
+    assert serialize(r, "csv").startswith(b"z\r\n")
     with pytest.raises(QuerySyntaxError) as info:
         query_endpoint(server.query_url, "SELECT ?z WHERE {\n  ?z a kg:Zone .\n  FILTER(?z = ) }")
-    assert sparql.syntax_location(str(info.value))[0] == 3  # the line in the query as written
+    assert syntax_location(str(info.value))[0] == 3  # the line in the query as written
     with pytest.raises(QueryRefused):
         query_endpoint(server.query_url, "DELETE WHERE { ?s ?p ?o }")
     with pytest.raises(QueryRefused):

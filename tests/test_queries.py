@@ -11,16 +11,26 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 import pytest
-
-from kg.query import sparql
-from kg.graph.name_index import run_resolved, variants
 from serving import SEEDS, kg, seed_graph
+
+from kg.graph.name_index import run_resolved, variants
+from kg.query.engine import Engine
+from kg.query.errors import ParameterError, QueryRefused, QueryTimeout
+from kg.query.library import (
+    PARAM_TYPES,
+    bind,
+    list_queries,
+    load_query,
+    parse_param_args,
+    term_for,
+)
+from kg.query.results import serialize
 
 XUCHANG = "国家许昌经济技术开发区"
 LUOHE = "国家漯河经济技术开发区"
 HEBI = "鹤壁国家经济技术开发区"
 
-LIBRARY = sparql.list_queries()
+LIBRARY = list_queries()
 NAMES = [q.name for q in LIBRARY]
 
 
@@ -31,13 +41,13 @@ def graph():
 
 @pytest.fixture(scope="module")
 def engine(graph):
-    with sparql.Engine(graph, timeout=60, max_rows=None) as e:
+    with Engine(graph, timeout=60, max_rows=None) as e:
         yield e
 
 
 def run(engine, query: str, **params) -> list[dict[str, str]]:
     """Rows of a library query as {variable: plain value}, its names resolved as kg query does."""
-    q = sparql.load_query(query)
+    q = load_query(query)
     result, _, _ = run_resolved(engine.query, q.text, q.params, {k: str(v) for k, v in params.items()})
     assert result.kind == "select"
     return [{v: (t.value if t is not None else "") for v, t in zip(result.variables, row)} for row in result.rows]
@@ -58,14 +68,14 @@ def test_library_has_at_least_ten_queries_including_evidence():
 
 @pytest.mark.parametrize("name", NAMES)
 def test_every_query_has_a_complete_header(name):
-    q = sparql.load_query(name)
+    q = load_query(name)
     assert any("\u4e00" <= ch <= "\u9fff" for ch in q.question_zh), "question in Chinese"
     assert q.question_en and q.question_en.isascii(), "question in English"
     assert q.example.startswith(f"kg query {name}"), "example command"
     assert len(q.example.splitlines()) >= 2, "example output"
     for p in q.params:
         assert p.description, f"parameter {p.name} is described"
-        assert p.type in sparql.PARAM_TYPES
+        assert p.type in PARAM_TYPES
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -74,7 +84,7 @@ def test_every_query_runs_as_plain_sparql_and_returns_rows(graph, name):
     pyoxigraph runs as is: what any SPARQL client would do with it."""
     store = ox.Store()
     store.bulk_load(path=str(graph), format=ox.RdfFormat.TRIG)
-    result = store.query(sparql.load_query(name).text)
+    result = store.query(load_query(name).text)
     items = list(result)
     assert items, f"{name} returned nothing on the seed graph"
 
@@ -82,10 +92,10 @@ def test_every_query_runs_as_plain_sparql_and_returns_rows(graph, name):
 @pytest.mark.parametrize("name", NAMES)
 def test_every_example_command_runs(engine, name):
     """The parameters of each header example bind and give rows."""
-    q = sparql.load_query(name)
+    q = load_query(name)
     words = q.example.splitlines()[0].split()
     params = [words[i + 1] for i, w in enumerate(words) if w == "--param"]
-    result, _, _ = run_resolved(engine.query, q.text, q.params, sparql.parse_param_args(params))
+    result, _, _ = run_resolved(engine.query, q.text, q.params, parse_param_args(params))
     assert result.count > 0
 
 
@@ -243,14 +253,14 @@ def test_zones_by_place(engine):
 
 
 def test_zone_graph_construct(engine):
-    q = sparql.load_query("zone-graph")
-    result = engine.query(sparql.bind(q.text, {"zone": "鹤壁经开区"}, q.params))  # a variant, in plain SPARQL
+    q = load_query("zone-graph")
+    result = engine.query(bind(q.text, {"zone": "鹤壁经开区"}, q.params))  # a variant, in plain SPARQL
     assert result.kind == "graph" and result.triples
     labels = {t.object.value for t in result.triples if t.predicate.value.endswith("#label")}
     assert HEBI in labels
     assert any(t.predicate.value.endswith("#hosts") for t in result.triples)
     assert LUOHE not in labels
-    turtle = sparql.serialize(result, "turtle")
+    turtle = serialize(result, "turtle")
     assert len(list(ox.parse(turtle, format=ox.RdfFormat.TURTLE))) == len(result.triples)
 
 
@@ -363,7 +373,7 @@ def test_projects_above_keeps_the_projects_at_or_above(engine, amount):
 
 @pytest.mark.parametrize("part", ["鹤壁", "许昌", "经开区"])
 def test_zone_graph_parameter_keeps_the_zones_it_names(engine, part):
-    q = sparql.load_query("zone-graph")
+    q = load_query("zone-graph")
     everything = {str(t) for t in engine.query(q.text).triples}
     some = run_resolved(engine.query, q.text, q.params, {"zone": part})[0].triples
     assert some and {str(t) for t in some} <= everything
@@ -378,9 +388,9 @@ def test_zone_graph_parameter_keeps_the_zones_it_names(engine, part):
 
 
 def test_a_hostile_value_stays_one_literal(engine):
-    q = sparql.load_query("zone-enterprises")
+    q = load_query("zone-enterprises")
     hostile = '许昌"))) } UNION { ?z ?p ?o } #\n'
-    text = sparql.bind(q.text, {"zone": hostile}, q.params)
+    text = bind(q.text, {"zone": hostile}, q.params)
     result = engine.query(text)
     assert result.count == 0  # no zone is called that; the query kept its shape
     assert text.count("\n") == q.text.count("\n")
@@ -388,39 +398,39 @@ def test_a_hostile_value_stays_one_literal(engine):
 
 def test_placeholders_in_strings_iris_and_comments_are_left_alone():
     text = 'PREFIX a: <http://x/?_zone>\n# ?_zone in a comment\nSELECT ?x WHERE { ?x a:p "?_zone" FILTER(?x = ?_zone) }'
-    bound = sparql.bind(text, {"zone": "v"})
+    bound = bind(text, {"zone": "v"})
     assert bound == text.replace('FILTER(?x = ?_zone)', 'FILTER(?x = "v")')
 
 
 def test_typed_parameters():
-    assert str(sparql.term_for("1e9", "decimal")) == '"1000000000.0"^^<http://www.w3.org/2001/XMLSchema#decimal>'
-    assert str(sparql.term_for("42", "integer")) == '"42"^^<http://www.w3.org/2001/XMLSchema#integer>'
-    assert str(sparql.term_for("kg:Zone", "iri")) == "<https://w3id.org/zonekg/ontology#Zone>"
+    assert str(term_for("1e9", "decimal")) == '"1000000000.0"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+    assert str(term_for("42", "integer")) == '"42"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    assert str(term_for("kg:Zone", "iri")) == "<https://w3id.org/zonekg/ontology#Zone>"
     for bad, type_ in [("abc", "decimal"), ("1.5", "integer"), ("http://a b", "iri"), ("nan", "decimal")]:
-        with pytest.raises(sparql.ParameterError):
-            sparql.term_for(bad, type_)
+        with pytest.raises(ParameterError):
+            term_for(bad, type_)
 
 
 def test_unknown_parameter_is_an_error():
-    q = sparql.load_query("zone-enterprises")
-    with pytest.raises(sparql.ParameterError, match="no parameter city"):
-        sparql.bind(q.text, {"city": "许昌"}, q.params)
+    q = load_query("zone-enterprises")
+    with pytest.raises(ParameterError, match="no parameter city"):
+        bind(q.text, {"city": "许昌"}, q.params)
 
 
 def test_param_args():
-    assert sparql.parse_param_args(["zone=许昌", "min=1=2"]) == {"zone": "许昌", "min": "1=2"}
-    with pytest.raises(sparql.ParameterError):
-        sparql.parse_param_args(["zone"])
+    assert parse_param_args(["zone=许昌", "min=1=2"]) == {"zone": "许昌", "min": "1=2"}
+    with pytest.raises(ParameterError):
+        parse_param_args(["zone"])
 
 
 def test_service_is_refused(engine):
-    with pytest.raises(sparql.QueryRefused):
+    with pytest.raises(QueryRefused):
         engine.query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
 
 
 def test_engine_timeout_and_recovery(graph):
-    with sparql.Engine(graph, timeout=1, max_rows=10) as e:
-        with pytest.raises(sparql.QueryTimeout):
+    with Engine(graph, timeout=1, max_rows=10) as e:
+        with pytest.raises(QueryTimeout):
             e.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
         # a fresh worker takes over
         assert e.query("ASK { ?z a <https://w3id.org/zonekg/ontology#Zone> }").boolean is True
@@ -433,7 +443,7 @@ def test_result_formats_round_trip(engine):
                           'BIND("a\\tb" AS ?unused) }')
     for fmt, rf in [("json", ox.QueryResultsFormat.JSON), ("xml", ox.QueryResultsFormat.XML),
                     ("tsv", ox.QueryResultsFormat.TSV)]:
-        parsed = list(ox.parse_query_results(sparql.serialize(result, fmt), format=rf))
+        parsed = list(ox.parse_query_results(serialize(result, fmt), format=rf))
         assert [tuple(s) for s in parsed] == [tuple(r) for r in result.rows], fmt
 
 

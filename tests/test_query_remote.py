@@ -17,12 +17,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-from kg.export import push as pu
-from kg.query import sparql
-from kg.query.remote import EndpointError, EndpointTimeout, query_endpoint, redact_url
 from serving import free_port, kg, seed_graph
 from test_push import OxigraphServer
+
+from kg.export import push as pu
+from kg.query.engine import Engine
+from kg.query.library import load_query
+from kg.query.remote import EndpointError, EndpointTimeout, query_endpoint, redact_url
 
 # (library query, parameters), compared row by row with the local graph
 COMPARED = [
@@ -272,7 +273,7 @@ def test_redact_url():
 
 
 def test_serve_proxies_to_the_endpoint(oxigraph, graph, kg_serve):
-    with sparql.Engine(graph, timeout=30) as engine:
+    with Engine(graph, timeout=30) as engine:
         quads = engine.quads
     before = oxigraph.counts()
     url = with_credentials(oxigraph.query_url)  # Oxigraph ignores them; they must never be shown
@@ -288,7 +289,7 @@ def test_serve_proxies_to_the_endpoint(oxigraph, graph, kg_serve):
         name, params = COMPARED[0]
         local = rows(kg("query", name, "--graph", str(graph), "--format", "json",
                         *[a for p in params for a in ("--param", p)]))
-        text = sparql.load_query(name).text
+        text = load_query(name).text
         form = {"query": text, "param.zone": "许昌"}
         for r in (client.get("/sparql", params=form), client.post("/sparql", data=form)):
             assert r.status_code == 200, r.text

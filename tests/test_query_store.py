@@ -17,10 +17,11 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-
-from kg.query import sparql
-from kg.graph.store import write_store
 from serving import _env, kg, kg_command, seed_graph
+
+from kg.graph.store import write_store
+from kg.query.engine import Engine
+from kg.query.library import DEFAULT_PREFIXES, RDF_NS, load_query
 
 XUCHANG = "国家许昌经济技术开发区"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -102,8 +103,8 @@ def test_default_is_the_store_then_the_trig(out, tmp_path):
     # store behind) is the current graph: here a graph of one zone.
     zone = ox.NamedNode("https://w3id.org/zonekg/id/zone/test")
     kg_ns = "https://w3id.org/zonekg/ontology#"
-    ox.serialize([ox.Quad(zone, ox.NamedNode(sparql.RDF_NS + "type"), ox.NamedNode(kg_ns + "Zone")),
-                  ox.Quad(zone, ox.NamedNode(sparql.DEFAULT_PREFIXES["rdfs"] + "label"), ox.Literal("测试开发区"))],
+    ox.serialize([ox.Quad(zone, ox.NamedNode(RDF_NS + "type"), ox.NamedNode(kg_ns + "Zone")),
+                  ox.Quad(zone, ox.NamedNode(DEFAULT_PREFIXES["rdfs"] + "label"), ox.Literal("测试开发区"))],
                  output=str(build / "graph.trig"), format=ox.RdfFormat.TRIG)
     future = time.time() + 60
     os.utime(build / "graph.trig", (future, future))
@@ -166,7 +167,7 @@ def test_conflicting_sources_are_refused(out):
 def test_workers_share_the_store_and_follow_a_rebuild(out, tmp_path):
     build = copy_build(out, tmp_path)
     count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-    with sparql.Engine(store=build, timeout=30, workers=2) as engine:
+    with Engine(store=build, timeout=30, workers=2) as engine:
         assert engine.graph == build / "store" and engine.name == "out/store"
         assert engine.views_dir == build / "views"
         # Both workers open the store at once (read-only) and answer in parallel.
@@ -197,7 +198,7 @@ def test_workers_share_the_store_and_follow_a_rebuild(out, tmp_path):
 
 def test_serve_the_store(out, tmp_path, kg_serve):
     zones = "SELECT ?zone WHERE { ?z a kg:Zone ; rdfs:label ?zone } ORDER BY ?zone"
-    with sparql.Engine(out / "graph.trig", timeout=30) as engine:
+    with Engine(out / "graph.trig", timeout=30) as engine:
         expected = [row[0].value for row in engine.query(zones).rows]
         quads = engine.quads
     with kg_serve("--store", str(out), "--workers", "1", "--timeout", "2") as served, \
@@ -209,7 +210,7 @@ def test_serve_the_store(out, tmp_path, kg_serve):
         assert r.status_code == 200
         assert [b["zone"]["value"] for b in r.json()["results"]["bindings"]] == expected
         # Library parameters, CSV, the named graphs of evidence
-        text = sparql.load_query("evidence").text
+        text = load_query("evidence").text
         r = client.post("/sparql", data={"query": text, "param.subject": "许昌经开区", "param.relation": "hosts",
                                          "param.object": "迅达"}, headers={"Accept": "text/csv"})
         assert r.status_code == 200 and "西继迅达电梯有限公司" in r.text

@@ -24,7 +24,7 @@ from rich.markup import escape
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from kg.query.sparql import GraphSource
+    from kg.query.engine import GraphSource
 
 DEFAULT_OUT = Path("out")
 DEFAULT_GRAPH = DEFAULT_OUT / "graph.trig"
@@ -52,7 +52,7 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 def _syntax_error(source: str, text: str, message: str) -> typer.Exit:
     """The parser's message as ``source:line:column: message``, with the line and a caret."""
-    from kg.query.sparql import syntax_location
+    from kg.query.engine import syntax_location
 
     err = _stderr()
     loc = syntax_location(message)
@@ -71,7 +71,7 @@ def _syntax_error(source: str, text: str, message: str) -> typer.Exit:
 
 
 def _library_table() -> Table:
-    from kg.query.sparql import list_queries
+    from kg.query.library import list_queries
 
     table = Table(title="Query library (kg query NAME)", title_justify="left")
     table.add_column("name", style="bold", no_wrap=True)
@@ -84,7 +84,7 @@ def _library_table() -> Table:
 
 
 def _result_table(result) -> Table:
-    from kg.query.sparql import compact
+    from kg.query.results import compact
 
     table = Table(show_lines=False)
     for i, v in enumerate(result.variables):
@@ -102,9 +102,10 @@ def _rows(n: int) -> str:
 
 
 def _graph_source(graph: Path | None, store: Path | None, endpoint: str | None) -> GraphSource | str:
-    """What to query, from --graph / --store / --endpoint: a :class:`kg.query.sparql.GraphSource`,
+    """What to query, from --graph / --store / --endpoint: a :class:`kg.query.engine.GraphSource`,
     or the endpoint URL (a ``str``). Raises the typer exit of a one-line error (status 2)."""
-    from kg.query import sparql
+    from kg.query.engine import GraphSource
+    from kg.query.errors import SparqlError
     from kg.query.remote import EndpointError, check_endpoint_url
 
     if endpoint is not None:
@@ -118,11 +119,11 @@ def _graph_source(graph: Path | None, store: Path | None, endpoint: str | None) 
         raise _fail("give --graph (a graph file) or --store (a store directory), not both")
     try:
         if graph is not None:
-            return sparql.GraphSource.file(graph)
+            return GraphSource.file(graph)
         if store is not None:
-            return sparql.GraphSource.store(store)
+            return GraphSource.store(store)
         return _default_source()
-    except sparql.SparqlError as exc:
+    except SparqlError as exc:
         raise _fail(str(exc)) from None
 
 
@@ -132,10 +133,9 @@ def _default_source() -> GraphSource:
     A build publishes both in one generation (kg/graph/generations.py): then they are one
     build's. Otherwise (a directory of an older zonekg, or files put there by hand) a
     graph.trig newer than the store is taken to be the current graph."""
-    from kg.query.sparql import GraphSource
-    from kg.graph.store import store_path
-
     from kg.graph.generations import same_generation
+    from kg.graph.store import store_path
+    from kg.query.engine import GraphSource
 
     link = store_path(DEFAULT_OUT)
     if not link.exists():
@@ -184,8 +184,11 @@ def query_cmd(
     max_rows: Annotated[int, typer.Option("--max-rows", help="Return at most this many rows (0: no cap).")] = 10_000,
 ) -> None:
     """Run a library query or a SPARQL file against a built graph (or a SPARQL endpoint). Without NAME, list the library."""
-    from kg.query import sparql
+    from kg.query.engine import Engine
+    from kg.query.errors import QueryFailed, QuerySyntaxError, QueryTimeout, SparqlError
+    from kg.query.library import bind, load_query, parse_param_args
     from kg.query.remote import EndpointError, query_endpoint
+    from kg.query.results import GRAPH_FORMATS, serialize
 
     if query is None:
         try:
@@ -198,10 +201,10 @@ def query_cmd(
     if timeout <= 0:
         raise _fail("--timeout must be positive")
     try:
-        lq = sparql.load_query(query)
-        values = sparql.parse_param_args(param or [])
-        sparql.bind(lq.text, values, lq.params)  # the parameters are checked before anything is asked
-    except sparql.SparqlError as exc:
+        lq = load_query(query)
+        values = parse_param_args(param or [])
+        bind(lq.text, values, lq.params)  # the parameters are checked before anything is asked
+    except SparqlError as exc:
         raise _fail(str(exc)) from None
     target = _graph_source(graph, store, endpoint)
     source = str(lq.path) if lq.path else query
@@ -212,21 +215,21 @@ def query_cmd(
                 return query_endpoint(target, q, timeout=timeout, max_rows=max_rows or None)
             result, text = _run_resolved(run, lq, values)
         else:
-            with sparql.Engine(target, timeout=timeout, max_rows=max_rows or None, respawn=False) as engine:
+            with Engine(target, timeout=timeout, max_rows=max_rows or None, respawn=False) as engine:
                 result, text = _run_resolved(engine.query, lq, values)
-    except sparql.QuerySyntaxError as exc:
+    except QuerySyntaxError as exc:
         raise _syntax_error(source, text, str(exc)) from None
-    except (sparql.QueryTimeout, sparql.QueryFailed, EndpointError) as exc:
+    except (QueryTimeout, QueryFailed, EndpointError) as exc:
         raise _fail(str(exc), code=1) from None
-    except sparql.SparqlError as exc:
+    except SparqlError as exc:
         raise _fail(str(exc)) from None
 
     out = _stdout()
     if result.kind == "graph":
         out_fmt = "turtle" if fmt == "table" else fmt
-        if out_fmt not in sparql.GRAPH_FORMATS:
+        if out_fmt not in GRAPH_FORMATS:
             raise _fail(f"{source} is a CONSTRUCT/DESCRIBE query: use --format turtle or ntriples")
-        sys.stdout.buffer.write(sparql.serialize(result, out_fmt))
+        sys.stdout.buffer.write(serialize(result, out_fmt))
         sys.stdout.flush()
         what = f"{result.count} triples"
     elif fmt == "table":
@@ -237,9 +240,9 @@ def query_cmd(
             out.print(_result_table(result))
             what = _rows(result.count)
     else:
-        if fmt in sparql.GRAPH_FORMATS:
+        if fmt in GRAPH_FORMATS:
             raise _fail(f"{source} is a SELECT/ASK query: use --format table, csv, tsv, json or xml")
-        sys.stdout.buffer.write(sparql.serialize(result, fmt))
+        sys.stdout.buffer.write(serialize(result, fmt))
         if fmt in ("json", "xml"):
             sys.stdout.buffer.write(b"\n")
         sys.stdout.flush()
@@ -293,7 +296,8 @@ def serve_cmd(
                                       "server switches to each new build of the directory between queries.")] = False,
 ) -> None:
     """Serve the graph: a SPARQL 1.1 endpoint at /sparql and a query page at /."""
-    from kg.query import sparql
+    from kg.query.engine import Engine
+    from kg.query.errors import SparqlError
     from kg.query.remote import RemoteEngine
 
     if timeout <= 0:
@@ -312,7 +316,7 @@ def serve_cmd(
 
         try:
             target, pinned_generation = pin_source(target)
-        except (sparql.SparqlError, OSError) as exc:
+        except (SparqlError, OSError) as exc:
             raise _fail(str(exc)) from None
     if isinstance(target, str):
         engine = RemoteEngine(target, timeout=timeout, max_rows=max_rows, workers=max(1, workers))
@@ -321,14 +325,14 @@ def serve_cmd(
         try:
             engine.count_quads(timeout=min(timeout, 10.0))
             what = f"remote SPARQL endpoint, {engine.quads} quads"
-        except sparql.SparqlError as exc:
+        except SparqlError as exc:
             err.print(f"[yellow]warning:[/] {escape(str(exc))} (serving it anyway: each query is sent to it)",
                       highlight=False)
             what = "remote SPARQL endpoint"
     else:
         try:
-            engine = sparql.Engine(target, timeout=timeout, max_rows=max_rows, workers=max(1, workers))
-        except sparql.SparqlError as exc:
+            engine = Engine(target, timeout=timeout, max_rows=max_rows, workers=max(1, workers))
+        except SparqlError as exc:
             raise _fail(str(exc)) from None
         what = f"Oxigraph store, {engine.quads} quads" if target.kind == "store" else f"{engine.quads} quads"
 

@@ -398,7 +398,7 @@ def verify_counts(report: PushReport, query_url: str | None, *, headers: dict | 
     """Compare the server's counts with what was sent: equal after a replace, at least
     as many after an add. Sets ``report.verified``; raises PushError on a difference.
     A query endpoint that cannot be found or asked leaves ``verified`` None, with a note."""
-    from kg.query.sparql import SparqlError
+    from kg.query.errors import SparqlError
 
     if query_url is None:
         report.verify_note = "not verified: no query endpoint known for this server (give --query-endpoint)"

@@ -211,7 +211,7 @@ def build_graph(extractions: list[Extraction]) -> KnowledgeGraph:
     default_count = len(quads)
     del default_sorted
     named_sorted = sorted(named, key=lambda q: ((rank[q[3]] * n + rank[q[0]]) * n + rank[q[1]]) * n + rank[q[2]])
-    del named, rank
+    del named
     quads.extend(ox.Quad(objs[s], objs[p], objs[o], objs[g]) for s, p, o, g in named_sorted)
     return KnowledgeGraph(quads, merged, extractions, fact_counts, default_count)
 

@@ -273,7 +273,7 @@ def run_resolved(run: Callable[[str], object], text: str, params: Sequence, valu
     (the result, the notes, the text that ran last). A parameter the query matches
     against a list is bound to all the labels at once; one it looks up as a single name
     (queries/entity.rq) is run once per label, and the rows put together."""
-    from kg.query import sparql
+    from kg.query.library import bind
 
     resolved, notes, _ = resolve_values(run, params, values)
     single = {k: v[0] for k, v in resolved.items() if len(v) == 1 or _takes_a_list(text, k)}
@@ -286,7 +286,7 @@ def run_resolved(run: Callable[[str], object], text: str, params: Sequence, valu
         combos = [{**c, k: label} for c in combos for label in labels]
     result, bound = None, text
     for combo in combos:
-        bound = sparql.bind(text, combo, params)
+        bound = bind(text, combo, params)
         r = run(bound)
         if result is None:
             result = r

@@ -19,19 +19,20 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
-from kg.query import sparql
 from kg.graph.namespaces import ID
+from kg.query.library import DEFAULT_PREFIXES, RDF_NS, Param, bind
+from kg.query.results import Result, serialize
 
 ID_BASE = str(ID)
-KG_NS = sparql.DEFAULT_PREFIXES["kg"]
-RDF_TYPE = sparql.RDF_NS + "type"
-RDFS_LABEL = sparql.DEFAULT_PREFIXES["rdfs"] + "label"
-SKOS_ALT = sparql.DEFAULT_PREFIXES["skos"] + "altLabel"
-EVIDENCE_PARTS = {sparql.RDF_NS + "subject", sparql.RDF_NS + "predicate", sparql.RDF_NS + "object"}
+KG_NS = DEFAULT_PREFIXES["kg"]
+RDF_TYPE = RDF_NS + "type"
+RDFS_LABEL = DEFAULT_PREFIXES["rdfs"] + "label"
+SKOS_ALT = DEFAULT_PREFIXES["skos"] + "altLabel"
+EVIDENCE_PARTS = {RDF_NS + "subject", RDF_NS + "predicate", RDF_NS + "object"}
 ENTITY_TYPES = ("Zone", "Park", "Enterprise", "Project", "IndustryChain", "IndustryCluster", "Place")
 NAME_LIMIT = 20  # completions per request
 
-_ENTITY = [sparql.Param("entity", "iri")]
+_ENTITY = [Param("entity", "iri")]
 
 
 def iri_for_path(path: str) -> str | None:
@@ -131,7 +132,7 @@ class Description:
 
 
 # --------------------------------------------------------------------------
-# Queries (each has the entity as ?_entity, bound as an IRI by kg.query.sparql.bind)
+# Queries (each has the entity as ?_entity, bound as an IRI by kg.query.library.bind)
 
 OUT_QUERY = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -212,7 +213,7 @@ LIMIT 2000
 
 
 def _run(engine, text: str, iri: str):
-    return engine.query(sparql.bind(text, {"entity": iri}, _ENTITY))
+    return engine.query(bind(text, {"entity": iri}, _ENTITY))
 
 
 def _value(t) -> str | None:
@@ -315,18 +316,18 @@ def _projects(engine, iri: str) -> list[Project]:
     return sorted(projects.values(), key=lambda p: (-(p.amount or 0), p.label, p.iri))
 
 
-def construct(engine, iri: str) -> sparql.Result:
+def construct(engine, iri: str) -> Result:
     """The entity's triples (out and in) and its neighbours' labels, as a graph result."""
     return _run(engine, CONSTRUCT_QUERY, iri)
 
 
-def to_jsonld(result: sparql.Result) -> bytes:
+def to_jsonld(result: Result) -> bytes:
     """A CONSTRUCT result as JSON-LD, compacted with the project's prefixes."""
     from rdflib import Graph
 
     g = Graph()
-    g.parse(data=sparql.serialize(result, "ntriples").decode("utf-8"), format="nt")
-    return g.serialize(format="json-ld", context=dict(sparql.DEFAULT_PREFIXES), auto_compact=True,
+    g.parse(data=serialize(result, "ntriples").decode("utf-8"), format="nt")
+    return g.serialize(format="json-ld", context=dict(DEFAULT_PREFIXES), auto_compact=True,
                        indent=2, sort_keys=True).encode("utf-8")
 
 
@@ -354,7 +355,7 @@ def find_names(engine, q: str, limit: int = NAME_LIMIT) -> list[Name]:
     q = q.strip()
     if not q:
         return []
-    res = engine.query(sparql.bind(NAMES_QUERY, {"q": q}, [sparql.Param("q", "string")]))
+    res = engine.query(bind(NAMES_QUERY, {"q": q}, [Param("q", "string")]))
     nq = _norm(q)
     best: dict[str, tuple] = {}
     for e, name, label, type_ in res.rows:

@@ -10,17 +10,17 @@ from decimal import Decimal
 from html import escape
 from urllib.parse import quote
 
-from kg.query import sparql
 from kg.analyze.analysis import yuan
-from kg.query.entity import KG_NS, Description, Fact, Name, Node, path_for_iri
 from kg.analyze.views import clean_sentence
+from kg.query.entity import KG_NS, Description, Fact, Name, Node, path_for_iri
+from kg.query.library import DEFAULT_PREFIXES, RDF_NS
 
 TYPE_ZH = {
     "Zone": "开发区", "Park": "园区", "Enterprise": "企业", "Project": "项目", "IndustryChain": "产业链",
     "IndustryCluster": "产业集群", "Place": "地区", "Document": "文档", "Evidence": "证据",
     "MonetaryAmount": "金额", "ChainCluster": "产业链集群",
 }
-_R, _S = sparql.RDF_NS, sparql.DEFAULT_PREFIXES["rdfs"]
+_R, _S = RDF_NS, DEFAULT_PREFIXES["rdfs"]
 # (forward, inverse) reading of each property, in Chinese then English.
 PROPERTY_ZH = {
     KG_NS + "hosts": ("入驻企业 hosts", "入驻于 hosted by"),
@@ -52,7 +52,7 @@ def e(text: object) -> str:
 
 
 def short(iri: str) -> str:
-    for prefix, ns in sparql.DEFAULT_PREFIXES.items():
+    for prefix, ns in DEFAULT_PREFIXES.items():
         if iri.startswith(ns) and len(iri) > len(ns):
             return f"{prefix}:{iri[len(ns):]}"
     return iri
@@ -192,7 +192,7 @@ def _evidence_title(d: Description) -> str | None:
     if KG_NS + "Evidence" not in d.types:
         return None
     part = {f.predicate: f.node for f in d.out}
-    s, p, o = (part.get(sparql.RDF_NS + k) for k in ("subject", "predicate", "object"))
+    s, p, o = (part.get(RDF_NS + k) for k in ("subject", "predicate", "object"))
     if not (s and p and o):
         return None
     rel = PROPERTY_ZH.get(p.value, (short(p.value),))[0]

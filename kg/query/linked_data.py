@@ -16,15 +16,19 @@ from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Route
 
-from kg.query import entity
-
-from kg.query import entity_html
-
-from kg.query import sparql
+from kg.query import entity, entity_html
+from kg.query.errors import EngineBusy, QueryTimeout, SparqlError
 from kg.query.remote import EndpointError, EndpointFailed, EndpointTimeout
+from kg.query.results import serialize
 
 PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -81,18 +85,18 @@ def negotiate_rdf(accept: str | None) -> str | None:
 
 
 def _failure(exc: Exception) -> Response:
-    if isinstance(exc, (EndpointTimeout, sparql.QueryTimeout)):
+    if isinstance(exc, (EndpointTimeout, QueryTimeout)):
         status = 504 if isinstance(exc, EndpointTimeout) else 503
     elif isinstance(exc, (EndpointError, EndpointFailed)):
         status = 502
-    elif isinstance(exc, sparql.EngineBusy):
+    elif isinstance(exc, EngineBusy):
         status = 503
     else:
         status = 500
     return PlainTextResponse(f"{exc}\n", status_code=status, headers={"Cache-Control": "no-store"})
 
 
-_ENGINE_ERRORS = (sparql.SparqlError, EndpointError, EndpointFailed, EndpointTimeout)
+_ENGINE_ERRORS = (SparqlError, EndpointError, EndpointFailed, EndpointTimeout)
 
 
 def _html(text: str, status: int = 200) -> Response:
@@ -101,7 +105,7 @@ def _html(text: str, status: int = 200) -> Response:
 
 
 def routes(engine) -> list[Route]:
-    """The routes, over ``engine`` (a :class:`kg.query.sparql.Engine` or :class:`kg.query.remote.RemoteEngine`)."""
+    """The routes, over ``engine`` (a :class:`kg.query.engine.Engine` or :class:`kg.query.remote.RemoteEngine`)."""
     views_dir = getattr(engine, "views_dir", None)  # None: a remote graph has no views here
 
     def _view_of(d: entity.Description) -> str | None:
@@ -142,7 +146,7 @@ def routes(engine) -> list[Route]:
         if not result.triples:
             return PlainTextResponse(f"the graph states nothing about <{iri}>\n", status_code=404,
                                      headers={"Vary": "Accept"})
-        body = entity.to_jsonld(result) if fmt == "jsonld" else sparql.serialize(result, fmt)
+        body = entity.to_jsonld(result) if fmt == "jsonld" else serialize(result, fmt)
         return Response(body, media_type=MEDIA[fmt], headers={"Vary": "Accept", "Cache-Control": "no-cache",
                                                               "X-Result-Rows": str(result.count)})
 

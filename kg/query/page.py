@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from kg.query import sparql
+from kg.query.library import DEFAULT_PREFIXES
 
 # SPARQL 1.1 Query keywords and functions (no Update: the endpoint is read-only).
 KEYWORDS = (
@@ -54,7 +54,7 @@ def ontology_terms() -> tuple[dict, ...]:
 
 
 def _prefixed(iri: str) -> str | None:
-    for prefix, ns in sparql.DEFAULT_PREFIXES.items():
+    for prefix, ns in DEFAULT_PREFIXES.items():
         if iri.startswith(ns) and len(iri) > len(ns) and "/" not in iri[len(ns):] and "#" not in iri[len(ns):]:
             return f"{prefix}:{iri[len(ns):]}"
     return None
@@ -62,7 +62,7 @@ def _prefixed(iri: str) -> str | None:
 
 def routes() -> list[Route]:
     async def terms(request: Request) -> JSONResponse:
-        return JSONResponse({"prefixes": sparql.DEFAULT_PREFIXES, "keywords": list(KEYWORDS),
+        return JSONResponse({"prefixes": DEFAULT_PREFIXES, "keywords": list(KEYWORDS),
                              "terms": list(ontology_terms())}, headers={"Cache-Control": "max-age=300"})
 
     return [Route("/api/terms", terms, methods=["GET"])]

@@ -1,6 +1,6 @@
 """What ``kg serve`` knows about the build it serves, and ``kg serve --pin``.
 
-By default a server follows builds: its :class:`kg.query.sparql.Engine` notices that
+By default a server follows builds: its :class:`kg.query.engine.Engine` notices that
 ``out/store`` (or ``out/graph.trig``) resolves to a new generation and reopens it
 before the next query, while a query in flight finishes on the old one (see
 :mod:`kg.graph.generations`). ``--pin`` fixes the source to the generation current at
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.graph.generations import build_info, generation_of
-from kg.query.sparql import GraphSource, check_store
+from kg.query.engine import GraphSource, check_store
 
 
 def served_build(engine) -> dict | None:

@@ -1,8 +1,8 @@
 """Querying a remote SPARQL 1.1 endpoint (Oxigraph server, Fuseki, GraphDB, Virtuoso ...).
 
-The answer comes back as the same :class:`kg.query.sparql.Result` the local engine gives,
+The answer comes back as the same :class:`kg.query.results.Result` the local engine gives,
 so whatever prints or serves a local result (``kg query``'s table, the results formats
-of :func:`kg.query.sparql.serialize`, ``kg serve``) works on a remote one unchanged::
+of :func:`kg.query.results.serialize`, ``kg serve``) works on a remote one unchanged::
 
     from kg.query.remote import query_endpoint
     result = query_endpoint("http://127.0.0.1:7878/query", "SELECT ?z WHERE { ?z a kg:Zone }")
@@ -39,19 +39,17 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 
-from kg.query.sparql import (
-    DEFAULT_PREFIXES,
+from kg.query.errors import (
     EngineBusy,
     ParameterError,
     QueryFailed,
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
-    Result,
     SparqlError,
-    check_read_only,
-    looks_like_update,
 )
+from kg.query.library import DEFAULT_PREFIXES, check_read_only, looks_like_update
+from kg.query.results import Result
 
 # What query_endpoint asks for by default: the results and graph formats it can read,
 # preferred first. A server picks the one that fits the query form.
@@ -291,7 +289,7 @@ def fetch(url: str, sparql: str, accept: str = DEFAULT_ACCEPT, *, default_graph:
 
 
 def parse_response(response: RemoteResponse, *, max_rows: int | None = None) -> Result:
-    """A :class:`kg.query.sparql.Result` from an endpoint's answer (see :data:`READABLE_TYPES`)."""
+    """A :class:`kg.query.results.Result` from an endpoint's answer (see :data:`READABLE_TYPES`)."""
     ctype = response.content_type
     cap = max_rows if max_rows and max_rows > 0 else None
     try:
@@ -327,7 +325,7 @@ def parse_response(response: RemoteResponse, *, max_rows: int | None = None) -> 
 def query_endpoint(url: str, sparql: str, accept: str | None = None, *, default_graph: Sequence[str] = (),
                    named_graphs: Sequence[str] = (), timeout: float = 60.0, max_rows: int | None = None,
                    headers: Mapping[str, str] | None = None, allow_service: bool = False, client=None) -> Result:
-    """Run ``sparql`` on the SPARQL endpoint at ``url`` and return a :class:`kg.query.sparql.Result`.
+    """Run ``sparql`` on the SPARQL endpoint at ``url`` and return a :class:`kg.query.results.Result`.
 
     ``accept``: the media type(s) to ask for (default :data:`DEFAULT_ACCEPT`, which lets
     the server answer SELECT/ASK in JSON and CONSTRUCT/DESCRIBE in N-Triples); the answer
@@ -344,9 +342,9 @@ COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?
 
 
 class RemoteEngine:
-    """:class:`kg.query.sparql.Engine`'s interface over a remote endpoint, for ``kg serve``:
+    """:class:`kg.query.engine.Engine`'s interface over a remote endpoint, for ``kg serve``:
     ``query(text, default_graph=, named_graphs=, timeout=, max_rows=)`` returns a
-    :class:`~kg.query.sparql.Result`; ``timeout`` and ``max_rows`` are the engine's caps.
+    :class:`~kg.query.results.Result`; ``timeout`` and ``max_rows`` are the engine's caps.
 
     At most ``workers`` queries are sent at once (as many as the local engine runs);
     one that finds no free slot within the time limit gets :class:`EngineBusy`.

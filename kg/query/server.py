@@ -1,6 +1,6 @@
 """``kg serve``: a read-only SPARQL 1.1 Protocol endpoint and a query page.
 
-The queries run on a :class:`kg.query.sparql.Engine` (worker processes over the build's
+The queries run on a :class:`kg.query.engine.Engine` (worker processes over the build's
 store or a graph file) or, with ``kg serve --endpoint URL``, on a
 :class:`kg.query.remote.RemoteEngine` that passes them on to another SPARQL endpoint: the
 page, the protocol and the limits are the same either way.
@@ -47,23 +47,37 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import (
+    FileResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from kg.query import linked_data
-
-from kg.query import page as query_page
-
-from kg.query import sparql
 from kg.graph.name_index import run_resolved
+from kg.query import linked_data
+from kg.query import page as query_page
+from kg.query.engine import Engine
+from kg.query.errors import (
+    EngineBusy,
+    ParameterError,
+    QueryRefused,
+    QuerySyntaxError,
+    QueryTimeout,
+    SparqlError,
+)
+from kg.query.library import bind, list_queries, parse_header
 from kg.query.pinning import served_build
 from kg.query.remote import EndpointError, EndpointFailed, EndpointTimeout, RemoteEngine
+from kg.query.results import FORMATS, GRAPH_FORMATS, RESULT_FORMATS, serialize
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 MAX_BODY = 1 << 20  # 1 MiB
-VIEWS_DIR = sparql.VIEWS_DIR  # where `kg viz` writes its pages by default (out/views beside out/graph.trig)
+# VIEWS_DIR (from kg.query.library): where `kg viz` writes its pages by default (out/views beside out/graph.trig)
 
 # Media types we answer with, per result kind, and the names clients use for them.
 _RESULT_TYPES = {
@@ -107,7 +121,7 @@ def negotiate(accept: str | None, kind: str) -> str:
             continue
         if mtype in table:
             fmt = table[mtype]
-        elif mtype == "*/*" or (mtype.endswith("/*") and sparql.FORMATS[default].startswith(mtype[:-1])):
+        elif mtype == "*/*" or (mtype.endswith("/*") and FORMATS[default].startswith(mtype[:-1])):
             fmt = default
         else:
             continue
@@ -117,7 +131,7 @@ def negotiate(accept: str | None, kind: str) -> str:
         if best is None or rank[:2] > best[:2]:
             best = rank
     if best is None:
-        offered = ", ".join(dict.fromkeys(sparql.FORMATS[f].split(";")[0] for f in table.values()))
+        offered = ", ".join(dict.fromkeys(FORMATS[f].split(";")[0] for f in table.values()))
         raise HttpError(406, f"Not Acceptable: this {'CONSTRUCT/DESCRIBE' if kind == 'graph' else 'SELECT/ASK'} "
                              f"result can be sent as {offered}")
     return best[2]
@@ -133,7 +147,7 @@ def _format_param(value: str | None) -> str | None:
     v = value.strip().lower()
     aliases = {"ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "sparql-results+json": "json"}
     v = aliases.get(v, v)
-    if v in sparql.FORMATS:
+    if v in FORMATS:
         return v
     return _RESULT_TYPES.get(v.split(";")[0]) or _GRAPH_TYPES.get(v.split(";")[0])
 
@@ -219,9 +233,9 @@ def _gateway_response(exc: GatewayError) -> Response:
     return JSONResponse(body, status_code=exc.status, headers={"Cache-Control": "no-store"})
 
 
-def create_app(engine: sparql.Engine | RemoteEngine, *, loopback_only: bool = True, close_engine: bool = False,
+def create_app(engine: Engine | RemoteEngine, *, loopback_only: bool = True, close_engine: bool = False,
                max_query_bytes: int = MAX_BODY) -> Starlette:
-    """The ASGI application over ``engine``, a local :class:`~kg.query.sparql.Engine` or a
+    """The ASGI application over ``engine``, a local :class:`~kg.query.engine.Engine` or a
     :class:`~kg.query.remote.RemoteEngine` (closed at shutdown when ``close_engine``); a
     request whose query or body is over ``max_query_bytes`` gets 413/414."""
 
@@ -237,8 +251,8 @@ def create_app(engine: sparql.Engine | RemoteEngine, *, loopback_only: bool = Tr
             values = {k[len("param."):]: v for k, v in pairs if k.startswith("param.") and v != ""}
             notes: list[str] = []
             try:
-                bound = sparql.bind(text, values)  # checked before anything is asked
-            except sparql.ParameterError as exc:
+                bound = bind(text, values)  # checked before anything is asked
+            except ParameterError as exc:
                 raise HttpError(400, f"Bad parameter: {exc}") from None
             fmt_override = _format_param(_first(pairs, "format") or _first(pairs, "output"))
             def ask(q: str):
@@ -249,26 +263,26 @@ def create_app(engine: sparql.Engine | RemoteEngine, *, loopback_only: bool = Tr
                 if values:
                     # Names resolve as in kg query: labels, then their variants, then part of a name.
                     result, notes, _ = await run_in_threadpool(
-                        run_resolved, ask, text, sparql.parse_header("query", text).params, values)
+                        run_resolved, ask, text, parse_header("query", text).params, values)
                 else:
                     result = await run_in_threadpool(ask, bound)
             except EndpointTimeout as exc:
                 raise GatewayError(504, _capitalized(str(exc)), engine.name) from None
             except (EndpointError, EndpointFailed) as exc:
                 raise GatewayError(502, _capitalized(str(exc)), engine.name) from None
-            except sparql.QuerySyntaxError as exc:
+            except QuerySyntaxError as exc:
                 raise HttpError(400, f"Malformed query: {exc}") from None
-            except sparql.QueryRefused as exc:
+            except QueryRefused as exc:
                 raise HttpError(403, str(exc)) from None
-            except sparql.ParameterError as exc:
+            except ParameterError as exc:
                 raise HttpError(400, str(exc)) from None
-            except sparql.QueryTimeout as exc:
+            except QueryTimeout as exc:
                 raise HttpError(503, _capitalized(str(exc))) from None
-            except sparql.EngineBusy as exc:
+            except EngineBusy as exc:
                 raise HttpError(503, str(exc), {"Retry-After": "5"}) from None
-            except sparql.SparqlError as exc:
+            except SparqlError as exc:
                 raise HttpError(500, f"Query failed: {exc}") from None
-            ok = sparql.GRAPH_FORMATS if result.kind == "graph" else sparql.RESULT_FORMATS
+            ok = GRAPH_FORMATS if result.kind == "graph" else RESULT_FORMATS
             if fmt_override in ok:
                 fmt = fmt_override
             else:  # no format parameter, or one that does not fit this kind of result
@@ -277,7 +291,7 @@ def create_app(engine: sparql.Engine | RemoteEngine, *, loopback_only: bool = Tr
             return _error_response(exc.status, exc.message, exc.headers)
         except GatewayError as exc:
             return _gateway_response(exc)
-        body = sparql.serialize(result, fmt)
+        body = serialize(result, fmt)
         headers = {
             "Cache-Control": "no-store",
             "Vary": "Accept",
@@ -290,7 +304,7 @@ def create_app(engine: sparql.Engine | RemoteEngine, *, loopback_only: bool = Tr
         if notes:
             # What the name parameters resolved to, one note per parameter (percent-encoded UTF-8).
             headers["X-Name-Notes"] = quote("\n".join(notes), safe="")
-        return Response(body, media_type=sparql.FORMATS[fmt], headers=headers)
+        return Response(body, media_type=FORMATS[fmt], headers=headers)
 
     async def page(request: Request) -> Response:
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8",
@@ -300,7 +314,7 @@ def create_app(engine: sparql.Engine | RemoteEngine, *, loopback_only: bool = Tr
 
     async def library(request: Request) -> Response:
         try:
-            queries = [q.to_dict() for q in sparql.list_queries()]
+            queries = [q.to_dict() for q in list_queries()]
         except FileNotFoundError:
             queries = []
         views = "/views/" if views_dir is not None and (views_dir / "index.html").is_file() else None
@@ -393,7 +407,7 @@ class LoopbackHostMiddleware:
         await self.app(scope, receive, send)
 
 
-def run(engine: sparql.Engine | RemoteEngine, *, host: str = "127.0.0.1", port: int = 8000, loopback_only: bool = True,
+def run(engine: Engine | RemoteEngine, *, host: str = "127.0.0.1", port: int = 8000, loopback_only: bool = True,
         log_level: str = "info", max_query_bytes: int = MAX_BODY) -> int:
     """Serve until interrupted; returns an exit status (non-zero when the server could not start)."""
     import uvicorn
