@@ -28,7 +28,8 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.extract.extraction import Extraction, extract_article
 from kg.graph.namespaces import KG
-from kg.ingest.reader import Skipped, SourceText, iter_input_paths, read_source
+from kg.ingest.files import Skipped, SourceText, iter_input_paths
+from kg.ingest.reader import read_source
 
 ZONE = "许昌经济技术开发区"
 # One article, as a typesetter would wrap it: paragraphs of lines. Lines break

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.ingest.reader import SUFFIXES, Skipped, SourceText, iter_input_paths, read_source
+from kg.ingest.files import SUFFIXES, Skipped, SourceText, iter_input_paths
+from kg.ingest.reader import read_source
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -406,7 +407,7 @@ def test_text_that_mentions_html_tags_is_text(tmp_path):
 
 
 def test_default_size_limit(monkeypatch):
-    from kg.ingest.reader import DEFAULT_MAX_BYTES, MAX_BYTES_ENV, default_max_bytes
+    from kg.ingest.files import DEFAULT_MAX_BYTES, MAX_BYTES_ENV, default_max_bytes
 
     monkeypatch.delenv(MAX_BYTES_ENV, raising=False)
     assert default_max_bytes() == DEFAULT_MAX_BYTES == 100 * 2**20

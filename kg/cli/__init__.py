@@ -28,7 +28,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from kg import __version__
-from kg.ingest.reader import SUFFIXES, Skipped
+from kg.ingest.files import SUFFIXES, Skipped
 
 if TYPE_CHECKING:  # the heavy modules (rdflib, jieba) load only when a command runs
     from kg.graph.build import KnowledgeGraph

@@ -264,7 +264,7 @@ def _send(client, method: str, url: str, body: bytes, *, retries: int, retry_wai
     saying whether the server may have stored it all the same."""
     import httpx
 
-    from kg.query.remote import _short
+    from kg.query.remote import one_line_body
 
     maybe_stored = False
     last = ""
@@ -283,7 +283,7 @@ def _send(client, method: str, url: str, body: bytes, *, retries: int, retry_wai
             status = response.status_code
             if 200 <= status < 300:
                 return
-            detail = _short(response.content) or response.reason_phrase
+            detail = one_line_body(response.content) or response.reason_phrase
             if status in (404, 405):
                 detail += (" (is --endpoint the server's Graph Store endpoint? e.g. http://HOST:7878/store for "
                            "Oxigraph, http://HOST:3030/DATASET/data for Fuseki)")

@@ -18,7 +18,7 @@ from rdflib import RDF, RDFS, SKOS, XSD, Dataset, URIRef
 
 from kg.extract.divisions import divisions
 from kg.extract.extraction import Extraction
-from kg.graph.merge import MergedEntity, _hash, doc_iri, merge
+from kg.graph.merge import MergedEntity, doc_iri, merge, short_hash
 from kg.graph.name_index import hidden_labels
 from kg.graph.namespaces import ENTITY_CLASSES, ID, KG, RELATIONS, SCHEMA
 
@@ -146,7 +146,7 @@ def build_graph(extractions: list[Extraction]) -> KnowledgeGraph:
     chosen = {p: max(c, key=lambda v: (c[v], v)) for p, c in amounts.items()}
 
     def amount_node(triples: list, project: URIRef, value: int) -> int:
-        node = iri(ID[f"amount/{_hash(str(project), str(value))}"])
+        node = iri(ID[f"amount/{short_hash(str(project), str(value))}"])
         triples += [(node, rdf_type, monetary), (node, amount_p, literal(str(Decimal(value)), datatype=xsd_decimal)),
                     (node, currency_p, cny)]
         return node
@@ -184,7 +184,7 @@ def build_graph(extractions: list[Extraction]) -> KnowledgeGraph:
                 default.add((s_node, pred, o))
             mine.append((s_node, pred, o))
             o_value = terms.objs[o].value
-            ev = iri(ID[f"evidence/{_hash(x.sha256 or x.doc_id, f.rel, str(s_iri), o_value, str(f.evidence.start))}"])
+            ev = iri(ID[f"evidence/{short_hash(x.sha256 or x.doc_id, f.rel, str(s_iri), o_value, str(f.evidence.start))}"])
             mine += [(ev, rdf_type, evidence_t), (ev, rdf_s, s_node), (ev, rdf_p, pred), (ev, rdf_o, o),
                      (ev, ev_text, literal(f.evidence.text)),
                      (ev, ev_start, literal(str(f.evidence.start), datatype=xsd_integer)),

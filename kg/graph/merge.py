@@ -27,12 +27,12 @@ _ZONE_HEAD_ONLY = set(ZONE_HEADS.split("|"))
 _SCOPED_BY_ZONE = ("Park", "Project")
 
 
-def _hash(*parts: str) -> str:
+def short_hash(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
 def doc_iri(extraction: Extraction) -> URIRef:
-    return ID[f"doc/{extraction.sha256[:16] or _hash(extraction.doc_id)}"]
+    return ID[f"doc/{extraction.sha256[:16] or short_hash(extraction.doc_id)}"]
 
 
 def _canonical_label(type_: str, names: Counter, votes: Counter) -> str:
@@ -133,11 +133,11 @@ def merge(extractions: list[Extraction]) -> tuple[dict[tuple[int, str], URIRef],
             scope = labels[zroots[0]][1] if zroots else extractions[root[0]].sha256
         elif type_ == "Zone" and label in _ZONE_HEAD_ONLY:
             scope = extractions[root[0]].sha256
-        iri = ID[f"{_SLUG[type_]}/{_hash(type_, scope, label)}"]
+        iri = ID[f"{_SLUG[type_]}/{short_hash(type_, scope, label)}"]
         if iri in merged:
             # Two groups that never shared a spelling but chose the same label (their
             # merge was blocked by scope): keep them apart, deterministically.
-            iri = ID[f"{_SLUG[type_]}/{_hash(type_, scope, label, extractions[root[0]].sha256, root[1])}"]
+            iri = ID[f"{_SLUG[type_]}/{short_hash(type_, scope, label, extractions[root[0]].sha256, root[1])}"]
         merged[iri] = MergedEntity(iri, type_, label, names)
         for n in nodes:
             iris[n] = iri

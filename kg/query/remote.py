@@ -175,7 +175,7 @@ def _shift_lines(message: str, added: int) -> str:
     return _LINE_AT.sub(lambda m: m.group(1) + str(max(1, int(m.group(2)) - added)), message)
 
 
-def _short(body: bytes, limit: int = 300) -> str:
+def one_line_body(body: bytes, limit: int = 300) -> str:
     """A server's error body as one line of at most ``limit`` characters (tags of an
     HTML error page, with its <head>, dropped)."""
     text = body.decode("utf-8", errors="replace")
@@ -273,7 +273,7 @@ def fetch(url: str, sparql: str, accept: str = DEFAULT_ACCEPT, *, default_graph:
     if 200 <= status < 300:
         return RemoteResponse(status, ctype, body, seconds, shown)
     said = f"HTTP {status}{' ' + reason if reason else ''}"
-    detail = _short(body)
+    detail = one_line_body(body)
     if status == 400:
         if not detail:
             raise QuerySyntaxError(f"the endpoint rejected the query ({said})")

@@ -33,7 +33,8 @@ import distributed
 from distributed import Client, as_completed
 
 from kg.run.corpus import ClusterError, extract_source, failure_reason
-from kg.ingest.reader import Skipped, default_max_bytes, read_raw, read_source_bytes
+from kg.ingest.files import Skipped, default_max_bytes
+from kg.ingest.reader import read_raw, read_source_bytes
 
 TIMEOUT_ENV = "ZONEKG_CLUSTER_TIMEOUT"
 DEFAULT_TIMEOUT = 10.0  # seconds to reach the scheduler, and to find a worker

@@ -2,7 +2,7 @@
 
 :func:`read_corpus` is what ``kg build`` and ``kg eval`` start with:
 
-1. expand the inputs into files, in a stable order (:func:`kg.ingest.reader.iter_input_paths`);
+1. expand the inputs into files, in a stable order (:func:`kg.ingest.files.iter_input_paths`);
 2. hash each file (streamed; no text is held) and take its extraction from the
    cache when there is one (:mod:`kg.run.cache`);
 3. read and extract the others, one file at a time, in ``jobs`` worker processes
@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.ingest.reader import Skipped, iter_input_paths
+from kg.ingest.files import Skipped, iter_input_paths
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -270,7 +270,7 @@ def read_corpus(
 
 
 def _read_corpus(inputs, jobs, cache_dir, show_progress, console, session) -> Corpus:
-    from kg.ingest.reader import default_max_bytes
+    from kg.ingest.files import default_max_bytes
 
     jobs = default_jobs() if jobs is None else max(1, jobs)
     corpus = Corpus()
