@@ -178,7 +178,7 @@ def main() -> int:
     args = ap.parse_args()
 
     from kg.analyze.analysis import analyze_file
-    from kg.analyze.views import build_views, zone_file
+    from kg.analyze.views import build_views, zone_files
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="zonekg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -196,7 +196,7 @@ def main() -> int:
         print(f"views: {len(paths)} pages in {time.perf_counter() - t:.2f} s")
         biggest = max(a.zone_list(), key=lambda z: sum(1 for zs in a.zones.values() if z in zs))
         ok = True
-        for name, page in (("overview", paths["index"]), ("largest zone page", work / "views" / zone_file(biggest))):
+        for name, page in (("overview", paths["index"]), ("largest zone page", work / "views" / zone_files(a)[biggest])):
             r = measure(page)
             s = r["stabilized_ms"] / 1000
             print(f"{name}: {r['nodes']} nodes, {r['edges']} edges; stabilized {s:.2f} s after navigation start "

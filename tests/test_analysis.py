@@ -17,17 +17,9 @@ from pyshacl import validate
 from rdflib import Graph
 from typer.testing import CliRunner
 
-from kg.analyze.analysis import (
-    Lexicon,
-    analyze_file,
-    chain_core,
-    chain_industry,
-    default_lexicon,
-    load_quads,
-    project,
-    write_outputs,
-    yuan,
-)
+from kg.analyze.analysis import analyze_file, write_outputs, yuan
+from kg.analyze.industries import Lexicon, chain_core, chain_industry, default_lexicon
+from kg.analyze.projection import load_quads, project
 from kg.graph.namespaces import ID, KG
 from kg.graph.ontology_files import ontology_path, shapes_path
 
@@ -441,8 +433,9 @@ def test_kg_analyze_missing_or_bad_graph(tmp_path):
 
 @pytest.fixture(scope="module")
 def seeds_graph(tmp_path_factory) -> Path:
-    from kg.graph.build import build_graph, write_outputs as write_graph
     from kg.extract.extraction import extract_article
+    from kg.graph.build import build_graph
+    from kg.graph.output import write_outputs as write_graph
 
     xs = []
     for f in sorted(SEEDS.glob("*.txt")):

@@ -268,7 +268,7 @@ def _industry_counts() -> dict[str, int]:
     counts = {"total": len(a.assignment)}
     for asg in a.assignment.values():
         counts[asg.basis] = counts.get(asg.basis, 0) + 1
-    from kg.analyze.analysis import CLUSTERED_TYPES
+    from kg.analyze.clusters import CLUSTERED_TYPES
 
     unassigned = [d["label"] for n, d in a.graph.nodes(data=True) if d["type"] in CLUSTERED_TYPES
                   and n not in a.assignment]

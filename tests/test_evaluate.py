@@ -11,13 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from kg.evaluate.score import (
-    EvalReport,
-    load_gold,
-    names_match,
-    normalize_name,
-    score,
-)
+from kg.evaluate.gold import load_gold
+from kg.evaluate.names import names_match, normalize_name
+from kg.evaluate.report import EvalReport
+from kg.evaluate.score import score
 
 GOLD_DIR = Path(__file__).resolve().parents[1] / "seeds" / "gold"
 GOLD_FILES = sorted(GOLD_DIR.glob("*.json"))

@@ -18,10 +18,18 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
-
-from kg.export import formats as ex
-from kg.graph.namespaces import ENTITY_CLASSES, RELATIONS
 from serving import kg, seed_graph
+
+from kg.export.formats import FILE_FORMATS, FORMATS, default_output, render
+from kg.export.source import ID_NS, load_source, source_from_quads
+from kg.export.tables import (
+    NEO4J_DOCUMENTS,
+    NEO4J_NODE_FILES,
+    NEO4J_RELATIONSHIPS,
+    NEO4J_TYPES,
+    SPREADSHEET_FILES,
+)
+from kg.graph.namespaces import ENTITY_CLASSES, RELATIONS
 
 KG_NS = "https://w3id.org/zonekg/ontology#"
 PREFIXES = f"PREFIX kg: <{KG_NS}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> " \
@@ -89,7 +97,7 @@ def source_triples(graph) -> set:
 
 @pytest.mark.parametrize("fmt,rdflib_format", [("turtle", "turtle"), ("ntriples", "nt")])
 def test_default_graph_formats(graph, tmp_path, expected, source_triples, fmt, rdflib_format):
-    out = tmp_path / f"graph{ex.FILE_FORMATS[fmt]}"
+    out = tmp_path / f"graph{FILE_FORMATS[fmt]}"
     proc = export_cli(graph, fmt, out)
     assert f"{expected['default']} triples" in proc.stdout
     g = Graph()
@@ -100,7 +108,7 @@ def test_default_graph_formats(graph, tmp_path, expected, source_triples, fmt, r
 
 @pytest.mark.parametrize("fmt,rdflib_format", [("nquads", "nquads"), ("trig", "trig"), ("jsonld", "json-ld")])
 def test_dataset_formats(graph, tmp_path, expected, source_quads, fmt, rdflib_format):
-    out = tmp_path / f"graph{ex.FILE_FORMATS[fmt]}"
+    out = tmp_path / f"graph{FILE_FORMATS[fmt]}"
     export_cli(graph, fmt, out)
     ds = Dataset()
     ds.parse(str(out), format=rdflib_format)
@@ -121,7 +129,7 @@ def test_turtle_and_trig_match_the_build(graph, tmp_path):
 
 def test_no_provenance(graph, tmp_path, expected):
     for fmt, rdflib_format in (("nquads", "nquads"), ("jsonld", "json-ld")):
-        out = tmp_path / f"facts{ex.FILE_FORMATS[fmt]}"
+        out = tmp_path / f"facts{FILE_FORMATS[fmt]}"
         export_cli(graph, fmt, out, "--no-provenance")
         ds = Dataset()
         ds.parse(str(out), format=rdflib_format)
@@ -149,7 +157,7 @@ def test_jsonld_context_and_short_keys(graph, tmp_path, expected):
     project = next(n for n in nodes.values() if n.get("type") == "Project" and "invests" in n)
     amount = nodes[project["invests"]]
     assert amount["type"] == "MonetaryAmount" and amount["currency"] == "CNY"
-    assert Decimal(amount["amount"]) == Decimal(expected["amounts"][ex.ID_NS + project["id"]])
+    assert Decimal(amount["amount"]) == Decimal(expected["amounts"][ID_NS + project["id"]])
     # Each document node carries its article's provenance graph.
     docs = [n for n in nodes.values() if n.get("type") == "Document"]
     assert docs and all(n["@graph"] for n in docs)
@@ -213,7 +221,7 @@ def test_neo4j(graph, tmp_path, expected):
     proc = export_cli(graph, "neo4j", out)
     assert "neo4j-admin database import full" in proc.stdout
     node_ids: dict[str, str] = {}
-    for type_, name in ex.NEO4J_NODE_FILES.items():
+    for type_, name in NEO4J_NODE_FILES.items():
         header, body = read_csv(out / name)
         assert header[0].endswith(":ID") and "name" in header and header[-1] == ":LABEL"
         assert "altNames:string[]" in header
@@ -233,18 +241,18 @@ def test_neo4j(graph, tmp_path, expected):
             assert iri not in node_ids
             node_ids[iri] = type_
         assert [r[0] for r in body] == sorted(r[0] for r in body)
-    header, docs = read_csv(out / ex.NEO4J_DOCUMENTS)
+    header, docs = read_csv(out / NEO4J_DOCUMENTS)
     assert header[0] == "iri:ID" and header[-1] == ":LABEL"
     node_ids.update({r[0]: "Document" for r in docs})
     assert set(node_ids) >= set(expected["entities"])
-    header, rels = read_csv(out / ex.NEO4J_RELATIONSHIPS)
+    header, rels = read_csv(out / NEO4J_RELATIONSHIPS)
     assert header == [":START_ID", ":END_ID", ":TYPE"]
     for start, end, type_ in rels:
         assert start in node_ids and end in node_ids, (start, end)
     types = Counter(r[2] for r in rels)
     assert sum(n for t, n in types.items() if t != "MENTIONED_IN") == len(expected["relations"])
     assert types["MENTIONED_IN"] == len(expected["mentions"])
-    assert set(types) <= set(ex.NEO4J_TYPES.values())
+    assert set(types) <= set(NEO4J_TYPES.values())
 
 
 # --------------------------------------------------------------------------
@@ -254,7 +262,7 @@ def test_neo4j(graph, tmp_path, expected):
 def test_spreadsheet_csv(graph, tmp_path, expected):
     out = tmp_path / "tables"
     export_cli(graph, "csv", out)
-    assert sorted(p.name for p in out.iterdir()) == sorted(ex.SPREADSHEET_FILES)
+    assert sorted(p.name for p in out.iterdir()) == sorted(SPREADSHEET_FILES)
     counts = Counter(expected["entities"].values())
     for name, cls in (("enterprises.csv", "Enterprise"), ("projects.csv", "Project"), ("zones.csv", "Zone")):
         raw = (out / name).read_bytes()
@@ -294,12 +302,12 @@ def test_spreadsheet_csv(graph, tmp_path, expected):
 
 def test_output_is_deterministic(graph):
     """The same quads in any order give the same bytes, for every format."""
-    source = ex.load_source(graph)
+    source = load_source(graph)
     shuffled = list(source.quads)
     random.Random(7).shuffle(shuffled)
-    other = ex.source_from_quads(shuffled)
-    for fmt in ex.FORMATS:
-        assert ex.render(source, fmt) == ex.render(other, fmt), fmt
+    other = source_from_quads(shuffled)
+    for fmt in FORMATS:
+        assert render(source, fmt) == render(other, fmt), fmt
 
 
 def test_atomic_replace_and_no_temporaries(graph, tmp_path):
@@ -314,9 +322,9 @@ def test_atomic_replace_and_no_temporaries(graph, tmp_path):
 def test_default_output_and_stdout(graph, tmp_path):
     proc = kg("export", "--format", "ntriples", "--graph", str(graph), "-o", "-")
     assert proc.returncode == 0
-    assert proc.stdout.count("\n") == len(ex.load_source(graph).default_triples)
-    assert ex.default_output("gexf", graph) == graph.parent / "export" / "graph.gexf"
-    assert ex.default_output("neo4j", graph) == graph.parent / "export" / "neo4j"
+    assert proc.stdout.count("\n") == len(load_source(graph).default_triples)
+    assert default_output("gexf", graph) == graph.parent / "export" / "graph.gexf"
+    assert default_output("neo4j", graph) == graph.parent / "export" / "neo4j"
 
 
 def test_ttl_source(graph, tmp_path, expected):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from kg.evaluate.score import names_match, normalize_name, score
+from kg.evaluate.names import names_match, normalize_name
+from kg.evaluate.score import score
 from kg.extract.extraction import extract_article
-from kg.ingest.normalize import normalize
 from kg.extract.pipeline import extract
+from kg.ingest.normalize import normalize
 
 
 @cache

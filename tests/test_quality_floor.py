@@ -46,10 +46,11 @@ MARGIN = 0.02
 
 @pytest.fixture(scope="module")
 def reports():
+    from kg.evaluate.gold import load_gold
+    from kg.evaluate.predictions import predictions_from_graph
+    from kg.evaluate.score import score
     from kg.graph.build import build_graph
     from kg.run.corpus import read_corpus
-    from kg.evaluate.score import load_gold, score
-    from kg.evaluate.predictions import predictions_from_graph
 
     seeds_dir = Path(__file__).resolve().parents[1] / "seeds"
     corpus = read_corpus([seeds_dir, DEV / "docs"], show_progress=False, jobs=1)

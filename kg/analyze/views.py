@@ -34,7 +34,8 @@ from html import escape as html_escape
 from importlib import resources
 from pathlib import Path
 
-from kg.analyze.analysis import CLUSTERED_TYPES, Analysis, yuan
+from kg.analyze.analysis import Analysis, yuan
+from kg.analyze.clusters import CLUSTERED_TYPES
 
 TYPE_ZH = {
     "Zone": "开发区", "Park": "园区", "Enterprise": "企业", "Project": "项目",
@@ -206,7 +207,7 @@ def _cluster_color(a: Analysis, node: str) -> str:
 
 
 def _entity_tip(a: Analysis, n: str) -> list[str]:
-    from kg.analyze.analysis import best_sentence
+    from kg.analyze.projection import best_sentence
 
     d = a.graph.nodes[n]
     lines = [f"{TYPE_ZH[d['type']]}：{d['label']}"]

@@ -31,8 +31,8 @@ from kg import __version__
 from kg.ingest.files import SUFFIXES, Skipped
 
 if TYPE_CHECKING:  # the heavy modules (rdflib, jieba) load only when a command runs
-    from kg.graph.build import KnowledgeGraph
     from kg.extract.extraction import Extraction
+    from kg.graph.build import KnowledgeGraph
 
 MAX_VIOLATIONS_SHOWN = 20
 
@@ -350,9 +350,10 @@ def eval_(
     Only the gold documents whose article is among the inputs are scored; one
     given but unreadable counts as entirely missed.
     """
-    from kg.graph.output import atomic_write
-    from kg.evaluate.score import load_gold, score
+    from kg.evaluate.gold import load_gold
     from kg.evaluate.predictions import predictions_from_graph
+    from kg.evaluate.score import score
+    from kg.graph.output import atomic_write
 
     console = _stdout()
     gold_docs: dict = {}

@@ -50,36 +50,46 @@ def export_cmd(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
 ) -> None:
     """Export the built graph for other tools: RDF serialisations, JSON-LD, GraphML/GEXF (Gephi), Neo4j, CSV."""
-    from kg.export import formats as ex
+    from kg.export.formats import (
+        DIR_FORMATS,
+        FILE_FORMATS,
+        FORMATS,
+        default_output,
+        describe,
+        export,
+        render,
+    )
+    from kg.export.source import ExportError, load_source
+    from kg.export.tables import neo4j_import_command
 
-    if fmt not in ex.FORMATS:
-        raise _fail(f"unknown format {fmt!r}; choose one of {', '.join(ex.FORMATS)}")
+    if fmt not in FORMATS:
+        raise _fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     try:
-        source = ex.load_source(graph)
-    except ex.ExportError as exc:
+        source = load_source(graph)
+    except ExportError as exc:
         raise _fail(str(exc)) from None
     provenance = not no_provenance
     if out is not None and str(out) == "-":
-        if fmt in ex.DIR_FORMATS:
+        if fmt in DIR_FORMATS:
             raise _fail(f"--format {fmt} writes a directory of files; give -o DIR")
-        data = ex.render(source, fmt, provenance=provenance)
+        data = render(source, fmt, provenance=provenance)
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    target = out if out is not None else ex.default_output(fmt, graph)
+    target = out if out is not None else default_output(fmt, graph)
     try:
-        paths = ex.export(source, fmt, target, provenance=provenance)
-    except ex.ExportError as exc:
+        paths = export(source, fmt, target, provenance=provenance)
+    except ExportError as exc:
         raise _fail(str(exc)) from None
     except OSError as exc:
         raise _fail(f"cannot write {target}: {exc.strerror or exc}") from None
     if quiet:
         return
-    what = ex.describe(source, fmt, provenance)
-    where = str(target) if fmt in ex.FILE_FORMATS else f"{target}/ ({', '.join(p.name for p in paths)})"
+    what = describe(source, fmt, provenance)
+    where = str(target) if fmt in FILE_FORMATS else f"{target}/ ({', '.join(p.name for p in paths)})"
     _stdout().print(f"Wrote {escape(where)}: {what}", highlight=False)
     if fmt == "neo4j":
-        _stdout().print("Import with: " + escape(ex.neo4j_import_command(str(target))), highlight=False)
+        _stdout().print("Import with: " + escape(neo4j_import_command(str(target))), highlight=False)
 
 
 # --------------------------------------------------------------------------
@@ -142,7 +152,13 @@ def push_cmd(
     progress_cb = None
     bar = None
     if not quiet and err.is_terminal:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         bar = Progress(TextColumn("push"), BarColumn(), MofNCompleteColumn(), TextColumn("triples"),
                        TimeElapsedColumn(), console=err, transient=True)

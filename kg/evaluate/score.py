@@ -11,33 +11,11 @@ and facts are then compared through that alignment.
 """
 from __future__ import annotations
 
-import json
-import unicodedata
-from functools import lru_cache
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Callable, Hashable, Iterable, Sequence
+from typing import Callable, Hashable, Sequence
 
-from kg.ingest.normalize import PINYIN_GLOSS
-
-ENTITY_TYPES = (
-    "Zone",
-    "Park",
-    "Enterprise",
-    "Project",
-    "IndustryChain",
-    "IndustryCluster",
-    "Place",
-)
-RELATIONS = (
-    "hosts",
-    "hasPark",
-    "hasChain",
-    "hasCluster",
-    "locatedIn",
-    "operatedBy",
-    "invests",
-)
+from kg.evaluate.gold import check_doc, check_gold, fact_problem
+from kg.evaluate.names import normalize_name, normalized_match
+from kg.evaluate.report import Counts, EvalReport
 
 # The guidelines put these relations at zone level only; a Park-level "hosts"
 # is a legitimate reading of the text that the gold simply does not record, so
@@ -46,287 +24,6 @@ _ZONE_SUBJECT_RELS = frozenset({"hosts", "hasPark", "hasChain", "hasCluster"})
 _LOCATED_IN_OBJECT_TYPES = frozenset({"Zone", "Place"})
 
 AMOUNT_TOLERANCE = 0.005
-_MIN_CONTAINED_LEN = 4
-_PROJECT_SUFFIX = "项目"
-
-
-# --------------------------------------------------------------------------- names
-
-
-@lru_cache(maxsize=1)
-def _to_simplified() -> Callable[[str], str]:
-    import opencc
-
-    return opencc.OpenCC("t2s").convert
-
-
-def normalize_name(name: str) -> str:
-    """NFKC, traditional characters as simplified, no pinyin glosses (產(chǎn)), drop
-    whitespace/punctuation/symbols, drop one trailing 项目.
-
-    The dev gold keeps each article's own script (經濟開發區), while an extractor may
-    give either spelling: both compare alike."""
-    text = _to_simplified()(PINYIN_GLOSS.sub("", unicodedata.normalize("NFKC", name)))
-    # Cc/Cf are included because invisible characters (zero-width spaces, BOMs)
-    # leak out of scraped pages and would otherwise break equality silently.
-    kept = [
-        ch
-        for ch in text
-        if not ch.isspace() and unicodedata.category(ch)[0] not in "PSZ"
-        and unicodedata.category(ch) not in ("Cc", "Cf")
-    ]
-    out = "".join(kept)
-    if out.endswith(_PROJECT_SUFFIX):
-        out = out[: -len(_PROJECT_SUFFIX)]
-    return out
-
-
-def _normalized_match(a: str, b: str) -> int:
-    """0 = no match, 1 = containment match, 2 = equal (on normalised names)."""
-    if not a or not b:
-        # An empty key (a name that was only punctuation, or just "项目") would
-        # otherwise equal every other empty key.
-        return 0
-    if a == b:
-        return 2
-    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    if (
-        len(short) >= _MIN_CONTAINED_LEN
-        and 2 * len(short) >= len(long_)
-        and short in long_
-    ):
-        return 1
-    return 0
-
-
-def names_match(predicted: str, gold: str) -> bool:
-    """Whether two surface names denote the same thing under the scoring rules."""
-    return _normalized_match(normalize_name(predicted), normalize_name(gold)) > 0
-
-
-# -------------------------------------------------------------------------- report
-
-
-@dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        denom = self.tp + self.fp
-        return self.tp / denom if denom else 0.0
-
-    @property
-    def recall(self) -> float:
-        denom = self.tp + self.fn
-        return self.tp / denom if denom else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def __add__(self, other: "Counts") -> "Counts":
-        return Counts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "tp": self.tp,
-            "fp": self.fp,
-            "fn": self.fn,
-            "precision": self.precision,
-            "recall": self.recall,
-            "f1": self.f1,
-        }
-
-
-def _ordered(keys: Iterable[str], canonical: Sequence[str]) -> list[str]:
-    keys = set(keys)
-    known = [k for k in canonical if k in keys]
-    return known + sorted(keys - set(canonical))
-
-
-@dataclass
-class EvalReport:
-    """Counts per entity type and per relation, summed over the scored documents.
-
-    A row exists only for a type/relation that occurs on at least one side after
-    the scope filter, so a perfect prediction reads 1.0 on every row.
-    """
-
-    entities: dict[str, Counts] = field(default_factory=dict)
-    facts: dict[str, Counts] = field(default_factory=dict)
-    documents: list[str] = field(default_factory=list)
-    # Predicted documents that have no gold file and were therefore not scored.
-    unscored: list[str] = field(default_factory=list)
-    # Predicted facts skipped because they reference ids absent from their doc.
-    invalid: int = 0
-    # Per document: what was predicted wrongly (fp) and what was missed (fn), entities
-    # and facts, with names instead of ids and the evidence where there is one.
-    errors: dict[str, dict[str, list[dict]]] = field(default_factory=dict)
-
-    @property
-    def entity_micro(self) -> Counts:
-        return sum(self.entities.values(), Counts())
-
-    @property
-    def fact_micro(self) -> Counts:
-        return sum(self.facts.values(), Counts())
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "documents": list(self.documents),
-            "unscored": list(self.unscored),
-            "invalid": self.invalid,
-            "entities": {
-                k: self.entities[k].to_dict()
-                for k in _ordered(self.entities, ENTITY_TYPES)
-            },
-            "entities_micro": self.entity_micro.to_dict(),
-            "facts": {
-                k: self.facts[k].to_dict() for k in _ordered(self.facts, RELATIONS)
-            },
-            "facts_micro": self.fact_micro.to_dict(),
-            "errors": {doc: self.errors[doc] for doc in sorted(self.errors)},
-        }
-
-    def render_errors(self, console: Any) -> None:
-        """Print every false positive and false negative, per document."""
-        from rich.markup import escape
-
-        for doc in sorted(self.errors):
-            err = self.errors[doc]
-            if not any(err.values()):
-                continue
-            console.print(f"[bold]{escape(doc)}[/bold]")
-            for kind in ("entity_fp", "entity_fn"):
-                for e in err[kind]:
-                    mark = "FP" if kind.endswith("fp") else "FN"
-                    console.print(f"  {mark} {e['type']:<15} {escape(' | '.join(e['names']))}", highlight=False)
-            for kind in ("fact_fp", "fact_fn"):
-                for f in err[kind]:
-                    mark = "FP" if kind.endswith("fp") else "FN"
-                    line = f"  {mark} {f['rel']:<11} {f['s']} → {f['o']}"
-                    if f.get("evidence"):
-                        line += f"  «{f['evidence']}»"
-                    console.print(escape(line), highlight=False)
-
-    def render(self, console: Any) -> None:
-        """Print the entity table and the fact table on a rich console."""
-        from rich.table import Table
-
-        def table(title: str, label: str, rows: dict[str, Counts], order, micro: Counts):
-            t = Table(title=title)
-            t.add_column(label)
-            for col in ("TP", "FP", "FN"):
-                t.add_column(col, justify="right")
-            for col in ("P", "R", "F1"):
-                t.add_column(col, justify="right")
-
-            def add(name: str, c: Counts, **kw: Any) -> None:
-                t.add_row(
-                    name, str(c.tp), str(c.fp), str(c.fn),
-                    f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}", **kw,
-                )
-
-            keys = _ordered(rows, order)
-            for i, k in enumerate(keys):
-                add(k, rows[k], end_section=(i == len(keys) - 1))
-            add("micro", micro, style="bold")
-            return t
-
-        console.print(
-            table("Entities", "type", self.entities, ENTITY_TYPES, self.entity_micro)
-        )
-        console.print(table("Facts", "relation", self.facts, RELATIONS, self.fact_micro))
-        notes = [f"{len(self.documents)} document(s) scored"]
-        if self.unscored:
-            notes.append(f"{len(self.unscored)} predicted document(s) without gold")
-        if self.invalid:
-            notes.append(f"{self.invalid} invalid predicted fact(s) skipped")
-        console.print(", ".join(notes))
-
-
-# ---------------------------------------------------------------------- validation
-
-
-def _check_doc(doc: Any, where: str) -> None:
-    """Raise ValueError on structural problems (shape, types, duplicate ids)."""
-    if not isinstance(doc, dict):
-        raise ValueError(f"{where}: expected a JSON object")
-    for key in ("entities", "facts"):
-        if not isinstance(doc.get(key), list):
-            raise ValueError(f"{where}: missing or non-list key {key!r}")
-    seen: set[str] = set()
-    for i, ent in enumerate(doc["entities"]):
-        if not isinstance(ent, dict):
-            raise ValueError(f"{where}: entities[{i}] is not an object")
-        for key in ("id", "type", "names"):
-            if key not in ent:
-                raise ValueError(f"{where}: entities[{i}] lacks {key!r}")
-        if not isinstance(ent["id"], str) or not isinstance(ent["type"], str):
-            raise ValueError(f"{where}: entities[{i}] id/type must be strings")
-        names = ent["names"]
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise ValueError(f"{where}: entities[{i}] names must be a list of strings")
-        if ent["id"] in seen:
-            raise ValueError(f"{where}: duplicate entity id {ent['id']!r}")
-        seen.add(ent["id"])
-    for i, fact in enumerate(doc["facts"]):
-        if not isinstance(fact, dict):
-            raise ValueError(f"{where}: facts[{i}] is not an object")
-        if not isinstance(fact.get("rel"), str) or "s" not in fact:
-            raise ValueError(f"{where}: facts[{i}] lacks 'rel' or 's'")
-
-
-def _fact_problem(fact: dict, ids: set[str]) -> str | None:
-    """Why a fact cannot be scored, or None if it can."""
-    if not isinstance(fact["s"], str) or fact["s"] not in ids:
-        return f"unknown subject id {fact['s']!r}"
-    if fact["rel"] == "invests":
-        amount = fact.get("amount_cny")
-        if isinstance(amount, bool) or not isinstance(amount, (int, float)):
-            return "invests fact without a numeric amount_cny"
-        if not amount > 0:
-            return f"non-positive amount_cny {amount!r}"
-        return None
-    if "o" not in fact:
-        return "fact lacks 'o'"
-    if not isinstance(fact["o"], str) or fact["o"] not in ids:
-        return f"unknown object id {fact['o']!r}"
-    return None
-
-
-def _check_gold(doc: Any, where: str) -> None:
-    _check_doc(doc, where)
-    ids = {e["id"] for e in doc["entities"]}
-    for i, fact in enumerate(doc["facts"]):
-        problem = _fact_problem(fact, ids)
-        if problem:
-            raise ValueError(f"{where}: facts[{i}]: {problem}")
-
-
-def load_gold(dir: Path) -> dict[str, dict]:
-    """Every ``*.json`` in *dir*, keyed by its ``doc`` (falling back to the stem)."""
-    dir = Path(dir)
-    out: dict[str, dict] = {}
-    origin: dict[str, Path] = {}
-    for path in sorted(dir.glob("*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ValueError(f"{path}: malformed JSON: {exc}") from exc
-        _check_gold(data, str(path))
-        key = data.get("doc") or path.stem
-        if not isinstance(key, str):
-            raise ValueError(f"{path}: 'doc' must be a string")
-        if key in out:
-            raise ValueError(f"{path}: doc {key!r} already defined by {origin[key]}")
-        out[key] = data
-        origin[key] = path
-    return out
 
 
 # ------------------------------------------------------------------------ matching
@@ -386,7 +83,7 @@ def _align_entities(
             scored = []
             for g in golds:
                 q = max(
-                    (_normalized_match(a, b) for a in pkeys for b in gold_keys[g["id"]]),
+                    (normalized_match(a, b) for a in pkeys for b in gold_keys[g["id"]]),
                     default=0,
                 )
                 if q:
@@ -462,7 +159,7 @@ def _score_doc(pred: dict | None, gold: dict, report: EvalReport, key: str = "")
     pred_keys: dict[tuple, dict] = {}
     pred_ids = set(pred_types)
     for f in pred_facts_raw:
-        if _fact_problem(f, pred_ids):
+        if fact_problem(f, pred_ids):
             report.invalid += 1
             continue
         if not _in_scope(f, pred_types):
@@ -525,10 +222,10 @@ def score(predicted: dict[str, dict], gold: dict[str, dict]) -> EvalReport:
     """Compare predicted documents with gold documents, paired by doc key."""
     report = EvalReport()
     for key in sorted(gold):
-        _check_gold(gold[key], f"gold document {key!r}")
+        check_gold(gold[key], f"gold document {key!r}")
     for key in sorted(predicted):
         if key in gold:
-            _check_doc(predicted[key], f"predicted document {key!r}")
+            check_doc(predicted[key], f"predicted document {key!r}")
         else:
             report.unscored.append(key)
     for key in sorted(gold):

@@ -36,8 +36,8 @@ from kg.query.errors import (
     SparqlError,
 )
 from kg.query.library import (
-    _PACKAGE_DIR,
     DEFAULT_PREFIXES,
+    PACKAGE_DIR,
     VIEWS_DIR,
     check_read_only,
     looks_like_update,
@@ -243,7 +243,7 @@ class _Worker:
                 "s._worker_main(*sys.argv[2:])")
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-c", code, str(_PACKAGE_DIR.parent), str(to_child_r), str(from_child_w),
+                [sys.executable, "-c", code, str(PACKAGE_DIR.parent), str(to_child_r), str(from_child_w),
                  source.kind, str(target)],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 pass_fds=(to_child_r, from_child_w), close_fds=True,

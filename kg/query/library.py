@@ -209,12 +209,12 @@ def parse_header(name: str, text: str, path: Path | None = None) -> LibraryQuery
     return LibraryQuery(name, text, path, zh, en, tuple(params), "\n".join(example).strip("\n"))
 
 
-_PACKAGE_DIR = Path(__file__).resolve().parent.parent  # kg/
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # kg/
 
 
 def library_dirs() -> list[Path]:
     """Where the library is looked for: the installed package, then a source checkout."""
-    return [_PACKAGE_DIR / "queries", _PACKAGE_DIR.parent / "queries"]
+    return [PACKAGE_DIR / "queries", PACKAGE_DIR.parent / "queries"]
 
 
 def library_dir() -> Path:
