@@ -17,26 +17,23 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from kg.cli.common import fail
+
 GraphOption = Annotated[
     Path,
     typer.Option("--graph", "-g", help="Graph written by kg build: graph.trig (with evidence) or graph.ttl."),
 ]
 
 
-def _fail(message: str) -> typer.Exit:
-    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(message)}")
-    return typer.Exit(code=2)
-
-
 def _load(graph: Path):
     from kg.analyze.analysis import analyze_file
 
     if not graph.is_file():
-        raise _fail(f"graph not found: {graph} (run `kg build seeds/ -o out/` first)")
+        raise fail(f"graph not found: {graph} (run `kg build seeds/ -o out/` first)")
     try:
         return analyze_file(graph)
     except (ValueError, SyntaxError, OSError) as exc:  # pyoxigraph raises SyntaxError on bad RDF
-        raise _fail(f"cannot read {graph}: {' '.join(str(exc).split())}") from None
+        raise fail(f"cannot read {graph}: {' '.join(str(exc).split())}") from None
 
 
 def analyze_cmd(
@@ -53,7 +50,7 @@ def analyze_cmd(
     try:
         paths = write_outputs(a, out)
     except OSError as exc:
-        raise _fail(f"cannot write to {out}: {exc.strerror or exc}") from None
+        raise fail(f"cannot write to {out}: {exc.strerror or exc}") from None
     if not quiet:
         render(a, console)
     console.print(
@@ -77,7 +74,7 @@ def viz_cmd(
     try:
         paths = build_views(a, out)
     except OSError as exc:
-        raise _fail(f"cannot write to {out}: {exc.strerror or exc}") from None
+        raise fail(f"cannot write to {out}: {exc.strerror or exc}") from None
     console.print(
         f"Wrote {len(paths)} views ({len(paths) - 1} zone pages) to {escape(str(out))} "
         f"in {time.perf_counter() - t0:.2f} s; open {escape(str(paths['index']))} in a browser (works offline).",

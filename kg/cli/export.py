@@ -17,21 +17,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-DEFAULT_GRAPH = Path("out/graph.trig")
-
-
-def _stdout() -> Console:
-    return Console(soft_wrap=True)
-
-
-def _stderr() -> Console:
-    return Console(stderr=True, soft_wrap=True)
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    _stderr().print(f"[bold red]error:[/] {escape(message)}", highlight=False)
-    return typer.Exit(code=code)
-
+from kg.cli.common import DEFAULT_GRAPH, fail, stderr, stdout
 
 # --------------------------------------------------------------------------
 # kg export
@@ -63,15 +49,15 @@ def export_cmd(
     from kg.export.tables import neo4j_import_command
 
     if fmt not in FORMATS:
-        raise _fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        raise fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     try:
         source = load_source(graph)
     except ExportError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     provenance = not no_provenance
     if out is not None and str(out) == "-":
         if fmt in DIR_FORMATS:
-            raise _fail(f"--format {fmt} writes a directory of files; give -o DIR")
+            raise fail(f"--format {fmt} writes a directory of files; give -o DIR")
         data = render(source, fmt, provenance=provenance)
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -80,16 +66,16 @@ def export_cmd(
     try:
         paths = export(source, fmt, target, provenance=provenance)
     except ExportError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     except OSError as exc:
-        raise _fail(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise fail(f"cannot write {target}: {exc.strerror or exc}") from None
     if quiet:
         return
     what = describe(source, fmt, provenance)
     where = str(target) if fmt in FILE_FORMATS else f"{target}/ ({', '.join(p.name for p in paths)})"
-    _stdout().print(f"Wrote {escape(where)}: {what}", highlight=False)
+    stdout().print(f"Wrote {escape(where)}: {what}", highlight=False)
     if fmt == "neo4j":
-        _stdout().print("Import with: " + escape(neo4j_import_command(str(target))), highlight=False)
+        stdout().print("Import with: " + escape(neo4j_import_command(str(target))), highlight=False)
 
 
 # --------------------------------------------------------------------------
@@ -143,12 +129,12 @@ def push_cmd(
     from kg.export import push as pu
 
     if retry_wait < 0 or timeout <= 0:
-        raise _fail("--retry-wait must be 0 or more and --timeout positive")
+        raise fail("--retry-wait must be 0 or more and --timeout positive")
     try:
         store = pu.open_source(source)
     except pu.SourceError as exc:
-        raise _fail(str(exc)) from None
-    err = _stderr()
+        raise fail(str(exc)) from None
+    err = stderr()
     progress_cb = None
     bar = None
     if not quiet and err.is_terminal:
@@ -182,7 +168,7 @@ def push_cmd(
             if bar is not None:
                 bar.stop()
     except pu.SourceError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     except pu.PushError as exc:
         _print_failure(exc, err)
         raise typer.Exit(code=130 if exc.kind == "interrupted" else 1) from None
@@ -190,7 +176,7 @@ def push_cmd(
         err.print(f"[yellow]warning:[/] {escape(report.verify_note)}", highlight=False)
     if quiet:
         return
-    out = _stdout()
+    out = stdout()
     mode = "replaced" if replace else "added to"
     out.print(f"Pushed to {escape(pu.redact(endpoint))} ({mode} {len(report.graphs)} graph(s)): "
               f"{escape(report.loaded_line())} in {report.seconds:.2f} s"

@@ -19,42 +19,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+
+from kg.cli.common import DEFAULT_GRAPH, DEFAULT_OUT, fail, stderr, stdout
 
 if TYPE_CHECKING:
     from kg.query.engine import GraphSource
 
-DEFAULT_OUT = Path("out")
-DEFAULT_GRAPH = DEFAULT_OUT / "graph.trig"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMERIC = {_XSD + t for t in ("integer", "decimal", "double", "float", "long", "int", "nonNegativeInteger")}
 QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "ntriples")
-
-
-def _stdout() -> Console:
-    console = Console(soft_wrap=True)
-    if not console.is_terminal:
-        # Piped or redirected: lay tables out at their natural width, never folded.
-        console = Console(soft_wrap=True, width=100_000)
-    return console
-
-
-def _stderr() -> Console:
-    return Console(stderr=True, soft_wrap=True)
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    _stderr().print(f"[bold red]error:[/] {escape(message)}", highlight=False)
-    return typer.Exit(code=code)
 
 
 def _syntax_error(source: str, text: str, message: str) -> typer.Exit:
     """The parser's message as ``source:line:column: message``, with the line and a caret."""
     from kg.query.engine import syntax_location
 
-    err = _stderr()
+    err = stderr()
     loc = syntax_location(message)
     detail = message.split(": ", 1)[1] if loc and ": " in message else message
     if loc:
@@ -110,13 +92,13 @@ def _graph_source(graph: Path | None, store: Path | None, endpoint: str | None) 
 
     if endpoint is not None:
         if graph is not None or store is not None:
-            raise _fail("--endpoint queries a remote endpoint: it cannot be combined with --graph or --store")
+            raise fail("--endpoint queries a remote endpoint: it cannot be combined with --graph or --store")
         try:
             return check_endpoint_url(endpoint)
         except EndpointError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
     if graph is not None and store is not None:
-        raise _fail("give --graph (a graph file) or --store (a store directory), not both")
+        raise fail("give --graph (a graph file) or --store (a store directory), not both")
     try:
         if graph is not None:
             return GraphSource.file(graph)
@@ -124,7 +106,7 @@ def _graph_source(graph: Path | None, store: Path | None, endpoint: str | None) 
             return GraphSource.store(store)
         return _default_source()
     except SparqlError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
 
 def _default_source() -> GraphSource:
@@ -147,7 +129,7 @@ def _default_source() -> GraphSource:
     except OSError:  # no graph.trig: the store is all there is
         stale = False
     if stale:
-        _stderr().print(f"note: {DEFAULT_GRAPH} is newer than {link} (a build with --no-store?): reading the file",
+        stderr().print(f"note: {DEFAULT_GRAPH} is newer than {link} (a build with --no-store?): reading the file",
                         highlight=False, style="dim")
         return GraphSource.file(DEFAULT_GRAPH)
     return GraphSource.store(link)
@@ -192,20 +174,20 @@ def query_cmd(
 
     if query is None:
         try:
-            _stdout().print(_library_table())
+            stdout(wide=True).print(_library_table())
         except FileNotFoundError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         return
     if fmt not in QUERY_FORMATS:
-        raise _fail(f"unknown format {fmt!r}; choose one of {', '.join(QUERY_FORMATS)}")
+        raise fail(f"unknown format {fmt!r}; choose one of {', '.join(QUERY_FORMATS)}")
     if timeout <= 0:
-        raise _fail("--timeout must be positive")
+        raise fail("--timeout must be positive")
     try:
         lq = load_query(query)
         values = parse_param_args(param or [])
         bind(lq.text, values, lq.params)  # the parameters are checked before anything is asked
     except SparqlError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     target = _graph_source(graph, store, endpoint)
     source = str(lq.path) if lq.path else query
     text = lq.text
@@ -220,15 +202,15 @@ def query_cmd(
     except QuerySyntaxError as exc:
         raise _syntax_error(source, text, str(exc)) from None
     except (QueryTimeout, QueryFailed, EndpointError) as exc:
-        raise _fail(str(exc), code=1) from None
+        raise fail(str(exc), code=1) from None
     except SparqlError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
 
-    out = _stdout()
+    out = stdout(wide=True)
     if result.kind == "graph":
         out_fmt = "turtle" if fmt == "table" else fmt
         if out_fmt not in GRAPH_FORMATS:
-            raise _fail(f"{source} is a CONSTRUCT/DESCRIBE query: use --format turtle or ntriples")
+            raise fail(f"{source} is a CONSTRUCT/DESCRIBE query: use --format turtle or ntriples")
         sys.stdout.buffer.write(serialize(result, out_fmt))
         sys.stdout.flush()
         what = f"{result.count} triples"
@@ -241,13 +223,13 @@ def query_cmd(
             what = _rows(result.count)
     else:
         if fmt in GRAPH_FORMATS:
-            raise _fail(f"{source} is a SELECT/ASK query: use --format table, csv, tsv, json or xml")
+            raise fail(f"{source} is a SELECT/ASK query: use --format table, csv, tsv, json or xml")
         sys.stdout.buffer.write(serialize(result, fmt))
         if fmt in ("json", "xml"):
             sys.stdout.buffer.write(b"\n")
         sys.stdout.flush()
         what = _rows(result.count) if result.kind == "select" else "ask"
-    err = _stderr()
+    err = stderr()
     if result.truncated:
         err.print(f"[yellow]warning:[/] result capped at {result.max_rows} {'triples' if result.kind == 'graph' else 'rows'} "
                   "(raise --max-rows, or 0 for no cap)", highlight=False)
@@ -262,7 +244,7 @@ def _run_resolved(run, lq, values: dict[str, str]):
     from kg.graph.name_index import run_resolved
 
     result, notes, text = run_resolved(run, lq.text, lq.params, values)
-    err = _stderr()
+    err = stderr()
     for note in notes:
         err.print(escape(note), highlight=False, style=None if note.startswith("no ") else "dim")
     return result, text
@@ -301,15 +283,15 @@ def serve_cmd(
     from kg.query.remote import RemoteEngine
 
     if timeout <= 0:
-        raise _fail("--timeout must be positive")
+        raise fail("--timeout must be positive")
     if max_rows <= 0:
-        raise _fail("--max-rows must be positive")
+        raise fail("--max-rows must be positive")
     if max_query_bytes <= 0:
-        raise _fail("--max-query-bytes must be positive")
+        raise fail("--max-query-bytes must be positive")
     if not 0 < port < 65536:
-        raise _fail("--port must be between 1 and 65535")
+        raise fail("--port must be between 1 and 65535")
     target = _graph_source(graph, store, endpoint)
-    err = _stderr()
+    err = stderr()
     pinned_generation = None
     if pin and not isinstance(target, str):
         from kg.query.pinning import pin_source
@@ -317,7 +299,7 @@ def serve_cmd(
         try:
             target, pinned_generation = pin_source(target)
         except (SparqlError, OSError) as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
     if isinstance(target, str):
         engine = RemoteEngine(target, timeout=timeout, max_rows=max_rows, workers=max(1, workers))
         # One count query up front says at once whether the endpoint answers; a server
@@ -333,7 +315,7 @@ def serve_cmd(
         try:
             engine = Engine(target, timeout=timeout, max_rows=max_rows, workers=max(1, workers))
         except SparqlError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         what = f"Oxigraph store, {engine.quads} quads" if target.kind == "store" else f"{engine.quads} quads"
 
     from kg.query.server import run
