@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from serving import _cwd, _env, free_port, kg_command
 
 

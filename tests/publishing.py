@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
+from test_build import SEED_FILES, SEEDS, kg_command
 
 import kg
-from test_build import SEED_FILES, SEEDS, kg_command
 
 KG_DOCUMENT = "https://w3id.org/zonekg/ontology#Document"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

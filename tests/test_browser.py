@@ -14,7 +14,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-
 from serving import kg, running_server, seed_graph
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -24,9 +24,9 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from typer.testing import CliRunner
 
 import kg
-from kg.graph.output import atomic_write
 from kg.cli import app
 from kg.graph.namespaces import ENTITY_CLASSES, KG
+from kg.graph.output import atomic_write
 from kg.graph.validate import validate
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"

@@ -15,6 +15,9 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Dataset
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+# pytest's default import mode puts tests/ on sys.path, so the helpers are shared.
+from test_build import kg_command, run_kg, summary_value
 from typer.testing import CliRunner
 
 import kg
@@ -22,9 +25,6 @@ import kg.graph.validate
 from kg.cli import app
 from kg.graph.namespaces import KG
 from kg.graph.validate import Violation
-
-# pytest's default import mode puts tests/ on sys.path, so the helpers are shared.
-from test_build import kg_command, run_kg, summary_value
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"

@@ -25,13 +25,12 @@ import time
 from pathlib import Path
 
 import pytest
-
-import kg
-from kg.run.cache import CACHE_DIR
-
 from test_build import SEED_FILES, SEEDS, kg_command, summary_value
 from test_corpus import generated_corpus, outputs, run
 from test_interrupt import cached_entries, wait_for_progress
+
+import kg
+from kg.run.cache import CACHE_DIR
 
 distributed = pytest.importorskip("distributed")
 

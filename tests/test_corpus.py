@@ -18,13 +18,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from test_build import SEED_FILES, kg_command, summary_value
 
 import kg
 import kg.run.cache
 from kg.run.cache import CACHE_DIR, ExtractionCache
 from kg.run.corpus import read_corpus
-
-from test_build import SEED_FILES, SEEDS, kg_command, summary_value
 
 REPO = Path(__file__).resolve().parents[1]
 OUTPUTS = ("graph.ttl", "graph.trig")

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import json
 from importlib import resources
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from serving import kg
 
-from kg.graph.build import build_graph
 from kg.extract.divisions import ancestors, codes_named, divisions, is_within, resolve, short_name
 from kg.extract.extraction import extract_article
 from kg.extract.pipeline import extract
-from serving import kg
+from kg.graph.build import build_graph
 
 SCHEMA_CONTAINED = "https://schema.org/containedInPlace"
 KG_CODE = "https://w3id.org/zonekg/ontology#divisionCode"

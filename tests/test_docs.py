@@ -34,9 +34,9 @@ import pytest
 from rich.cells import cell_len
 from serving import free_port, seed_graph
 
-from kg.graph.name_index import run_resolved
 from kg.query.engine import Engine
 from kg.query.library import LibraryQuery, list_queries, parse_param_args
+from kg.query.names import run_resolved
 from kg.query.results import compact, serialize
 
 ROOT = Path(__file__).resolve().parents[1]

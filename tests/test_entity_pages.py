@@ -14,9 +14,7 @@ import httpx
 import pytest
 import rdflib
 import rdflib.compare
-
 from serving import running_server, seed_graph
-
 from test_viz import HOSTILE_ALIAS, HOSTILE_ENTERPRISE, HOSTILE_SENTENCE, HOSTILE_ZONE, hostile_graph
 
 ID = "https://w3id.org/zonekg/id/"
@@ -227,8 +225,9 @@ def test_names_from_articles_are_escaped(hostile):
 def test_the_same_pages_over_a_remote_endpoint(client, binary, tmp_path, kg_serve):
     """`kg serve --endpoint URL` asks the entity's facts of another SPARQL endpoint (a real
     Oxigraph server holding the same graph): the pages are the same."""
-    from kg.export import push as pu
     from test_push import OxigraphServer
+
+    from kg.export import push as pu
 
     srv = OxigraphServer(binary, tmp_path / "db")
     srv.start()

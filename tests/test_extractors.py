@@ -7,8 +7,8 @@ from functools import cache
 import pytest
 
 from kg.extract.extraction import extract_article
-from kg.ingest.normalize import normalize
 from kg.extract.pipeline import components, extract
+from kg.ingest.normalize import normalize
 
 
 @cache

@@ -23,9 +23,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
-from publishing import (SEED_FILES, SUBSET, assert_consistent, build, copy_out, generations, previous_build,
-                        published, start_build, wait_for)
+from publishing import (
+    SEED_FILES,
+    SUBSET,
+    assert_consistent,
+    build,
+    copy_out,
+    generations,
+    previous_build,
+    published,
+    start_build,
+    wait_for,
+)
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and mounts")
 

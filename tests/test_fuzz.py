@@ -21,14 +21,13 @@ import unicodedata
 from decimal import Decimal
 
 import cn2an
-import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kg.extract.extraction import extract_article
 from kg.extract.money import find_amounts, format_cny
-from kg.ingest.normalize import normalize
 from kg.extract.pipeline import extract
+from kg.ingest.normalize import normalize
 
 EXTRACTION = settings(
     max_examples=200,

@@ -20,9 +20,18 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-
-from publishing import (SEED_FILES, SEEDS, SUBSET, assert_consistent, build, child_env, copy_out, generations,
-                        previous_build, published)
+from publishing import (
+    SEED_FILES,
+    SEEDS,
+    SUBSET,
+    assert_consistent,
+    build,
+    child_env,
+    copy_out,
+    generations,
+    previous_build,
+    published,
+)
 from test_build import kg_command
 
 

@@ -20,13 +20,12 @@ import time
 from pathlib import Path
 
 import pytest
-
-import kg
-from kg.run.cache import CACHE_DIR
-
 from publishing import assert_consistent, default_sigint
 from test_build import SEEDS, kg_command, summary_value
 from test_corpus import generated_corpus, outputs, run
+
+import kg
+from kg.run.cache import CACHE_DIR
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 

@@ -6,10 +6,10 @@ import json
 
 import pyoxigraph as ox
 import pytest
+from serving import kg, seed_graph
 
 from kg.extract.money import parse_yuan
 from kg.graph.name_index import hidden_labels, variants
-from serving import kg, seed_graph
 
 XUCHANG = "国家许昌经济技术开发区"
 HEBI = "鹤壁国家经济技术开发区"

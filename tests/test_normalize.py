@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.ingest.normalize import normalize
 

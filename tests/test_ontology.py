@@ -9,7 +9,7 @@ from typing import Callable
 
 import pytest
 from pyshacl import validate
-from rdflib import OWL, RDF, RDFS, SH, SKOS, XSD, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, SH, SKOS, BNode, Graph, Literal, URIRef
 
 from kg.graph.namespaces import ID, KG
 from kg.graph.ontology_files import ontology_path, shapes_path

@@ -10,7 +10,8 @@ import unicodedata
 from functools import cache
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kg.extract.extractors
 import kg.extract.pipeline as pipeline

@@ -145,7 +145,7 @@ def local_counts(graph) -> dict[str | None, int]:
 
 
 def push_cli(server_url: str, graph: Path, *extra: str) -> subprocess.CompletedProcess:
-    return kg("push", "--endpoint", server_url, "--source", str(graph), *extra)
+    return kg("push", "--endpoint", server_url, "--graph", str(graph), *extra)
 
 
 # --------------------------------------------------------------------------
@@ -207,7 +207,7 @@ def test_add_keeps_what_replace_removes(server, graph, local_counts, tmp_path):
 
 def test_push_into_a_named_graph(server, graph, local_counts):
     target = "https://example.org/zonekg/build-1"
-    proc = push_cli(server.store_url, graph, "--graph", target)
+    proc = push_cli(server.store_url, graph, "--into", target)
     assert proc.returncode == 0, proc.stderr
     counts = server.counts()
     assert None not in counts  # the server's default graph is left alone
@@ -248,7 +248,7 @@ def test_server_killed_between_batches(server, graph):
 def test_server_killed_during_cli_push(server, graph, local_counts):
     """`kg push` in one-triple batches; the server is SIGKILLed when about a third is in."""
     total = sum(local_counts.values())
-    proc = subprocess.Popen([*kg_command(), "push", "--endpoint", server.store_url, "--source", str(graph),
+    proc = subprocess.Popen([*kg_command(), "push", "--endpoint", server.store_url, "--graph", str(graph),
                              "--batch-size", "1", "--retries", "2", "--retry-wait", "0.05", "--timeout", "10"],
                             cwd=_cwd(), env=_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, encoding="utf-8")
@@ -269,7 +269,7 @@ def test_server_killed_during_cli_push(server, graph, local_counts):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    assert proc.returncode == 1, (stdout, stderr)
+    assert proc.returncode == 2, (stdout, stderr)
     assert "error:" in stderr and "Traceback" not in stderr
     m = LOADED.search(stderr)
     assert m, stderr
@@ -289,7 +289,7 @@ def test_server_killed_during_cli_push(server, graph, local_counts):
 
 def test_refused_with_a_clear_error(server, graph):
     proc = push_cli(server.base + "/no-such-endpoint", graph)
-    assert proc.returncode == 1
+    assert proc.returncode == 2
     assert "refused" in proc.stderr and "HTTP 404" in proc.stderr
     assert "loaded 0 of" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -298,18 +298,18 @@ def test_refused_with_a_clear_error(server, graph):
 
 def test_unreachable(graph):
     proc = push_cli(f"http://127.0.0.1:{free_port()}/store", graph, "--retries", "1", "--retry-wait", "0.01")
-    assert proc.returncode == 1
+    assert proc.returncode == 2
     assert "cannot connect" in proc.stderr and "loaded 0 of" in proc.stderr
 
 
 @pytest.mark.parametrize("args,message", [
-    (["--graph", "not an iri"], "absolute IRI"),
+    (["--into", "not an iri"], "absolute IRI"),
     (["--batch-size", "0"], "batch-size"),
-    (["--source", "missing/graph.trig"], "not found"),
+    (["--graph", "missing/graph.trig"], "not found"),
 ])
 def test_bad_arguments(graph, args, message):
-    if "--source" not in args:
-        args = ["--source", str(graph), *args]
+    if "--graph" not in args:
+        args = ["--graph", str(graph), *args]
     proc = kg("push", "--endpoint", "http://127.0.0.1:9/store", *args)
     assert proc.returncode == 2
     assert message in proc.stderr and "Traceback" not in proc.stderr

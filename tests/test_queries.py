@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 from serving import SEEDS, kg, seed_graph
 
-from kg.graph.name_index import run_resolved, variants
+from kg.graph.name_index import variants
 from kg.query.engine import Engine
 from kg.query.errors import ParameterError, QueryRefused, QueryTimeout
 from kg.query.library import (
@@ -24,6 +24,7 @@ from kg.query.library import (
     parse_param_args,
     term_for,
 )
+from kg.query.names import run_resolved
 from kg.query.results import serialize
 
 XUCHANG = "国家许昌经济技术开发区"

@@ -21,7 +21,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from test_build import SEEDS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,12 +10,11 @@ import random
 import re
 
 import pytest
+from test_build import SEED_FILES
+from test_corpus import generated_corpus
 
 from kg.extract.lexicon import _fast_tokenizer, _tokenizer, fast_segment_safe, segment, tokenizer_name
 from kg.ingest.normalize import normalize
-
-from test_build import SEED_FILES
-from test_corpus import generated_corpus
 
 pytestmark = pytest.mark.skipif(_fast_tokenizer() is None, reason="rjieba not installed: segment() is jieba itself")
 

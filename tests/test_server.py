@@ -10,7 +10,6 @@ import time
 import httpx
 import pyoxigraph as ox
 import pytest
-
 from serving import running_server, seed_graph
 
 MAX_ROWS = 40

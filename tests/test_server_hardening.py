@@ -12,7 +12,6 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote, urlsplit
 
 import pytest
-
 from serving import running_server, seed_graph
 
 LIMIT = 4000

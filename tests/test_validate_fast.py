@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from rdflib import Graph
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from kg.graph.build import build_graph
 from kg.extract.extraction import extract_article
+from kg.graph.build import build_graph
 from kg.graph.namespaces import KG
 from kg.graph.ontology_files import shapes_path
 from kg.graph.shacl_sparql import UnsupportedShape, compile_shapes

@@ -10,13 +10,13 @@ import re
 from pathlib import Path
 
 import pytest
+
+# pytest puts tests/ on sys.path: share the hand-written graph builders.
+from test_analysis import GraphBuilder, two_zone_graph
 from typer.testing import CliRunner
 
 from kg.analyze.analysis import analyze_file
 from kg.analyze.views import build_views, clean_sentence, json_for_script, make_offline, slug, zone_files
-
-# pytest puts tests/ on sys.path: share the hand-written graph builders.
-from test_analysis import GraphBuilder, two_zone_graph
 
 # Names an article could contain. None may become markup or script in a view.
 HOSTILE_ENTERPRISE = '</script><script>window.__pwned=1</script>电梯有限公司'

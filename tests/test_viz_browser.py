@@ -17,12 +17,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from test_analysis import two_zone_graph
+from test_viz import HOSTILE_ALIAS, HOSTILE_ENTERPRISE, hostile_graph
 
 from kg.analyze.analysis import analyze_file
 from kg.analyze.views import build_views
-
-from test_analysis import two_zone_graph
-from test_viz import HOSTILE_ALIAS, HOSTILE_ENTERPRISE, hostile_graph
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -93,10 +92,9 @@ def seed_views(tmp_path_factory) -> dict[str, Path]:
     """Views of the seed articles (built in-process, as in test_analysis)."""
     import hashlib
 
+    from kg.extract.extraction import extract_article
     from kg.graph.build import build_graph
     from kg.graph.output import write_outputs
-
-    from kg.extract.extraction import extract_article
 
     seeds = Path(__file__).resolve().parents[1] / "seeds"
     xs = []

@@ -16,12 +16,14 @@ import typer
 from kg import __version__
 from kg.cli.analysis import analyze_cmd, viz_cmd
 from kg.cli.build import build_cmd
+from kg.cli.common import Command, Group
 from kg.cli.evaluate import eval_cmd
 from kg.cli.export import export_cmd, push_cmd
 from kg.cli.query import query_cmd, serve_cmd
 
 app = typer.Typer(
     name="kg",
+    cls=Group,
     help="Build a knowledge graph of Chinese development zones (开发区) from articles.",
     add_completion=False,
     no_args_is_help=True,
@@ -48,11 +50,11 @@ def main(
 
 
 # In the order a user meets them: build the graph, look at it, ask it, take it elsewhere.
-app.command("build")(build_cmd)
-app.command("eval")(eval_cmd)
-app.command("analyze")(analyze_cmd)
-app.command("viz")(viz_cmd)
-app.command("query")(query_cmd)
-app.command("serve")(serve_cmd)
-app.command("export")(export_cmd)
-app.command("push")(push_cmd)
+app.command("build", cls=Command)(build_cmd)
+app.command("eval", cls=Command)(eval_cmd)
+app.command("analyze", cls=Command)(analyze_cmd)
+app.command("viz", cls=Command)(viz_cmd)
+app.command("query", cls=Command)(query_cmd)
+app.command("serve", cls=Command)(serve_cmd)
+app.command("export", cls=Command)(export_cmd)
+app.command("push", cls=Command)(push_cmd)

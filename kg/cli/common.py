@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperCommand, TyperGroup
 
 from kg.ingest.files import SUFFIXES, Skipped
-from kg.run.corpus import ClusterError, Corpus, Interrupted
+from kg.run.corpus import Corpus, Interrupted
+from kg.run.work import ClusterError
 
 if TYPE_CHECKING:
     from kg.graph.build import KnowledgeGraph
@@ -48,6 +50,52 @@ def one_line(text: object) -> str:
 
 
 # --------------------------------------------------------------------------
+# One set of conventions for every verb
+
+
+def _flags_without_type(params: list) -> list:
+    # typer prints "<bool>" beside a flag, as if it took a value; a flag takes none.
+    for p in params:
+        if getattr(p, "is_flag", False) and p.metavar is None:
+            p.metavar = ""
+    return params
+
+
+class Command(TyperCommand):
+    """A verb: its --help shows flags without a value type."""
+
+    def get_params(self, ctx):
+        return _flags_without_type(super().get_params(ctx))
+
+
+class Group(TyperGroup):
+    """The ``kg`` command itself: as :class:`Command`, and verbs listed in the order added."""
+
+    def get_params(self, ctx):
+        return _flags_without_type(super().get_params(ctx))
+
+    def list_commands(self, ctx):
+        return list(self.commands)
+
+
+# Short and spelled-out names people give formats, whatever the case.
+FORMAT_ALIASES = {
+    "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "nq": "nquads", "n-quads": "nquads",
+    "json-ld": "jsonld", "gml": "graphml", "tab": "tsv", "text": "table",
+}
+
+
+def canonical_format(name: str, known) -> str:
+    """``name`` as one of ``known`` (``TTL`` → ``turtle``, ``json-ld`` → ``jsonld``); the
+    ``error:`` exit when it is none of them."""
+    key = name.strip().lower()
+    key = key if key in known else FORMAT_ALIASES.get(key, key)
+    if key not in known:
+        raise fail(f"unknown format {name!r}; choose one of {', '.join(known)}")
+    return key
+
+
+# --------------------------------------------------------------------------
 # Shared by kg build and kg eval: inputs -> extractions
 
 
@@ -58,10 +106,10 @@ def read_corpus(inputs: Sequence[Path], *, show_progress: bool = True, jobs: int
     Never raises for a bad file: it lands in ``Corpus.skipped`` with its reason.
     Ctrl-C stops the run with a one-line message and exit status 130.
     """
-    from kg.run import corpus as _corpus
+    from kg.run import corpus
 
     try:
-        return _corpus.read_corpus(inputs, jobs=jobs, cache_dir=cache_dir, show_progress=show_progress,
+        return corpus.read_corpus(inputs, jobs=jobs, cache_dir=cache_dir, show_progress=show_progress,
                                    console=stderr(), cluster=cluster)
     except ClusterError as exc:
         raise fail(str(exc)) from None

@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from kg.cli.common import DEFAULT_GRAPH, fail, stderr, stdout
+from kg.cli.common import DEFAULT_GRAPH, canonical_format, fail, stderr, stdout
 
 # --------------------------------------------------------------------------
 # kg export
@@ -26,7 +26,8 @@ from kg.cli.common import DEFAULT_GRAPH, fail, stderr, stdout
 def export_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="turtle, ntriples, nquads, trig, jsonld, graphml, gexf, "
                                      "neo4j (a directory of CSV files for neo4j-admin import) or csv (a directory "
-                                     "of tables for spreadsheets).", show_default=False)],
+                                     "of tables for spreadsheets); any case, and short names such as ttl, nt, nq, json-ld.",
+                                     show_default=False)],
     out: Annotated[Optional[Path], typer.Option("-o", "--out", help="Output file (a directory for neo4j and csv); "
                                                 "'-' writes a file format to stdout.",
                                                 show_default="out/export/graph.EXT or out/export/FORMAT/")] = None,
@@ -48,8 +49,7 @@ def export_cmd(
     from kg.export.source import ExportError, load_source
     from kg.export.tables import neo4j_import_command
 
-    if fmt not in FORMATS:
-        raise fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    fmt = canonical_format(fmt, FORMATS)
     try:
         source = load_source(graph)
     except ExportError as exc:
@@ -100,15 +100,19 @@ def push_cmd(
     endpoint: Annotated[str, typer.Option("--endpoint", "-e", help="The server's SPARQL 1.1 Graph Store endpoint, "
                                           "e.g. http://127.0.0.1:7878/store (Oxigraph), "
                                           "http://localhost:3030/DATASET/data (Fuseki).", show_default=False)],
-    graph: Annotated[Optional[str], typer.Option("--graph", help="Load the merged facts into this named graph (and "
-                                                 "each article's graph into IRI/doc/…); default: the server's "
-                                                 "default graph, and the document IRIs.", show_default=False)] = None,
+    into: Annotated[Optional[str], typer.Option("--into", metavar="IRI", help="Load the merged facts into this named "
+                                                "graph (and each article's graph into IRI/doc/…); default: the "
+                                                "server's default graph, and the document IRIs.",
+                                                show_default=False)] = None,
     replace: Annotated[bool, typer.Option("--replace/--add", help="--replace: each target graph ends up holding "
                                           "exactly the build's triples (PUT, then POST); --add: add them to what "
                                           "the graphs hold (POST).")] = True,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Triples per request.")] = 10_000,
-    source: Annotated[Path, typer.Option("--source", help="The built graph: graph.trig, graph.ttl, or the "
-                                         "store directory (out/store).")] = DEFAULT_GRAPH,
+    graph: Annotated[Optional[Path], typer.Option("--graph", "-g", help="The built graph to push: a graph file "
+                                                  "(.trig, .ttl, .nt, .nq).", show_default="out/graph.trig")] = None,
+    store: Annotated[Optional[Path], typer.Option("--store", "-s", help="The on-disk store kg build writes (the "
+                                                  "output directory or its store/), opened read-only.",
+                                                  show_default=False)] = None,
     no_provenance: Annotated[bool, typer.Option("--no-provenance", help="Push only the merged facts, not the "
                                                 "per-article provenance graphs.")] = False,
     verify: Annotated[bool, typer.Option("--verify/--no-verify", help="Afterwards, count the triples of each "
@@ -130,8 +134,10 @@ def push_cmd(
 
     if retry_wait < 0 or timeout <= 0:
         raise fail("--retry-wait must be 0 or more and --timeout positive")
+    if graph is not None and store is not None:
+        raise fail("give --graph (a graph file) or --store (a store directory), not both")
     try:
-        store = pu.open_source(source)
+        source = pu.open_source(store if store is not None else graph if graph is not None else DEFAULT_GRAPH)
     except pu.SourceError as exc:
         raise fail(str(exc)) from None
     err = stderr()
@@ -160,7 +166,7 @@ def push_cmd(
         if bar is not None:
             bar.start()
         try:
-            report = pu.push(store, endpoint, graph=graph, mode="replace" if replace else "add",
+            report = pu.push(source, endpoint, graph=into, mode="replace" if replace else "add",
                              batch_size=batch_size, provenance=not no_provenance, retries=retries,
                              retry_wait=retry_wait, timeout=timeout, verify=verify, query_endpoint=query_endpoint,
                              progress=progress_cb)
@@ -171,7 +177,7 @@ def push_cmd(
         raise fail(str(exc)) from None
     except pu.PushError as exc:
         _print_failure(exc, err)
-        raise typer.Exit(code=130 if exc.kind == "interrupted" else 1) from None
+        raise typer.Exit(code=130 if exc.kind == "interrupted" else 2) from None
     if report.verify_note and report.verified is None:
         err.print(f"[yellow]warning:[/] {escape(report.verify_note)}", highlight=False)
     if quiet:

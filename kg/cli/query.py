@@ -22,7 +22,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from kg.cli.common import DEFAULT_GRAPH, DEFAULT_OUT, fail, stderr, stdout
+from kg.cli.common import DEFAULT_GRAPH, DEFAULT_OUT, canonical_format, fail, stderr, stdout
 
 if TYPE_CHECKING:
     from kg.query.engine import GraphSource
@@ -160,7 +160,8 @@ def query_cmd(
     fmt: Annotated[
         str,
         typer.Option("--format", "-f", help=f"Output format: {', '.join(QUERY_FORMATS)}. "
-                     "CONSTRUCT/DESCRIBE results print as Turtle in table format."),
+                     "Any case; ttl and nt for turtle and ntriples. CONSTRUCT/DESCRIBE results print as Turtle "
+                     "in table format."),
     ] = "table",
     timeout: Annotated[float, typer.Option("--timeout", help="Stop the query after this many seconds.")] = 60.0,
     max_rows: Annotated[int, typer.Option("--max-rows", help="Return at most this many rows (0: no cap).")] = 10_000,
@@ -178,8 +179,7 @@ def query_cmd(
         except FileNotFoundError as exc:
             raise fail(str(exc)) from None
         return
-    if fmt not in QUERY_FORMATS:
-        raise fail(f"unknown format {fmt!r}; choose one of {', '.join(QUERY_FORMATS)}")
+    fmt = canonical_format(fmt, QUERY_FORMATS)
     if timeout <= 0:
         raise fail("--timeout must be positive")
     try:
@@ -241,7 +241,7 @@ def _run_resolved(run, lq, values: dict[str, str]):
     """Resolve the name parameters through the graph's names and variants
     (kg/graph/name_index.py), say on stderr what they resolved to, then run the query:
     (its result, the text that ran)."""
-    from kg.graph.name_index import run_resolved
+    from kg.query.names import run_resolved
 
     result, notes, text = run_resolved(run, lq.text, lq.params, values)
     err = stderr()
@@ -278,9 +278,6 @@ def serve_cmd(
                                       "server switches to each new build of the directory between queries.")] = False,
 ) -> None:
     """Serve the graph: a SPARQL 1.1 endpoint at /sparql and a query page at /."""
-    from kg.query.engine import Engine
-    from kg.query.errors import SparqlError
-    from kg.query.remote import RemoteEngine
 
     if timeout <= 0:
         raise fail("--timeout must be positive")
@@ -290,6 +287,26 @@ def serve_cmd(
         raise fail("--max-query-bytes must be positive")
     if not 0 < port < 65536:
         raise fail("--port must be between 1 and 65535")
+    from kg.query.server import listen
+
+    shown = f"[{host}]" if ":" in host else host
+    # Bound first: a port in use is one error line, before any engine starts.
+    try:
+        sock = listen(host, port)
+    except OSError as exc:
+        raise fail(f"cannot listen on {shown}:{port}: {exc.strerror or exc}") from None
+    try:
+        _serve(sock, graph, store, endpoint, host, port, timeout, max_rows, workers, max_query_bytes, pin)
+    finally:
+        sock.close()
+
+
+def _serve(sock, graph, store, endpoint, host, port, timeout, max_rows, workers, max_query_bytes, pin) -> None:
+    from kg.query.engine import Engine
+    from kg.query.errors import SparqlError
+    from kg.query.remote import RemoteEngine
+    from kg.query.server import run
+
     target = _graph_source(graph, store, endpoint)
     err = stderr()
     pinned_generation = None
@@ -318,8 +335,6 @@ def serve_cmd(
             raise fail(str(exc)) from None
         what = f"Oxigraph store, {engine.quads} quads" if target.kind == "store" else f"{engine.quads} quads"
 
-    from kg.query.server import run
-
     if not _is_loopback(host):
         err.print(f"[yellow]warning:[/] listening on {escape(host)}: the endpoint is reachable from other machines",
                   highlight=False)
@@ -332,7 +347,8 @@ def serve_cmd(
 
     try:
         with pinned(pinned_generation):
-            code = run(engine, host=host, port=port, loopback_only=_is_loopback(host), max_query_bytes=max_query_bytes)
+            code = run(engine, host=host, port=port, loopback_only=_is_loopback(host), max_query_bytes=max_query_bytes,
+                       sock=sock)
     finally:
         engine.close()
     if code:

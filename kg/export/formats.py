@@ -27,9 +27,6 @@ from pathlib import Path
 from kg.export.facts import read_facts
 from kg.export.networks import to_gexf, to_graphml
 from kg.export.rdf import (
-    JSONLD_CONTEXT,
-    JSONLD_PREFIXES,
-    JSONLD_TERMS,
     to_jsonld,
     to_rdf,
 )
@@ -49,12 +46,6 @@ DIR_FORMATS = ("neo4j", "csv")
 FORMATS = (*FILE_FORMATS, *DIR_FORMATS)
 # Formats that carry the per-document provenance graphs (unless provenance=False).
 DATASET_FORMATS = ("nquads", "trig", "jsonld")
-for _key, _value in JSONLD_CONTEXT.items():
-    if _key.startswith("@") or _key in JSONLD_PREFIXES or _key in ("id", "type") or _key[0].isupper():
-        continue
-    _def = {"@id": _value} if isinstance(_value, str) else dict(_value)
-    _prefix, _, _local = _def["@id"].partition(":")
-    JSONLD_TERMS[JSONLD_PREFIXES[_prefix] + _local] = (_key, _def)
 
 
 # --------------------------------------------------------------------------

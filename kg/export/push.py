@@ -83,7 +83,7 @@ class GraphPlan:
 
 
 def target_for(source_graph: str | None, graph: str | None) -> str | None:
-    """The server graph for a build graph (None = default graph), given the ``--graph`` IRI."""
+    """The server graph for a build graph (None = default graph), given the ``--into`` IRI."""
     if graph is None:
         return source_graph
     if source_graph is None:
@@ -129,7 +129,7 @@ def open_source(path: str | Path) -> ox.Store:
         except (FileNotFoundError, OSError) as exc:
             raise SourceError(f"cannot open the store at {path}: {exc}") from None
     if not path.exists():
-        raise SourceError(f"graph file not found: {path} (run kg build first, or give --source)")
+        raise SourceError(f"graph file not found: {path} (run kg build first, or give --graph FILE or --store DIR)")
     fmt = {".trig": ox.RdfFormat.TRIG, ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
            ".nq": ox.RdfFormat.N_QUADS}.get(path.suffix.lower())
     if fmt is None:
@@ -159,7 +159,7 @@ def plan(store: ox.Store, *, graph: str | None = None, provenance: bool = True) 
         try:
             ox.NamedNode(graph)
         except ValueError as exc:
-            raise SourceError(f"--graph must be an absolute IRI, e.g. https://example.org/zonekg: {exc}") from None
+            raise SourceError(f"--into must be an absolute IRI, e.g. https://example.org/zonekg: {exc}") from None
     plans = [GraphPlan(g, target_for(g, graph), n) for g, n in _graph_counts(store)
              if g is None or provenance]
     targets = [p.target for p in plans]

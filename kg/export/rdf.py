@@ -104,6 +104,12 @@ JSONLD_PREFIXES = {k: v for k, v in JSONLD_CONTEXT.items()
                     if isinstance(v, str) and v.endswith(("#", "/")) and not k.startswith("@")}
 # predicate IRI -> (key, definition)
 JSONLD_TERMS: dict[str, tuple[str, dict]] = {}
+for _key, _value in JSONLD_CONTEXT.items():
+    if _key.startswith("@") or _key in JSONLD_PREFIXES or _key in ("id", "type") or _key[0].isupper():
+        continue
+    _def = {"@id": _value} if isinstance(_value, str) else dict(_value)
+    _prefix, _, _local = _def["@id"].partition(":")
+    JSONLD_TERMS[JSONLD_PREFIXES[_prefix] + _local] = (_key, _def)
 _JSONLD_CLASSES = {KG_NS + k: k for k in JSONLD_CONTEXT if k[0].isupper()}
 _RELATIVE_ID = re.compile(r"^[a-z]+/[A-Za-z0-9_.-]+$")
 _KEY_ORDER = {"label": 0, "altLabel": 1}

@@ -27,10 +27,9 @@ One build at a time writes into a directory: :func:`lock_output` takes an exclus
 process dies, however it dies, so the lock of a killed build is taken over by the next
 one; a pid left in the file says that it was.
 
-Test hook: with ``ZONEKG_TEST_PAUSE_AT=PHASE`` (merge, write, store, publish) and
-``ZONEKG_TEST_PAUSE_FILE=PATH`` in the environment, the build creates PATH when it reaches
-PHASE and waits there (at most 120 s) until PATH is removed, so that a test can signal
-it at that very point.
+Test hook: :func:`kg.graph.checkpoints.checkpoint` pauses a build at one of its phases
+(merge, write, store, publish) when the environment asks, so that a test can signal it at
+that very point.
 """
 from __future__ import annotations
 
@@ -45,6 +44,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from kg.graph.checkpoints import checkpoint
+
 GENERATIONS_DIR = ".generations"
 CURRENT = "current"
 MANIFEST = "build.json"
@@ -53,8 +54,6 @@ PINS_DIR = ".pins"
 # The names a build publishes, as links through `current` (the README's file names).
 PUBLISHED = ("graph.ttl", "graph.trig", "store")
 _LEGACY_STORE_PREFIX = ".store-"  # zonekg before generations: out/store -> .store-ID
-PAUSE_AT_ENV = "ZONEKG_TEST_PAUSE_AT"
-PAUSE_FILE_ENV = "ZONEKG_TEST_PAUSE_FILE"
 
 
 # --------------------------------------------------------------------------
@@ -248,19 +247,6 @@ def failure_reason(exc: OSError) -> str:
         if known in text:
             return known
     return text
-
-
-def checkpoint(phase: str) -> None:
-    """The test hook (see the module docstring): pause at ``phase`` when asked to."""
-    if os.environ.get(PAUSE_AT_ENV) != phase:
-        return
-    flag = Path(os.environ.get(PAUSE_FILE_ENV, ""))
-    if not str(flag) or str(flag) == ".":
-        return
-    flag.write_text(f"{os.getpid()} {phase}\n", "ascii")
-    deadline = time.monotonic() + 120
-    while flag.exists() and time.monotonic() < deadline:
-        time.sleep(0.02)
 
 
 def _new_name() -> str:

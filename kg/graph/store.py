@@ -75,7 +75,7 @@ def open_store(path: str | os.PathLike, *, read_only: bool = True) -> ox.Store:
 def load_store(quads: Iterable[ox.Quad], path: str | os.PathLike) -> Path:
     """Bulk-load ``quads`` into a new store at ``path`` (which must not exist) and close
     it; a failure removes what was written. Publishing it is the caller's business."""
-    from kg.graph.generations import checkpoint
+    from kg.graph.checkpoints import checkpoint
 
     path = Path(path)
     try:

@@ -161,7 +161,7 @@ def _html_title(tree) -> str | None:
     return None
 
 
-def read_html(raw: bytes) -> tuple[str, str]:
+def read_html(raw: bytes, max_bytes: int) -> tuple[str, str]:
     import lxml.html
     from readability import Document
 

@@ -172,7 +172,7 @@ def _pdf_text(pages) -> str:
     return join_paragraphs("\n".join(p) for p in paragraphs)
 
 
-def read_pdf(raw: bytes) -> tuple[str, str]:
+def read_pdf(raw: bytes, max_bytes: int) -> tuple[str, str]:
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect

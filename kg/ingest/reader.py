@@ -106,7 +106,14 @@ def _sniff(path: Path, raw: bytes) -> str:
 
 # --------------------------------------------------------------------------
 
-_KIND_NAMES = {"html": "HTML page", "pdf": "PDF", "docx": ".docx file"}
+# The formats besides plain text: what :func:`_sniff` calls them, the name a skip reason
+# gives them, and the reader, ``(bytes, max_bytes) -> (text, encoding label)``, which
+# raises :class:`~kg.ingest.decode.Unreadable` with the reason for a file it cannot use.
+FORMAT_READERS = {
+    "html": ("HTML page", read_html),
+    "pdf": ("PDF", read_pdf),
+    "docx": (".docx file", read_docx),
+}
 
 
 def read_source(path: Path, max_bytes: int | None = None) -> SourceText | Skipped:
@@ -167,20 +174,16 @@ def read_source_bytes(path: Path, raw: bytes, max_bytes: int | None = None) -> S
             return Skipped(path, decoded)
         text, encoding = decoded
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    elif kind in ("html", "pdf", "docx"):
+    elif kind in FORMAT_READERS:
+        what, reader = FORMAT_READERS[kind]
         try:
-            if kind == "html":
-                text, encoding = read_html(raw)
-            elif kind == "pdf":
-                text, encoding = read_pdf(raw)
-            else:
-                text, encoding = read_docx(raw, max_bytes)
+            text, encoding = reader(raw, max_bytes)
         except Unreadable as exc:
             return Skipped(path, one_line(exc))
         except RecursionError:
-            return Skipped(path, f"not a readable {_KIND_NAMES[kind]} (nested too deeply)")
+            return Skipped(path, f"not a readable {what} (nested too deeply)")
         except Exception as exc:  # noqa: BLE001 - a parser bug must not end the run
-            return Skipped(path, unreadable_reason(_KIND_NAMES[kind], exc))
+            return Skipped(path, unreadable_reason(what, exc))
     else:
         return Skipped(path, kind)
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import socket
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import parse_qsl, quote
@@ -58,7 +59,6 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from kg.graph.name_index import run_resolved
 from kg.query import linked_data
 from kg.query import page as query_page
 from kg.query.engine import Engine
@@ -71,6 +71,7 @@ from kg.query.errors import (
     SparqlError,
 )
 from kg.query.library import bind, list_queries, parse_header
+from kg.query.names import run_resolved
 from kg.query.pinning import served_build
 from kg.query.remote import EndpointError, EndpointFailed, EndpointTimeout, RemoteEngine
 from kg.query.results import FORMATS, GRAPH_FORMATS, RESULT_FORMATS, serialize
@@ -407,9 +408,25 @@ class LoopbackHostMiddleware:
         await self.app(scope, receive, send)
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` and listening: an address in use (or not this
+    machine's) is then a clear error before anything is served, not uvicorn's log."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host.strip("[]"), port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 def run(engine: Engine | RemoteEngine, *, host: str = "127.0.0.1", port: int = 8000, loopback_only: bool = True,
-        log_level: str = "info", max_query_bytes: int = MAX_BODY) -> int:
-    """Serve until interrupted; returns an exit status (non-zero when the server could not start)."""
+        log_level: str = "info", max_query_bytes: int = MAX_BODY, sock: socket.socket | None = None) -> int:
+    """Serve until interrupted, on ``sock`` (see :func:`listen`) or a socket uvicorn binds
+    to ``host:port``; returns an exit status (non-zero when the server could not start)."""
     import uvicorn
 
     app = create_app(engine, loopback_only=loopback_only, max_query_bytes=max_query_bytes)
@@ -417,7 +434,7 @@ def run(engine: Engine | RemoteEngine, *, host: str = "127.0.0.1", port: int = 8
                             server_header=False, timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     try:
-        server.run()
+        server.run(sockets=[sock] if sock is not None else None)
     except SystemExit as exc:  # uvicorn exits when it cannot bind the port
         return int(exc.code or 1)
     return 0 if server.started else 1

@@ -32,9 +32,9 @@ from pathlib import Path
 import distributed
 from distributed import Client, as_completed
 
-from kg.run.corpus import ClusterError, extract_source, failure_reason
 from kg.ingest.files import Skipped, default_max_bytes
 from kg.ingest.reader import read_raw, read_source_bytes
+from kg.run.work import ClusterError, extract_source, failure_reason
 
 TIMEOUT_ENV = "ZONEKG_CLUSTER_TIMEOUT"
 DEFAULT_TIMEOUT = 10.0  # seconds to reach the scheduler, and to find a worker
@@ -81,7 +81,7 @@ def worker_fingerprint() -> str:
 
 def extract_bytes(name: str, raw: bytes, max_bytes: int) -> tuple[tuple, str]:
     """The task a worker runs for one file: read ``raw`` as the file ``name`` and
-    extract it. Returns the result tuple of :func:`kg.run.corpus.extract_source` and
+    extract it. Returns the result tuple of :func:`kg.run.work.extract_source` and
     this worker's extractor fingerprint."""
     path = Path(name)
     return extract_source(path, read_source_bytes(path, raw, max_bytes)), worker_fingerprint()

@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import signal
 import stat
-import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -38,8 +36,16 @@ from kg.ingest.files import Skipped, iter_input_paths
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from kg.run.cache import CacheStats, ExtractionCache
     from kg.extract.extraction import Extraction
+    from kg.run.cache import CacheStats, ExtractionCache
+from kg.run.work import (
+    ClusterError,
+    cache_in_this_process,
+    extract_file,
+    failure_reason,
+    init_worker,
+    one_line,
+)
 
 # Below this many bytes to extract, worker processes cost more than they save
 # (each needs about a second to load the tokenizer): the work is done in-process.
@@ -69,11 +75,6 @@ class Corpus:
         return len(self.read) + len(self.skipped)
 
 
-class ClusterError(Exception):
-    """The cluster cannot be used (unreachable scheduler, no workers, another
-    zonekg on a worker): one line for the user, exit status 2."""
-
-
 class Interrupted(Exception):
     """Ctrl-C (SIGINT) during extraction; what was done is in the cache."""
 
@@ -90,88 +91,6 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
         return max(1, os.cpu_count() or 1)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
-# --------------------------------------------------------------------------
-# The work on one file: in a worker process or in this one
-
-_CACHE: ExtractionCache | None = None
-
-
-def _init_worker(cache_root: str | None, fp: str | None) -> None:
-    """Once per worker: ignore Ctrl-C (the parent decides), load the tokenizer and
-    the extractors, and leave when the parent is gone (killed with SIGKILL)."""
-    global _CACHE
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if cache_root is not None:
-        from kg.run.cache import ExtractionCache
-
-        _CACHE = ExtractionCache(Path(cache_root), fp)
-    import multiprocessing as mp
-    from multiprocessing.connection import wait as wait_for
-
-    parent = mp.parent_process()  # the build, not the fork server in between
-
-    def watch() -> None:
-        # The sentinel becomes ready when the build's process is gone, however it
-        # ended (SIGKILL included); nothing else would stop an idle worker.
-        if parent is not None and parent.sentinel is not None:
-            wait_for([parent.sentinel])
-        else:
-            main_pid = os.getppid()
-            while os.getppid() == main_pid:
-                time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True, name="zonekg-parent-watch").start()
-    warm_up()
-
-
-def warm_up() -> None:
-    """Load what every extraction needs (about a second): tokenizers, tags, extractors."""
-    from kg.extract import lexicon
-    from kg.extract.pipeline import components
-
-    lexicon.segment("预热")
-    lexicon.word_tag("开发区")
-    components()
-    import kg.extract.money  # noqa: F401  (cn2an, slow to import)
-
-
-def _extract_file(path_str: str) -> tuple:
-    """Read and extract one file; store the result in the cache.
-
-    Returns ("ok", extraction, encoding, size), ("skipped", reason, sha256 or None)."""
-    from kg.ingest.reader import read_source
-
-    path = Path(path_str)
-    result = extract_source(path, read_source(path))
-    if result[0] == "ok" and _CACHE is not None:
-        _CACHE.put(result[1], path.suffix, result[2], result[3])
-    return result
-
-
-def extract_source(path: Path, source) -> tuple:
-    """Extract one article read by :func:`kg.ingest.reader.read_source` (or its Skipped);
-    the result tuple of :func:`_extract_file`. Also what a cluster worker runs."""
-    import kg.extract.extraction
-
-    if isinstance(source, Skipped):
-        return ("skipped", source.reason, None)
-    try:
-        # Looked up on the module each time, so that a test can replace it.
-        extraction = kg.extract.extraction.extract_article(path.stem, source.text, path.name, source.sha256)
-    except Exception as exc:  # noqa: BLE001 - reported as a skipped file, not hidden
-        return ("skipped", failure_reason(exc), source.sha256)
-    return ("ok", extraction, source.encoding, source.size)
-
-
-def failure_reason(exc: BaseException) -> str:
-    return _one_line(f"extraction failed: {type(exc).__name__}: {exc}")
 
 
 def _hash_file(path: Path, size_limit: int) -> str | None:
@@ -258,9 +177,11 @@ def read_corpus(
     if jobs is not None:
         console.print("note: -j/--jobs is ignored with --cluster: the cluster's workers extract", highlight=False)
     try:
-        from kg.run.cluster import Cluster  # imports dask.distributed: only for a cluster build
+        from kg.run.cluster import (
+            Cluster,  # imports dask.distributed: only for a cluster build
+        )
     except ImportError as exc:
-        raise ClusterError(f"--cluster needs Dask distributed ({_one_line(exc)}): "
+        raise ClusterError(f"--cluster needs Dask distributed ({one_line(exc)}): "
                            "pip install 'zonekg[cluster]'") from None
     session = Cluster.connect(cluster)
     try:
@@ -325,7 +246,6 @@ def _read_corpus(inputs, jobs, cache_dir, show_progress, console, session) -> Co
         corpus.jobs = session.nthreads
     files = len(outcome) + len(same_as) + len(todo)
     done = len(outcome) + len(same_as)
-    global _CACHE
     with _progress(console, show_progress) as progress:
         task = progress.add_task("extracting", total=work_bytes or None, done=done, files=files)
 
@@ -348,14 +268,12 @@ def _read_corpus(inputs, jobs, cache_dir, show_progress, console, session) -> Co
         if session is not None:
             session.run(todo, cache, finished, interrupted)
         elif not parallel:
-            saved, _CACHE = _CACHE, cache
             try:
-                for pos, path, size in todo:
-                    finished(pos, path, size, _extract_file(str(path)))
+                with cache_in_this_process(cache):
+                    for pos, path, size in todo:
+                        finished(pos, path, size, extract_file(str(path)))
             except KeyboardInterrupt:
                 raise interrupted() from None
-            finally:
-                _CACHE = saved
         else:
             _run_parallel(todo, corpus.jobs, cache, finished, interrupted)
     corpus.seconds["extract"] += time.perf_counter() - t0
@@ -394,14 +312,14 @@ def _run_parallel(todo, jobs, cache, finished, interrupted) -> None:
     ctx = _mp_context()
     cache_root = str(cache.root) if cache is not None else None
     fp = cache.fingerprint if cache is not None else None
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=init_worker,
                                    initargs=(cache_root, fp))
     pending: dict = {}
     queue = iter(todo)
     window = jobs * 4
     try:
         for item in queue:
-            pending[executor.submit(_extract_file, str(item[1]))] = item
+            pending[executor.submit(extract_file, str(item[1]))] = item
             if len(pending) >= window:
                 break
         while pending:
@@ -415,7 +333,7 @@ def _run_parallel(todo, jobs, cache, finished, interrupted) -> None:
                 finished(pos, path, size, result)
                 nxt = next(queue, None)
                 if nxt is not None:
-                    pending[executor.submit(_extract_file, str(nxt[1]))] = nxt
+                    pending[executor.submit(extract_file, str(nxt[1]))] = nxt
     except KeyboardInterrupt:
         # The files being extracted finish (a second or so) and land in the cache;
         # the rest is cancelled.
