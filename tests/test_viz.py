@@ -16,7 +16,8 @@ from test_analysis import GraphBuilder, two_zone_graph
 from typer.testing import CliRunner
 
 from kg.analyze.analysis import analyze_file
-from kg.analyze.views import build_views, clean_sentence, json_for_script, make_offline, slug, zone_files
+from kg.analyze.pages import json_for_script, make_offline
+from kg.analyze.views import build_views, clean_sentence, slug, zone_files
 
 # Names an article could contain. None may become markup or script in a view.
 HOSTILE_ENTERPRISE = '</script><script>window.__pwned=1</script>电梯有限公司'

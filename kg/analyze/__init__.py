@@ -2,8 +2,8 @@
 
 Owns the projection (:mod:`.projection`), industries (:mod:`.industries`), Louvain
 clusters (:mod:`.clusters`), centrality and similarity (:mod:`.measures`), the per-zone
-results ``kg analyze`` writes (:mod:`.analysis`) and the offline pyvis pages ``kg viz``
-writes (:mod:`.views`).
+results ``kg analyze`` writes (:mod:`.analysis`) and the pyvis views ``kg viz`` writes
+(:mod:`.views`) as self-contained pages (:mod:`.pages`).
 
 May import: :mod:`kg.ingest`, :mod:`kg.extract`, :mod:`kg.graph`.
 """

@@ -123,7 +123,8 @@ def build_cmd(
 
 def _build_command(inputs: list[Path], out: Path, jobs: int | None, no_cache: bool, no_store: bool,
                    no_validate: bool, quiet: bool, cluster: str | None = None) -> None:
-    from kg.graph.generations import OutputLocked, failure_reason, lock_output
+    from kg.graph.generations import failure_reason
+    from kg.graph.lock import OutputLocked, lock_output
 
     if out.exists() and not out.is_dir():
         raise fail(f"output directory {out} exists and is not a directory")
@@ -145,7 +146,15 @@ def _build_command(inputs: list[Path], out: Path, jobs: int | None, no_cache: bo
 
 def _locked_build(inputs: list[Path], out: Path, jobs: int | None, no_cache: bool, no_store: bool,
                   no_validate: bool, quiet: bool, cluster: str | None) -> None:
-    from kg.graph import generations
+    from kg.graph.checkpoints import checkpoint
+    from kg.graph.generations import (
+        begin,
+        current_generation,
+        failure_reason,
+        legacy_store_target,
+        remove_old,
+        write_files,
+    )
     from kg.graph.output import remove_stale_temporaries
     from kg.run.cache import CACHE_DIR
 
@@ -157,26 +166,26 @@ def _locked_build(inputs: list[Path], out: Path, jobs: int | None, no_cache: boo
     require_documents(corpus)
     seconds = dict(corpus.seconds)
 
-    generations.checkpoint("merge")
+    checkpoint("merge")
     t0 = time.perf_counter()
     kg = build_graph_of(corpus)
     seconds["build"] = time.perf_counter() - t0
 
     # Everything goes into a new generation, made current in one step once complete:
     # until then the previous build stays current, whatever happens.
-    previous = generations.current_generation(out)
-    legacy_store = generations.legacy_store_target(out)
+    previous = current_generation(out)
+    legacy_store = legacy_store_target(out)
     paths = {"turtle": out / "graph.ttl", "trig": out / "graph.trig"}
     gen = None
     try:
-        with generations.begin(out) as gen:
-            generations.write_files(gen, kg, store=not no_store, seconds=seconds)
+        with begin(out) as gen:
+            write_files(gen, kg, store=not no_store, seconds=seconds)
             if not no_store:
                 paths["store"] = out / "store"
             gen.publish({"documents": len(kg.documents), "quads": len(kg.quads()), "triples": kg.default_count,
                          "store": not no_store, "zonekg": __version__})
     except OSError as exc:
-        raise fail(f"cannot write to {out}: {generations.failure_reason(exc)}; nothing was published "
+        raise fail(f"cannot write to {out}: {failure_reason(exc)}; nothing was published "
                     f"({'the previous build is still current' if previous else 'no build there yet'})") from None
     except KeyboardInterrupt:
         if gen is not None and gen.published:  # Ctrl-C right after the switch: published all the same
@@ -192,7 +201,7 @@ def _locked_build(inputs: list[Path], out: Path, jobs: int | None, no_cache: boo
         except OSError as exc:
             raise fail(f"the build was published as {gen.path}, but {out}/graph.ttl, graph.trig and store could not "
                         f"be linked to it: {exc.strerror or exc}") from None
-        generations.remove_old(out, previous, legacy_store)
+        remove_old(out, previous, legacy_store)
         if corpus.cache_store is not None:
             corpus.cache_store.prune(unused=True)
 
