@@ -287,21 +287,18 @@ def serve_cmd(
         raise fail("--max-query-bytes must be positive")
     if not 0 < port < 65536:
         raise fail("--port must be between 1 and 65535")
-    from kg.query.server import listen
+    from kg.query.server import check_address
 
     shown = f"[{host}]" if ":" in host else host
-    # Bound first: a port in use is one error line, before any engine starts.
+    # Checked first: a port in use is one error line, before any engine starts.
     try:
-        sock = listen(host, port)
+        check_address(host, port)
     except OSError as exc:
         raise fail(f"cannot listen on {shown}:{port}: {exc.strerror or exc}") from None
-    try:
-        _serve(sock, graph, store, endpoint, host, port, timeout, max_rows, workers, max_query_bytes, pin)
-    finally:
-        sock.close()
+    _serve(graph, store, endpoint, host, port, timeout, max_rows, workers, max_query_bytes, pin)
 
 
-def _serve(sock, graph, store, endpoint, host, port, timeout, max_rows, workers, max_query_bytes, pin) -> None:
+def _serve(graph, store, endpoint, host, port, timeout, max_rows, workers, max_query_bytes, pin) -> None:
     from kg.query.engine import Engine
     from kg.query.errors import SparqlError
     from kg.query.remote import RemoteEngine
@@ -347,8 +344,7 @@ def _serve(sock, graph, store, endpoint, host, port, timeout, max_rows, workers,
 
     try:
         with pinned(pinned_generation):
-            code = run(engine, host=host, port=port, loopback_only=_is_loopback(host), max_query_bytes=max_query_bytes,
-                       sock=sock)
+            code = run(engine, host=host, port=port, loopback_only=_is_loopback(host), max_query_bytes=max_query_bytes)
     finally:
         engine.close()
     if code:

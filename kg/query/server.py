@@ -408,25 +408,21 @@ class LoopbackHostMiddleware:
         await self.app(scope, receive, send)
 
 
-def listen(host: str, port: int) -> socket.socket:
-    """A socket bound to ``host:port`` and listening: an address in use (or not this
-    machine's) is then a clear error before anything is served, not uvicorn's log."""
+def check_address(host: str, port: int) -> None:
+    """Raise :class:`OSError` when ``host:port`` cannot be listened on (a port in use, an
+    address not of this machine): a clear error before anything is served, where uvicorn
+    would log it and exit. The probe socket is closed at once; uvicorn binds its own, so
+    its log says where it runs as usual."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host.strip("[]"), port))
-        sock.listen(2048)
-    except OSError:
-        sock.close()
-        raise
-    return sock
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host.strip("[]"), port))
+        probe.listen(1)
 
 
 def run(engine: Engine | RemoteEngine, *, host: str = "127.0.0.1", port: int = 8000, loopback_only: bool = True,
-        log_level: str = "info", max_query_bytes: int = MAX_BODY, sock: socket.socket | None = None) -> int:
-    """Serve until interrupted, on ``sock`` (see :func:`listen`) or a socket uvicorn binds
-    to ``host:port``; returns an exit status (non-zero when the server could not start)."""
+        log_level: str = "info", max_query_bytes: int = MAX_BODY) -> int:
+    """Serve until interrupted; returns an exit status (non-zero when the server could not start)."""
     import uvicorn
 
     app = create_app(engine, loopback_only=loopback_only, max_query_bytes=max_query_bytes)
@@ -434,7 +430,7 @@ def run(engine: Engine | RemoteEngine, *, host: str = "127.0.0.1", port: int = 8
                             server_header=False, timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     try:
-        server.run(sockets=[sock] if sock is not None else None)
+        server.run()
     except SystemExit as exc:  # uvicorn exits when it cannot bind the port
         return int(exc.code or 1)
     return 0 if server.started else 1
