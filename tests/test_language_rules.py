@@ -227,3 +227,134 @@ def test_what_another_county_brings_in_is_not_the_zones() -> None:
     f = facts(text)
     assert ("hosts", "北川经济开发区", "瑞达精工有限公司") in f
     assert ("hosts", "北川经济开发区", "恒通重工有限公司") not in f
+
+
+# --- descriptions and conjunctions (issue 11) ----------------------------------------
+
+def test_a_park_after_an_ordinal_or_a_count_is_a_description_not_a_name() -> None:
+    text = ("青岚经济开发区建有光谷产业园。该区被认定为全省首个智慧物流产业园区,"
+            "也是全国唯一的冰雪装备产业园,又一批特色产业园正在规划。")
+    parks = names(text, "Park") | names(text, "Zone")
+    assert "光谷产业园" in parks
+    assert not any(p.startswith(("智慧物流", "冰雪装备", "特色")) for p in parks)
+
+
+def test_a_name_never_starts_with_the_conjunction_ji() -> None:
+    text = "青岚经济开发区举行招商签约暨城东新材料产业园揭牌活动。"
+    parks = names(text, "Park")
+    assert "城东新材料产业园" in parks
+    assert not any(n.startswith("暨") for t in ("Park", "Project", "Enterprise") for n in names(text, t))
+
+
+def test_a_chain_before_a_park_head_describes_the_park() -> None:
+    text = "青岚经济开发区打造全国首个储能全产业链产业园,并延伸光伏组件产业链。"
+    assert names(text, "IndustryChain") == {"光伏组件产业链"}
+
+
+def test_a_list_of_projects_may_hold_names_with_a_parenthesis() -> None:
+    text = ("青岚经济开发区今年开工建设星澜数据中心、宁远综合货运枢纽(一期)、"
+            "泰和精工(宁远)有限公司轴承技改升级、云杉年产5万吨碳酸锂等28个重点项目。")
+    projects = names(text, "Project")
+    assert {"星澜数据中心", "宁远综合货运枢纽(一期)"} <= projects
+    assert any(p.startswith("泰和精工(宁远)有限公司轴承技改升级") for p in projects)
+    assert ("operatedBy", next(p for p in projects if p.startswith("泰和精工")),
+            "泰和精工(宁远)有限公司") in facts(text)
+
+
+def test_a_trade_with_a_parenthesis_is_still_a_trade() -> None:
+    text = "青岚经济开发区主要面向钢材(特钢)、精密铸造等行业的企业招商。"
+    assert not names(text, "Enterprise")
+
+
+def test_a_list_by_bare_projects_names_each_project_by_its_company() -> None:
+    text = "青岚经济开发区今年签约恒岳制药、蓝鲸生物、绿松石等项目18个。"
+    found = facts(text)
+    assert ("operatedBy", "绿松石", "绿松石") in found or ("operatedBy", "绿松石项目", "绿松石") in found
+
+
+def test_a_park_before_a_place_at_the_head_of_a_list_item_is_where_the_item_is() -> None:
+    text = "青岚经济开发区西区工业园湖南星海新材年产8千吨正极材料、云杉机械年产500台挖掘机等3个项目已开工。"
+    projects = names(text, "Project")
+    assert any(p.startswith("湖南星海新材年产8千吨正极材料") for p in projects)
+    assert not any("工业园" in p for p in projects)
+
+
+def test_a_rare_time_word_inside_a_name_is_part_of_it() -> None:
+    text = "青岚经济开发区签约湖南初秋钒钛年产8千吨钒电池、云杉机械年产500台挖掘机等2个项目。"
+    assert any(p.startswith("湖南初秋钒钛") for p in names(text, "Project"))
+
+
+def test_a_short_name_before_a_place_or_region_heads_a_project_as_its_company() -> None:
+    text = ("青岚经济开发区开工建设潮汐长沙智能仓储中心、雅韵地产长沙研发基地、博伦北方基地、"
+            "长沙智慧港等18个重点项目。")
+    ents = names(text, "Enterprise")
+    assert {"潮汐", "雅韵地产", "博伦"} <= ents
+    assert not any(e.startswith("长沙") for e in ents)
+    assert ("operatedBy", "雅韵地产长沙研发基地", "雅韵地产") in facts(text)
+
+
+def test_a_ranking_names_the_company_after_it() -> None:
+    text = "青岚经济开发区签约中国500强恒岳重工项目,世界500强数字经济项目也在洽谈。"
+    assert "恒岳重工" in names(text, "Enterprise")
+    assert "数字经济" not in names(text, "Enterprise")
+    assert "恒岳重工项目" in names(text, "Project")
+
+
+def test_a_capacity_in_two_units_stays_in_the_project_name() -> None:
+    text = "青岚经济开发区西区工业园云杉50MW/100MWh储能电站、星海年产3万吨纯碱等2个项目已开复工建设。"
+    projects = names(text, "Project")
+    assert any(p.startswith("云杉50MW/100MWh储能电站") for p in projects)
+    assert not any(p.startswith(("已开", "复工")) for p in projects)
+    assert "已开" not in names(text, "Enterprise")
+
+
+def test_an_invested_project_keeps_its_capacity() -> None:
+    text = "青岚经济开发区内,宏达纸业投资3亿元建设年产5万吨纸浆生产线。"
+    assert "年产5万吨纸浆生产线" in names(text, "Project")
+    assert ("invests", "年产5万吨纸浆生产线", 300000000) in facts(text)
+
+
+def test_a_common_word_before_a_trade_ending_can_be_a_listed_brand() -> None:
+    text = "青岚经济开发区近期引进了光明船务、湖南星澜农业等一批产业项目。"
+    ents = names(text, "Enterprise")
+    assert "光明船务" in ents and "船务" not in ents
+
+
+def test_a_preposition_opening_the_clause_is_not_part_of_a_zone() -> None:
+    text = "上月,经云岭经济开发区党工委批准,星澜电子获准入园。"
+    assert names(text, "Zone") == {"云岭经济开发区"}
+
+
+def test_slogans_public_bodies_and_bare_subsidiaries_are_not_companies() -> None:
+    text = ("青岚经济开发区坚持“强链补链”,与省商务厅、青岚市物流协会合作,引进星澜电子、云帆科技等企业;"
+            "华辰精工的全资子公司也已落户,中铁十八局承建园区道路。")
+    ents = names(text, "Enterprise")
+    assert not ents & {"强链补链", "省商务厅", "青岚市物流协会", "全资子公司"}
+    assert {"星澜电子", "云帆科技"} <= ents
+
+
+def test_a_ranking_glued_before_a_company_is_cut_off() -> None:
+    text = "青岚经济开发区引进中国500强星澜控股、云帆科技等企业。"
+    ents = names(text, "Enterprise")
+    assert not any("500强" in e for e in ents)
+
+
+def test_table_rows_run_together_keep_their_projects_apart() -> None:
+    text = "序号 项目名称 投资额(亿元)\n1 星澜新能源电池项目 12\n2 江西云帆智能装备有限公司年产5万台电机项目 8\n"
+    projects = names(text, "Project")
+    assert "星澜新能源电池项目" in projects
+    assert "江西云帆智能装备有限公司年产5万台电机项目" in projects
+
+
+def test_parks_named_after_other_counties_are_areas_of_their_own() -> None:
+    text = ("浏阳工业园管委会通报:浏阳工业园新开工项目5个,"
+            "醴陵工业园、攸县工业园各开工2个项目;浏阳工业园的城北园区完成基础设施建设。")
+    found = facts(text)
+    has_park = {o for r, s, o in found if r == "hasPark"}
+    assert not has_park & {"醴陵工业园", "攸县工业园"}
+    assert "城北园区" in has_park
+
+
+def test_a_brand_in_latin_letters_before_an_industry_head_is_a_company() -> None:
+    text = "青岚经济开发区引进的XYZ医疗影像设备生产基地投产,QRS电气也将落户。"
+    assert {"XYZ医疗", "QRS电气"} <= names(text, "Enterprise")

@@ -13,8 +13,18 @@ from functools import lru_cache
 from operator import itemgetter
 
 from kg.extract.document import Doc
-from kg.extract.lexicon import (industry_words, is_boundary_word, is_policy_phrase, places, sector_words, segment, stopwords,
-                        word_frequency, word_tag, words_of)
+from kg.extract.lexicon import (
+    industry_words,
+    is_boundary_word,
+    is_policy_phrase,
+    places,
+    sector_words,
+    segment,
+    stopwords,
+    word_frequency,
+    word_tag,
+    words_of,
+)
 
 _WORDISH = re.compile(r"^[\u3400-\u9fffA-Za-z0-9·\-]+$")
 _DIGITS = re.compile(r"^[0-9.]+$")
@@ -28,7 +38,7 @@ QUOTES = "“”\"'‘’「」『』《》"
 # Single characters that are always grammar, never part of a name.
 FUNCTION_CHARS = frozenset("的了在与和及或由从向对把被将为是于以之等并而且也都就又还仅只其该这那每各更多很最较太再有则即亦乃暨")
 # Grammar characters jieba glues onto an unknown name that follows (使西继|迅达).
-_GLUE_CHARS = FUNCTION_CHARS | frozenset("使让令给")
+_GLUE_CHARS = FUNCTION_CHARS | frozenset("使让令给如")  # 如|星澜: "such as" glued to a name
 # Units and dates that follow a number (3月15日, 3家, 5个); glued to a name after them.
 _UNIT_CHARS = frozenset("年月日号个家项批期座栋条")
 
@@ -47,7 +57,8 @@ def _rare_non_verb(word: str) -> bool:
     tag = word_tag(word) or ""
     if tag.startswith("m") and not _QUANTITY.match(word):
         tag = "n"  # 一峰: a rare word that only starts with a numeral
-    return 0 < word_frequency(word) < 120 and tag.startswith(("n", "a", "d", "f", "b"))
+    # (a rare time word too: 初秋 of 湖南初秋钒钛 is tagged t, though it is no time there)
+    return 0 < word_frequency(word) < 120 and tag.startswith(("n", "a", "d", "f", "b", "t"))
 
 
 _token_start, _token_end = itemgetter(0), itemgetter(1)
@@ -90,6 +101,10 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
         if word == "·" and prev:  # 碧桂园·芙蓉台
             start, prev = s, word
             continue
+        if word == "/" and allow_digits and prev[:1].isdigit() and i > 0 and \
+                doc.text[toks[i - 1][1] - 1:toks[i - 1][1]].isalnum():
+            start, prev = s, word  # 100MW/200MWh: a capacity in two units
+            continue
         if word == ")":
             # 控股(集团)有限公司: a short parenthesis inside a name is part of it.
             opening = doc.text.rfind("(", max(lower, s - 6), s)
@@ -125,7 +140,10 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
             # A verb right before the head is the clause's verb (抢天夺时|建|项目); further
             # in, after a rare word, it is part of the name (海能|达|军工).
             after_rare = left and is_rare_word(left) and (bool(prev) or not (word_tag(word) or "").startswith("v"))
-            if (after_rare or len(left) == 1) and left not in FUNCTION_CHARS or (prev and len(prev) == 1):
+            # A stop word opening the clause is grammar, not a name's first character (,|经|云岭).
+            opens_clause = len(left) == 1 and not _WORDISH.match(left) and word in stopwords()
+            if not opens_clause and ((after_rare or len(left) == 1) and left not in FUNCTION_CHARS or
+                                     (prev and len(prev) == 1)):
                 start, prev = s, word
                 continue
             # A measure-like character after a noun ends a name (芙蓉|台, 精密|件), it does
@@ -287,7 +305,8 @@ def is_sector_phrase(doc: Doc, start: int, end: int) -> bool:
     """True when text[start:end] is only the words of a trade or an activity
     (石油化工, 新能源新材料, 农产品深加工, 水环境综合治理): no brand, no place, no
     number, and no facility word at its end, so it names a kind of project, not one."""
-    text = doc.text[start:end].removesuffix("项目")
+    # 不锈钢(特钢): a parenthesis gives the trade another word, it does not make a name.
+    text = re.sub(r"[()（）]", "", doc.text[start:end].removesuffix("项目"))
     if not text or _HAS_DIGIT.search(text) or text.endswith(FACILITY_ENDINGS):
         return False
     words = [w for w in words_of(text) if w.strip()]

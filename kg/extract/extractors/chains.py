@@ -13,6 +13,10 @@ _CHAIN = re.compile(r"产业链")
 _CLUSTER = re.compile(r"产业集群|(?<=业)集群")
 
 
+# After a chain's name, a park head or a 式 makes it a description of something else.
+_BEFORE_NOUN = re.compile(r"式|园区|产业园|工业园|基地|模式|项目")
+
+
 def _inside_other(doc: Doc, start: int, end: int) -> bool:
     # 智能电梯产业链研发制造基地项目 names a project, not a chain of the zone.
     return any(m.start <= start and end <= m.end and (m.start, m.end) != (start, end)
@@ -45,4 +49,7 @@ def recognize_chains(doc: Doc) -> None:
                 prefix = prefix[:-1] if prefix.endswith("产业") else prefix
             if not _specific(prefix.rstrip("业") or prefix) or _inside_other(doc, start, m.end()):
                 continue
+            if _BEFORE_NOUN.match(text, m.end()):
+                continue  # 全产业链园区, 产业链式的…: the chain describes a park or a model
+
             doc.add_mention(type_, start, m.end(), rule="chain-head" if type_ == "IndustryChain" else "cluster-head")

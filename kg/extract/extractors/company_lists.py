@@ -14,9 +14,25 @@ from functools import lru_cache
 
 from kg.extract.document import Doc
 from kg.extract.extractors.enterprises import INDUSTRY_HEADS, LEGAL_HEADS
-from kg.extract.lexicon import (countries, industry_words, is_boundary_word, places, sector_words, stopwords, word_frequency,
-                        word_tag, words_of)
-from kg.extract.names import FACILITY_ENDINGS, FUNCTION_CHARS, GENERIC_MODIFIERS, is_generic_prefix, is_rare_word, place_prefix
+from kg.extract.lexicon import (
+    countries,
+    industry_words,
+    is_boundary_word,
+    places,
+    sector_words,
+    stopwords,
+    word_frequency,
+    word_tag,
+    words_of,
+)
+from kg.extract.names import (
+    FACILITY_ENDINGS,
+    FUNCTION_CHARS,
+    GENERIC_MODIFIERS,
+    is_generic_prefix,
+    is_rare_word,
+    place_prefix,
+)
 from kg.extract.pipeline import RECOGNIZE, component
 
 # A run of items: split at 、 and at the conjunctions that join two names.
@@ -109,11 +125,23 @@ def company_shape(name: str, product_endings: bool = True) -> int:
             all(len(w) == 1 or is_rare_word(w) for w in words) and \
             (any(is_rare_word(w) for w in words) or (qualified and len(words) >= 2)):
         return 2 if qualified else 1
+    # 光明|船务, 长风|物流: a common two-character word before a trade ending can be the
+    # brand too; weak evidence (a list must say its items are companies).
+    if ending and ending in INDUSTRY_HEADS and len(core) == 2 and len(words) == 1 and \
+            (word_tag(core) or "").startswith(("n", "a", "nz", "b")) and not _not_a_brand(core):
+        return 1
     # 浙江|海鸥: after a place, a short common noun can still be the brand; weak evidence.
     if rest != name and 2 <= len(core) <= 3 and len(words) == 1 and (word_tag(core) or "n").startswith("n") and \
             core not in industry_words() and core not in sector_words() and not is_boundary_word(core):
         return 1
     return 0
+
+
+def _not_a_brand(core: str) -> bool:
+    """Words that say what kind of business, never which: trades, sectors, generic
+    modifiers (保税, 国际, 现代), places."""
+    return core in industry_words() or core in sector_words() or core in GENERIC_MODIFIERS or core in stopwords() or \
+        is_boundary_word(core) or core in places() or core in countries() or bool(place_prefix(core))
 
 
 def _ending(rest: str, product_endings: bool = True) -> str:
@@ -190,7 +218,9 @@ def _edge_item(doc: Doc, s: int, e: int, left: bool) -> tuple[int, int] | None:
         return None
     if left:
         # A company starts with its place, its country or its brand: only there.
-        cuts = [max(ts, s) for ts, te in bounds if _may_start(doc.text[max(ts, s):te])]
+        # (or with a common word that a trade ending follows: 光明|船务)
+        cuts = [max(ts, s) for ts, te in bounds if _may_start(doc.text[max(ts, s):te]) or
+                (te - ts == 2 and not _not_a_brand(doc.text[ts:te]) and _COMPANY_ENDING.match(doc.text, te, e))]
     else:
         cuts = [min(te, e) for _, te in bounds]
     # Longest first: the first that reads as a company is the answer.

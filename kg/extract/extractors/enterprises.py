@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 
 from kg.extract.document import Doc
-from kg.extract.lexicon import industry_words, places, word_tag
-from kg.extract.lexicon import stopwords
-from kg.extract.names import is_generic_prefix, is_rare_word, left_start
+from kg.extract.lexicon import industry_words, places, sector_words, stopwords, words_of
+from kg.extract.names import GENERIC_MODIFIERS, is_generic_prefix, is_rare_word, left_start
 from kg.extract.pipeline import RECOGNIZE, component
 
 LEGAL_HEADS = ("股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司", "有限公司", "集团", "公司")
@@ -117,12 +116,19 @@ def recognize_enterprises(doc: Doc) -> None:
         if words[0] in places():  # 许昌生物… is a place and an industry, not a brand
             words = words[1:]
             start += len(doc.text[start:m.start()]) - sum(map(len, words))
-        if not words or not is_rare_word(words[0]) or sum(map(len, words)) < 2:
+        # A brand in Latin letters (GE医疗, SK海力士…) is as good as a rare word.
+        if not words or not (is_rare_word(words[0]) or _LATIN_BRAND.fullmatch(words[0])) or sum(map(len, words)) < 2:
             continue
         if _next_word(doc, m.end()) in _FACILITY_WORDS or _next_word(doc, m.end()) in industry_words():
             continue  # 卫龙智能食品|产业园, 万邦国际|冷链: part of a park or project name
         if not _covered(doc, start, m.end()) and _valid(text[start:m.end()]):
             doc.add_mention("Enterprise", start, m.end(), rule="brand-industry")
+    # 3a. A ranking before the name.
+    for m in _RANKED_COMPANY.finditer(text):
+        span = _ranked_company(text, m)
+        if span and not _covered(doc, *span) and _valid(text[span[0]:span[1]]) and \
+                not any(w in stopwords() for w in _words(doc, *span)):
+            doc.add_mention("Enterprise", span[0], span[1], rule="ranked")
     # 3. Descriptor before the name.
     for m in _DESCRIPTOR.finditer(text):
         s, e = m.span("name")
@@ -138,7 +144,31 @@ def recognize_enterprises(doc: Doc) -> None:
             doc.add_mention("Enterprise", s, e, rule="descriptor")
 
 
-_FACILITY_WORDS = frozenset("产业园 工业园 科技园 物流园 产业园区 工业园区 园区 园 基地 产业基地 中心 区 大厦 行业 产业 装备 设备 项目 工程 平台 领域 板块 综合体 小镇".split())
+# 世界500强X, 民营企业500强X项目, 全球药企前20强X: a ranking names the company after it.
+_RANKED_COMPANY = re.compile(r"(?:[0-9]+|[十百千]+)强(?P<rest>[\u4e00-\u9fffA-Za-z]{2,16})")
+_RANKED_NOT_NAME = ("企业", "公司", "集团", "项目", "品牌", "之", "中", "的", "等", "和", "及", "榜", "名单")
+
+
+def _ranked_company(text: str, m: re.Match) -> tuple[int, int] | None:
+    s = m.start("rest")
+    rest = m.group("rest")
+    if rest.startswith(_RANKED_NOT_NAME):
+        return None
+    short = re.match(r"([\u4e00-\u9fffA-Za-z]{2,8}?)项目", rest)
+    if short:
+        words = words_of(short.group(1))
+        if all(w in industry_words() or w in sector_words() or w in GENERIC_MODIFIERS for w in words):
+            return None  # 500强创新金融项目: a kind of project
+        return s, s + len(short.group(1))  # 500强X项目
+    head = _LEGAL.search(rest, 0, 10) or _INDUSTRY.search(rest, 0, 10)
+    if head and head.start() >= 2 and is_rare_word(words_of(rest[:head.start()])[0]):
+        return s, s + head.end()  # 前10强X医药|抗体药…基地
+    return None
+
+
+_LATIN_BRAND = re.compile(r"[A-Z][A-Za-z&]{1,7}")
+_FACILITY_WORDS = frozenset("产业园 工业园 科技园 物流园 产业园区 工业园区 园区 园 基地 产业基地 中心 区 大厦 行业 产业 装备 设备 项目 工程 平台 领域 板块 综合体 小镇 "
+                            "港 陆港 空港 海港 港口 口岸 广场 社区 城".split())
 _RANKING = ("龙头", "领军", "骨干", "知名", "著名", "领先", "老", "重点", "明星", "标杆", "头部", "链主", "独角兽", "上市")
 
 

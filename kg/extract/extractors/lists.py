@@ -10,12 +10,21 @@ from __future__ import annotations
 import re
 
 from kg.extract.document import Doc
+from kg.extract.extractors.company_lists import company_shape
 from kg.extract.extractors.enterprises import ENTERPRISE_SUFFIX
+from kg.extract.extractors.parks import PARK_HEAD
 from kg.extract.lexicon import word_tag
 from kg.extract.money import INVESTED_OF
-from kg.extract.extractors.company_lists import company_shape
-from kg.extract.names import QUOTES, brand_prefix, is_counted, is_generic_prefix, is_sector_phrase, left_start, strip_quotes
-from kg.extract.extractors.parks import PARK_HEAD
+from kg.extract.names import (
+    QUOTES,
+    brand_prefix,
+    is_counted,
+    is_generic_prefix,
+    is_sector_phrase,
+    left_start,
+    place_prefix,
+    strip_quotes,
+)
 from kg.extract.pipeline import RECOGNIZE, component
 
 # The tail of a list: 等 + a few words + a head noun, or a count + head noun.
@@ -37,6 +46,24 @@ _CONJUNCTIONS = frozenset({"及", "以及", "和", "与"})
 # Where a list cannot extend to the left.
 _HARD_LEFT = re.compile(r"[，,。；;：:！？!?()（）\n]")
 _MAX_ITEM = 30
+# A short parenthesis inside a name (泰和精工(宁远)有限公司, 货运枢纽(一期)): the
+# place or qualifier of the thing named, not a break in the list.
+_INNER_PAREN = re.compile(r"[(（][\u3400-\u9fffA-Za-z0-9]{1,8}[)）]")
+
+
+def _inner_paren(text: str, pos: int) -> bool:
+    """Whether the parenthesis at ``pos`` is one of a short pair right after a name's
+    character (not 以下简称…, which defines a name, not part of one)."""
+    if text[pos] in "(（":
+        m = _INNER_PAREN.match(text, pos)
+    else:
+        opening = max(text.rfind("(", max(pos - 9, 0), pos), text.rfind("（", max(pos - 9, 0), pos))
+        m = _INNER_PAREN.match(text, opening) if opening >= 0 else None
+        if m and m.end() != pos + 1:
+            m = None
+    if not m or m.start() == 0 or not re.match(r"[\u3400-\u9fffA-Za-z0-9]", text[m.start() - 1]):
+        return False
+    return not text.startswith(("以下", "下称", "简称"), m.start() + 1)
 
 
 def _list_items(doc: Doc, region_start: int, region_end: int) -> list[tuple[int, int]]:
@@ -62,6 +89,23 @@ def _list_items(doc: Doc, region_start: int, region_end: int) -> list[tuple[int,
     if m:
         items[0] = (s + m.end(), e)
     return items
+
+
+_PARK_THEN_PLACE = re.compile(r"(?:工业园区|产业园区|工业园|产业园|园区|开发区|高新区|经开区)(?=[\u4e00-\u9fff]{2})")
+
+
+# A company's short name and the capacity of its project (宏远100MW光伏, 鼎诚年产10万吨).
+_OWNER_THEN_CAPACITY = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:年产|年加工|[0-9])")
+
+
+def _after_park(doc: Doc, start: int, end: int) -> int:
+    """格兰工业园|江宁恒远年产…, 格兰工业园|恒远100MW…: a park before a place or before a
+    company and its capacity, at the head of the first item, says where the item is; it is
+    not part of its name."""
+    for m in _PARK_THEN_PLACE.finditer(doc.text, start, end):
+        if place_prefix(doc.text[m.end():end]) or _OWNER_THEN_CAPACITY.match(doc.text, m.end(), end):
+            start = m.end()
+    return start
 
 
 def _continues_noun(doc: Doc, pos: int) -> bool:
@@ -144,7 +188,7 @@ def recognize_lists(doc: Doc) -> None:
         prev_tail = sent.start
         for m in _TAIL.finditer(stext):
             end = sent.start + m.start()
-            hard = [x.end() for x in _HARD_LEFT.finditer(text, prev_tail, end)]
+            hard = [x.end() for x in _HARD_LEFT.finditer(text, prev_tail, end) if not _inner_paren(text, x.start())]
             region_start = hard[-1] if hard else prev_tail
             prev_tail = sent.start + m.end()
             if m["head"] in ("企业", "品牌", "公司", "集团") and _continues_noun(doc, sent.start + m.end()):
@@ -159,6 +203,7 @@ def recognize_lists(doc: Doc) -> None:
             first_s, first_e = items[0]
             stripped = _strip_investment(doc, first_s, first_e)
             items[0] = (stripped if stripped > first_s else _first_item_start(doc, first_s, first_e), first_e)
+            items[0] = (_after_park(doc, *items[0]), first_e)
             if not _looks_like_names(doc, items):
                 continue
             head = m["head"]

@@ -49,6 +49,42 @@ def _about_elsewhere(doc: Doc, zone, pos: int) -> bool:
     return nxt.startswith(_ELSEWHERE_VERBS) and zone is not None and short not in zone[1]
 
 
+def _leading_division(name: str) -> str:
+    """The city or county a park's name starts with (醴陵|工业园, 攸县|新材料产业基地), or ''."""
+    from kg.extract.divisions import codes_named
+
+    best = ""
+    for n in range(2, min(len(name) - 2, 5) + 1):
+        if codes_named(name[:n]):
+            best = name[:n]
+    return best
+
+
+def _named_after_other_place(doc: Doc, park: str, zone) -> bool:
+    """A park named after another county than the zone's, or after another place than a
+    zone that is a park itself (甲县工业园 beside 乙县工业园 in a report on a region), is an
+    area of its own, not one of the zone's parks. 城北园区, 城东园区 name a part of town."""
+    from kg.extract.divisions import codes_named, divisions
+    from kg.extract.names import place_prefix
+
+    place = _leading_division(park)
+    # The zone's own place as its name gives it (a county's short name too: X县 → X经开区).
+    zone_place = place_prefix(zone[1]) or _leading_division(zone[1])
+    levels = {divisions()[c].level for c in codes_named(place)}
+    if not place or not zone_place or place.startswith(("城", "东", "西", "南", "北")):
+        return False
+    zone_names = {m.name for m in doc.mentions if m.type == "Zone" and doc.resolve(m.key) == zone} | {zone[1]}
+    shorts = {place}
+    for code in codes_named(place):
+        d = divisions()[code]
+        shorts |= {d.name, d.short}
+    if any(s in z for z in zone_names for s in shorts if len(s) >= 2):
+        return False
+    # A park named after another city may still be the zone's (深圳X工业园 for the firms of
+    # a partner city); after another county, or beside a zone that is itself a park, not.
+    return "county" in levels or bool(re.search(r"(?:工业园|产业园|园区)$", zone[1]))
+
+
 @component("membership", RELATE)
 def relate_membership(doc: Doc) -> None:
     scope = ZoneScope(doc)
@@ -75,4 +111,6 @@ def relate_membership(doc: Doc) -> None:
                 if m.name.startswith(park_name) and m.name != park_name:
                     doc.add_fact("locatedIn", key, park_key, sent, rule="park-prefix")
         elif key not in in_talks_only:
+            if m.type == "Park" and _named_after_other_place(doc, m.name, zone):
+                continue
             doc.add_fact(_REL_OF[m.type], zone, key, sent, rule="scope")

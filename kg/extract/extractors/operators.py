@@ -58,6 +58,9 @@ def relate_operators(doc: Doc) -> None:
                      key=len, default=None)
         if prefix:
             link(pk, names[prefix], sent.index, "name-prefix")
+        elif p.name.removesuffix("项目") in names and _bare_project_list(doc, p.end):
+            # 签约A、B等项目: the list names each project by its company (A, A项目).
+            link(pk, names[p.name.removesuffix("项目")], sent.index, "company-project")
         # 由X建设运营的P
         by = _BY_BEFORE.search(doc.text, max(sent.start, p.start - 40), p.start)
         if by:
@@ -88,6 +91,16 @@ def relate_operators(doc: Doc) -> None:
         if bm and (bm.end() == len(before) or _list_reaches(doc, sent.start + bm.end(), p.start)):
             clause_start = max(before.rfind(c, 0, bm.start()) for c in "，,。；;") + 1 + sent.start
             link_within(pk, clause_start, sent.start + bm.start(), sent.index, "built-by")
+
+
+_BARE_LIST_END = re.compile(r"[^，,。；;：:]{0,60}?等项目")
+
+
+def _bare_project_list(doc: Doc, pos: int) -> bool:
+    """Whether the list item ending at ``pos`` belongs to a list headed by a bare 等项目
+    (A、B等项目), which names each project by its company; 等商贸流通项目 names kinds."""
+    i = doc.text.find("等", pos)
+    return i != -1 and _BARE_LIST_END.match(doc.text, pos) is not None and doc.text.startswith("等项目", i)
 
 
 def _list_reaches(doc: Doc, start: int, end: int) -> bool:

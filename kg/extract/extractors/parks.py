@@ -32,6 +32,17 @@ def _describes(prefix: str) -> bool:
         any(prefix.startswith(w) for w in _DESCRIPTIVE if len(w) > 1)  # 省级重点 is one token
 
 
+# 全省首个X产业园, 首批Y产业园区, 唯一的Z园区: an ordinal or a count before the phrase
+# says what kind of park the zone is or has, it does not name one. Modifiers (全产业链式的)
+# may come in between, up to the clause's punctuation.
+_RANKED = re.compile(r"(?:首个|首家|首座|首批|第[一二三四五六七八九十]+个|第[一二三四五六七八九十]+批|唯一|一个|一座|一批|又一)"
+                     r"[^，,。；;、:：!?！？“”()（）]{0,10}$")
+
+
+def _ranked(doc: Doc, start: int) -> bool:
+    return _RANKED.search(doc.text, max(doc.sentence_at(start).start, start - 14), start) is not None
+
+
 def canonical_park_name(name: str) -> str:
     # 生物医药产业园区 and 生物医药产业园 are one park.
     return name[:-1] if name.endswith(("产业园区", "工业园区", "科技园区")) else name
@@ -49,7 +60,7 @@ def recognize_parks(doc: Doc) -> None:
         prefix = text[start:m.start()]
         if is_generic_prefix(prefix) or "项目" in prefix or re.search(r"[0-9一二三四五六七八九十两]+个", prefix):
             continue
-        if text.startswith("项目", m.end()) or _describes(prefix):
+        if text.startswith("项目", m.end()) or _describes(prefix) or _ranked(doc, start):
             continue  # 未来科技园项目 is a project; 老牌工业园, 省级重点产业园 describe a park
         if any(m.type == "Project" and m.start < start < m.end for m in doc.mentions):
             continue  # 军工产业基地 inside 海能达军工产业基地, a project

@@ -11,11 +11,30 @@ import re
 
 from kg.extract.document import Doc
 from kg.extract.extractors.enterprises import LEGAL_HEADS
-from kg.extract.money import INVESTED_OF
-from kg.extract.lexicon import countries, industry_words, is_boundary_word, places, word_frequency
 from kg.extract.extractors.parks import PARK_HEAD
-from kg.extract.names import (FUNCTION_CHARS, QUOTES, brand_prefix, is_counted, is_generic_prefix, is_rare_word,
-                      is_sector_phrase, left_start, place_prefix)
+from kg.extract.lexicon import (
+    countries,
+    industry_words,
+    is_boundary_word,
+    places,
+    sector_words,
+    stopwords,
+    word_frequency,
+    word_tag,
+)
+from kg.extract.money import INVESTED_OF
+from kg.extract.names import (
+    FUNCTION_CHARS,
+    GENERIC_MODIFIERS,
+    QUOTES,
+    brand_prefix,
+    is_counted,
+    is_generic_prefix,
+    is_rare_word,
+    is_sector_phrase,
+    left_start,
+    place_prefix,
+)
 from kg.extract.pipeline import RECOGNIZE, component
 
 # 建设项目, 改造项目: the verb belongs to the head (…生产线建设项目), not to the clause.
@@ -31,6 +50,7 @@ _INVESTED = re.compile(r"(?:总)?投资(?:约|达|超|近|逾)?[0-9.一二三四
 _GENERIC_PROJECT = re.compile(r"^(重点|重大|骨干|产业|建设|招商|签约|在建|新建|续建|亿元以上|省市|省|市|大|好|该|这些|各类|一批)+$")
 _PHASE = re.compile(r"[一二三四五六七八九十0-9]期(?:工程|项目)?")
 _BUILT_BY_BEFORE = re.compile(r"(?:投资|建设|投资建设|合作建设|承建|开发|运营)的$")
+_RANKING = re.compile(r"(?:[0-9]+|[十百千]+)强")
 _STOP_AFTER = re.compile(r"[，,。；;、：:！？!?\n（(]|[0-9]|等")
 
 
@@ -72,9 +92,16 @@ def _quoted_somewhere(text: str, name: str) -> bool:
     return False
 
 
+# A row number before a name (1星澜…, 12.云帆…, 3、华辰…); a digit before a unit is a capacity (3万吨…).
+_ROW_NUMBER = re.compile(r"[0-9]+[.．、)）]?(?=[\u4e00-\u9fff])(?![0-9]*[万亿千百十吨台套个件条座栋期号批平米亩兆千瓦度户元辆艘只头])")
+
+
 def add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
     while start < end and doc.text[start] in QUOTES:
         start += 1
+    row = _ROW_NUMBER.match(doc.text, start, end)
+    if row:
+        start = row.end()
     name = doc.text[start:end]
     core_end = end - 2 if name.endswith("项目") else end
     core = doc.text[start:core_end]
@@ -101,14 +128,25 @@ def add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
     return True
 
 
+_CAPACITY_WORDS = frozenset("年产 年加工 年处理 年出栏 年吞吐 日产 日处理".split())
+
+
 def _name_after(doc: Doc, pos: int) -> int:
     """End of the name that starts at ``pos``: up to punctuation, a digit, 等 or a verb."""
     sent = doc.sentence_at(pos)
     end = pos
+    capacity = False
     for s, e in doc.tokens(sent):
         if e <= pos:
             continue
         word = doc.text[max(s, pos):e]
+        if word in _CAPACITY_WORDS:
+            capacity = True  # 年产5万吨…: the capacity's figures belong to the name
+        elif capacity and (word[:1].isdigit() or (word_tag(word) or "").startswith(("m", "q"))):
+            end = e
+            continue
+        else:
+            capacity = False
         if _STOP_AFTER.match(word) or (end > pos and is_boundary_word(word)):
             break
         end = e
@@ -123,6 +161,9 @@ def recognize_projects(doc: Doc) -> None:
     for m in _PROJECT_HEAD.finditer(text):
         start = left_start(doc, m.start(), 28, allow_digits=True, inner_ok=frozenset({"及", "及其"}), compound_verbs=True,
                            extra_stops=_DESCRIBED_BY)
+        ranked = _RANKING.search(text, start, m.start())
+        if ranked:
+            start = ranked.end()  # 民营企业500强|X项目: the ranking describes X
         if start == m.start():
             continue
         # 调配糖浆生产、高档动物饲料母料生产项目: the head names every item before it.
@@ -182,7 +223,8 @@ def recognize_facility_projects(doc: Doc) -> None:
 
 
 # Descriptions of a company before its name end a project's name (领军企业|卢森堡埃维…).
-_DESCRIBED_BY = frozenset("企业 龙头企业 领军企业 知名企业 公司 集团 品牌 巨头 强".split())
+# Another project's head ends a name too: rows of a table run together (…电池项目|12|2|X项目).
+_DESCRIBED_BY = frozenset("企业 龙头企业 领军企业 知名企业 公司 集团 品牌 巨头 强 项目".split())
 
 
 @component("project-phases", RECOGNIZE + 5)
@@ -222,6 +264,9 @@ def recognize_project_brands(doc: Doc) -> None:
             continue
         span = _company_prefix(doc, p.start, p.end) or brand_prefix(doc, p.start, p.end) or \
             _brand_with_tail(doc, p.start, p.end)
+        before_place = span is None
+        if before_place:
+            span = _brand_before_place(doc, p.start, p.end)
         if span is None:
             continue
         s, e = span
@@ -234,7 +279,9 @@ def recognize_project_brands(doc: Doc) -> None:
         rest = doc.text[e:p.end]
         # 恒盛|科技园, 荣兴|鹤壁科技产业园: nothing between the brand and the head but
         # a place or the head itself, so the "brand" is the park's own name.
-        if PARK_HEAD.match(rest) or re.match(r"(科技|产业|工业)?园", rest) or place_prefix(rest):
+        if PARK_HEAD.match(rest) or re.match(r"(科技|产业|工业)?园", rest) or \
+                (place_prefix(rest) and not before_place) or \
+                (before_place and _HEAD_ONLY_AFTER_PLACE.match(rest[len(place_prefix(rest)):])):
             continue
         if brand in places() or len(brand) < 2 or re.search(r"大学|学院|研究", brand) or \
                 brand.endswith(("区", "县", "镇", "乡", "村", "市", "省")):
@@ -287,3 +334,39 @@ def _brand_with_tail(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
 
 def text_at(doc: Doc, pos: int, s: str) -> bool:
     return doc.text.startswith(s, pos)
+
+
+# Where a company puts a facility: a region of the country, after the company's name
+# (X北方基地, X西南区域总部, X华东总部).
+_REGIONS = ("北方", "南方", "华北", "华东", "华南", "华中", "西南", "西北", "东北", "中国", "全国")
+
+
+# 荣兴|鹤壁|科技产业园: after the place only a park's head, so the name is the park's own.
+_HEAD_ONLY_AFTER_PLACE = re.compile(r"(?:科技|产业|工业|经济)?(?:园区|园|基地|小镇)(?:项目)?$")
+
+
+def _brand_before_place(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """潮汐|长沙|智能仓储中心, 雅韵地产|长沙|研发基地, 博伦|北方|基地: a short name before a
+    place or a region at the head of a project's name is the company that builds there
+    (a project is named company, place, facility). The name must not be a place, a trade or
+    a word of the clause itself."""
+    toks = [(max(s, start), e) for s, e in doc.tokens(doc.sentence_at(start)) if e > start and s < end]
+    pos = start
+    for s, e in toks[:3]:
+        word = doc.text[s:e]
+        if not re.fullmatch(r"[\u3400-\u9fffA-Za-z]+", word) or word in industry_words() or \
+                word in stopwords() or is_boundary_word(word) or word in places() or word in countries():
+            return None
+        pos = e
+        if not 2 <= pos - start <= 5:
+            continue
+        rest = doc.text[pos:end]
+        if not (place_prefix(rest) or rest.startswith(_REGIONS)) or len(rest) - len(place_prefix(rest)) < 2:
+            continue
+        name = doc.text[start:pos]
+        if place_prefix(name) or is_generic_prefix(name) or name in GENERIC_MODIFIERS or \
+                name in sector_words() or any(c in FUNCTION_CHARS for c in name[:1]) or \
+                name.endswith(("区", "县", "镇", "乡", "村", "市", "省", "州")):
+            return None
+        return start, pos
+    return None
