@@ -170,7 +170,9 @@ class Generator:
         if r < 0.7:
             def output() -> str:
                 unit = rng.choice(sorted(_OUTPUTS))
-                return f"年产{rng.randint(1, 300)}万{unit}{rng.choice(_OUTPUTS[unit])}项目"
+                brand = self.brand() if rng.random() < 0.5 else ""
+                size = rng.randint(1, 300) if rng.random() < 0.7 else f"{rng.randint(1, 99)}.{rng.randint(1, 9)}"
+                return f"{brand}年产{size}万{unit}{rng.choice(_OUTPUTS[unit])}项目"
             return self.fresh(output)
         if r < 0.85:
             return self.fresh(lambda: f"{brand or self.brand()}{rng.choice(_INDUSTRIES)}产业园项目")
@@ -222,9 +224,10 @@ class Generator:
                      for _ in range(rng.randint(5, 9))]
         ctx = {"city": city, "place": place[0], "zone": zone, "short": short, "inds": inds, "parks": parks,
                "companies": companies}
-        titles = (f"{city}：{inds[0]}产业跑出加速度", f"{zone}：以项目建设促高质量发展",
-                  f"{short}{rng.randint(2, 9)}个重点项目集中开工", f"砥砺奋进{rng.randint(3, 10)}年 {short}勇当发展主力军",
-                  f"{inds[0]}“链”动{city} {short}打造千亿级产业集群", f"{place[0]}{rng.choice(inds)}产业发展观察")
+        # Each title names the article's own zone, so no two titles are the same.
+        titles = (f"{zone}：{inds[0]}产业跑出加速度", f"{zone}：以项目建设促高质量发展",
+                  f"{zone}{rng.randint(2, 40)}个重点项目集中开工", f"砥砺奋进{rng.randint(3, 30)}年 {zone}勇当发展主力军",
+                  f"{inds[0]}“链”动{city} {zone}打造千亿级产业集群", f"{zone}{rng.choice(inds)}产业发展观察")
         out = [rng.choice(titles), ""]
         if rng.random() < 0.5:
             out += [f"本报记者 {self.person()} 通讯员 {self.person()}", ""]
