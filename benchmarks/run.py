@@ -658,13 +658,17 @@ def measure_size(mb: float, work: Path, skip: set[str], limit: int, args, say) -
 
 
 def timed_build(say, label: str, inputs, out, jobs, limit, fresh: bool = True) -> dict:
+    # The machine is shared: the load average before and after says how much others ran.
+    load = os.getloadavg()[0]
     try:
         b = kg_build(inputs, out, jobs, fresh=fresh, rss_limit=limit)
     except MemoryLimitExceeded as exc:
         say(f"  {label}: {exc}")
         return {"aborted": f"not measured: {exc} (limit --rss-limit-gb)"}
     say(f"  {label:20} {b['seconds']:7.1f} s, peak RSS {_gb(b['peak_rss'])}, {b['quads']:,} quads; "
-        + ", ".join(f"{k} {v:.1f} s" for k, v in b["phases"].items()) + f"; cache reused {b['reused']:,}")
+        + ", ".join(f"{k} {v:.1f} s" for k, v in b["phases"].items()) + f"; cache reused {b['reused']:,}"
+        + f"; load average {load:.1f} before, {os.getloadavg()[0]:.1f} after")
+    b["load_average"] = (load, os.getloadavg()[0])
     b.pop("stdout")
     return b
 
