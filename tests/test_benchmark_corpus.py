@@ -69,3 +69,45 @@ def test_each_article_has_its_own_zone_in_a_known_place(articles):
         zones.append(m[1])
         assert any(p in m[1] for p in places), m[1]
     assert len(set(zones)) == len(zones)
+
+
+# ------------------------------------------------------------------ benchmarks/run.py's measuring
+
+import run as bench  # noqa: E402
+
+_HOLD = "import time; x = bytearray({mb} * 2**20); x[::4096] = b'1' * len(x[::4096]); time.sleep(1.5)"
+
+
+def test_peak_rss_covers_the_whole_command_tree():
+    # Two processes of 150 MB each: the tree's peak is their sum, more than either alone.
+    child = _HOLD.format(mb=150)
+    cmd = [sys.executable, "-c",
+           f"import subprocess, sys; p = subprocess.Popen([sys.executable, '-c', {child!r}]); exec({child!r}); p.wait()"]
+    _, rss, cp = bench.run_measured(cmd)
+    assert cp.returncode == 0
+    assert rss > 280 * 2**20
+
+
+def test_a_command_past_the_memory_limit_is_stopped():
+    with pytest.raises(bench.MemoryLimitExceeded) as exc:
+        bench.run_measured([sys.executable, "-c", _HOLD.format(mb=300)], rss_limit=100 * 2**20)
+    assert exc.value.rss > 100 * 2**20
+
+
+def test_verdicts_say_by_how_much_a_target_is_missed():
+    assert bench.verdict(1.2, 1.0, ">=") == "met"
+    assert bench.verdict(0.5, 1.0, ">=", lambda x: f"{x:.2f}x") == "MISSED by 0.50x (2.0x short)"
+    assert bench.verdict(4.0, 1.0, "<=", lambda x: f"{x:.1f} GB") == "MISSED by 3.0 GB (4.0x the target)"
+    assert bench.verdict(200, 200, "<") != "met"
+    assert bench.verdict(None, 1.0, ">=") == "not measured"
+
+
+def test_the_phases_are_read_from_the_build_summary(tmp_path):
+    b = bench.kg_build(sorted((REPO / "seeds").glob("*.txt")), tmp_path / "out", 1)
+    assert b["quads"] > 1000
+    assert b["extracted"] == 5 and b["reused"] == 0
+    assert all(b["phases"][p] >= 0 for p in bench.PHASES)
+    assert b["phases"]["extract"] > 0 and b["total"] >= b["phases"]["extract"]
+    again = bench.kg_build(sorted((REPO / "seeds").glob("*.txt")), tmp_path / "out", 1, fresh=False)
+    assert (again["reused"], again["extracted"]) == (5, 0)
+    assert sorted(bench.digests(tmp_path / "out")) == ["graph.trig", "graph.ttl"]
