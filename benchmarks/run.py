@@ -1,32 +1,43 @@
-"""zonekg benchmarks: one command, every figure measured in the same run.
+"""zonekg benchmarks: the targets of issue 16, every figure measured in the same run.
 
-    python benchmarks/run.py            # full: a 20 MB corpus (about 15-20 minutes on 2 cores)
-    python benchmarks/run.py --quick    # 2 MB (a few minutes)
-    python benchmarks/run.py --update-readme   # also write the figures into benchmarks/README.md
+    python benchmarks/run.py                    # a 20 MB generated corpus (about half an hour on 2 cores)
+    python benchmarks/run.py --quick            # 2 MB (a few minutes)
+    python benchmarks/run.py --sizes 2,20,50    # one table per size, and how peak RSS grows between them
+    python benchmarks/run.py --update-readme --json figures.json   # also write the tables / every figure
 
-What it measures (each speed also as a ratio to a baseline timed in the same run, on
-the same text, because these machines are noisy):
+Every command timed is the default ``kg build`` as the README runs it (validation, store
+and cache on), in a fresh output directory, so start-up, reading, extraction, merging,
+writing, the store and SHACL validation all count. Speeds are printed next to a baseline
+timed in the same run on the same files, because these machines are noisy:
 
-1. extraction throughput: ``kg build -j 1`` on the generated corpus (benchmarks/corpus.py),
-   whole command, in MB/s, against ``jieba.cut`` and ``jieba.posseg.cut`` over the same
-   text (and rjieba's ``cut``/``tag``, for reference);
-2. scaling: ``kg build -j N`` for N = 1, 2 and the cores available;
-3. growth: build time and peak RSS at 1x, 10x and 100x corpus sizes;
-4. queries: every ``queries/*.rq`` on the built graph (>= 1M quads in the full run),
-   median of 5 runs on the on-disk store;
-5. Turtle/TriG export of that graph, triples/s (sorting included), against the
-   serializer alone on unsorted triples.
+- default ``kg build -j 1`` against ``jieba.cut`` over the same files (dictionary load not
+  counted), on the generated corpus (benchmarks/corpus.py) and on the 45 real articles
+  (the seeds and ``shared/dev/docs``, when that directory is there);
+- ``-j 2`` against ``-j 1``, whole command;
+- peak RSS of the whole command tree (the sum over the command and its workers, sampled
+  from /proc, and at least the largest single process's own peak);
+- SHACL validation's share of the ``-j 1`` build, from the phases its summary prints;
+- a rebuild after one article was replaced, with the cache the first build wrote,
+  against that full build;
+- every library query with its parameters (values picked from the graph) on the
+  build's on-disk store, median of 5;
+- ``graph.ttl``/``graph.trig``: the ``-j 1`` and ``-j 2`` builds of the same corpus must be
+  byte-identical, and the seeds (and the real articles) must build to the same bytes
+  with the working tree as with the committed code of ``--reference`` (default: main).
 
-It needs the package's dependencies plus psutil-free stdlib only; the corpus and
-outputs go to ``--work`` (default: a temporary directory).
+At the end each size's table has every target beside its figure, and a missed target
+says by how much. Outputs go to ``--work`` (default: a temporary directory).
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
 import re
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -40,17 +51,18 @@ sys.path.insert(0, str(REPO))
 
 import corpus as generator  # noqa: E402
 
+OUTPUTS = ("graph.ttl", "graph.trig")
 
-def env() -> dict:
+
+def env(code: Path = REPO) -> dict:
     e = dict(os.environ)
-    e["PYTHONPATH"] = os.pathsep.join([str(REPO)] + ([e["PYTHONPATH"]] if e.get("PYTHONPATH") else []))
+    e["PYTHONPATH"] = os.pathsep.join([str(code)] + ([e["PYTHONPATH"]] if e.get("PYTHONPATH") else []))
     e["COLUMNS"] = "200"
     return e
 
 
-# Runs a command and prints the peak RSS of its process tree: RUSAGE_CHILDREN of this
-# small wrapper covers the command and every worker it waited for, and nothing else
-# (the benchmark's own earlier runs do not count, as they would in the parent).
+# Runs a command and prints the peak RSS of the largest process of its tree: RUSAGE_CHILDREN
+# of this small wrapper covers the command and every worker it waited for, and nothing else.
 _RSS_WRAPPER = r"""
 import resource, subprocess, sys
 rc = subprocess.call(sys.argv[1:])
@@ -59,22 +71,68 @@ sys.exit(rc)
 """
 
 
-def run_measured(cmd: list[str], **kw) -> tuple[float, int, subprocess.CompletedProcess]:
-    """Wall time and peak RSS (bytes, the largest process of the command's tree) of a command."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", _RSS_WRAPPER, *cmd], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env(), **kw)
-    out, err = proc.communicate()
-    dt = time.perf_counter() - t0
-    rss = 0
-    m = re.search(r"zonekg-bench-peak-rss (\d+)", err)
+class MemoryLimitExceeded(RuntimeError):
+    def __init__(self, rss: int, seconds: float) -> None:
+        super().__init__(f"stopped at {rss / 2**30:.1f} GB after {seconds:.0f} s")
+        self.rss, self.seconds = rss, seconds
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of the processes below ``root`` (not ``root`` itself), from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    total, todo, page = 0, list(children.get(root, ())), os.sysconf("SC_PAGE_SIZE")
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, ())
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as fh:
+                total += int(fh.read().split()[1]) * page
+        except OSError:
+            pass
+    return total
+
+
+def run_measured(cmd: list[str], rss_limit: int | None = None, code: Path = REPO,
+                 cwd: Path | None = None) -> tuple[float, int, subprocess.CompletedProcess]:
+    """Wall time and peak RSS in bytes of a command's whole tree (sampled every 0.2 s, and at
+    least its largest process's own peak). Past ``rss_limit`` bytes the command's process group
+    is killed and MemoryLimitExceeded raised; a failing command ends the benchmark."""
+    sample = os.path.isdir("/proc")
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as out, tempfile.TemporaryFile("w+", encoding="utf-8") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-c", _RSS_WRAPPER, *cmd], stdout=out, stderr=err, env=env(code),
+                                cwd=cwd, start_new_session=True)
+        peak = 0
+        while proc.poll() is None:
+            if sample:
+                peak = max(peak, _tree_rss(proc.pid))
+                if rss_limit and peak > rss_limit:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+                    raise MemoryLimitExceeded(peak, time.perf_counter() - t0)
+            time.sleep(0.2)
+        dt = time.perf_counter() - t0
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    m = re.search(r"zonekg-bench-peak-rss (\d+)", stderr)
     if m:
-        rss = int(m.group(1))
-        err = err[: m.start()].rstrip("\n")
-    cp = subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+        peak = max(peak, int(m.group(1)))
+        stderr = stderr[: m.start()].rstrip("\n")
+    cp = subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
     if proc.returncode != 0:
-        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{out}\n{err}")
-    return dt, rss, cp
+        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{stdout}\n{stderr}")
+    return dt, peak, cp
 
 
 def _rows(stdout: str):
@@ -100,11 +158,27 @@ def seconds(stdout: str, phase: str) -> float:
     return float(v.split()[0]) if v else 0.0
 
 
-def kg_build(inputs: list[Path], out: Path, jobs: int, extra: tuple[str, ...] = ()) -> tuple[float, int, str]:
-    cmd = [sys.executable, "-m", "kg", "build", *map(str, inputs), "-o", str(out), "-j", str(jobs),
-           "--no-cache", "--no-validate", *extra]
-    dt, rss, cp = run_measured(cmd)
-    return dt, rss, cp.stdout
+PHASES = ("read", "extract", "build", "write", "store", "validate")
+
+
+def kg_build(inputs: list[Path], out: Path, jobs: int, extra: tuple[str, ...] = (), fresh: bool = True,
+             rss_limit: int | None = None, code: Path = REPO) -> dict:
+    """The default ``kg build INPUTS -o OUT -j JOBS`` (plus ``extra``), in a fresh ``out`` unless
+    ``fresh`` is false: wall seconds, peak RSS, quads, the summary's phases and its output."""
+    if fresh and out.exists():
+        shutil.rmtree(out)
+    cmd = [sys.executable, "-m", "kg", "build", *map(str, inputs), "-o", str(out), "-j", str(jobs), *extra]
+    dt, rss, cp = run_measured(cmd, rss_limit=rss_limit, code=code, cwd=code if code != REPO else None)
+    return {"jobs": jobs, "seconds": dt, "peak_rss": rss, "stdout": cp.stdout,
+            "quads": int(summary(cp.stdout, "graph.trig (with provenance)") or 0),
+            "phases": {p: seconds(cp.stdout, p) for p in PHASES}, "total": seconds(cp.stdout, "total"),
+            "reused": int(summary(cp.stdout, "reused", section="cache") or 0),
+            "extracted": int(summary(cp.stdout, "extracted", section="cache") or 0),
+            "validation": "passed" if "SHACL validation: passed" in cp.stdout + cp.stderr else "see output"}
+
+
+def digests(out: Path) -> dict[str, str]:
+    return {name: hashlib.sha256((out / name).read_bytes()).hexdigest() for name in OUTPUTS}
 
 
 # --------------------------------------------------------------------------- baselines
@@ -112,7 +186,7 @@ def kg_build(inputs: list[Path], out: Path, jobs: int, extra: tuple[str, ...] = 
 _BASELINE = r"""
 import sys, time, json
 from pathlib import Path
-files = [Path(p) for p in sys.argv[2:]]
+files = [Path(p) for p in Path(sys.argv[2]).read_text("utf-8").splitlines()]
 texts = [f.read_text("utf-8") for f in files]
 mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
 kind = sys.argv[1]
@@ -136,14 +210,21 @@ print(json.dumps({"kind": kind, "seconds": dt, "init": init, "mb": mb, "tokens":
 
 
 def baseline(kind: str, files: list[Path]) -> dict:
-    lst = Path(tempfile.mkstemp(suffix=".py")[1])
-    lst.write_text(_BASELINE, "utf-8")
+    """``kind`` (jieba.cut, jieba.posseg.cut, rjieba.cut, rjieba.tag) over ``files``, in a
+    process of its own: seconds (dictionary load not counted), MB and MB/s."""
+    script = Path(tempfile.mkstemp(suffix=".py")[1])
+    listing = Path(tempfile.mkstemp(suffix=".txt")[1])
+    script.write_text(_BASELINE, "utf-8")
+    listing.write_text("\n".join(map(str, files)), "utf-8")
     try:
-        cp = subprocess.run([sys.executable, str(lst), kind, *map(str, files)], capture_output=True, text=True,
+        cp = subprocess.run([sys.executable, str(script), kind, str(listing)], capture_output=True, text=True,
                             env=env(), check=True)
     finally:
-        lst.unlink()
-    return json.loads(cp.stdout.strip().splitlines()[-1])
+        script.unlink()
+        listing.unlink()
+    b = json.loads(cp.stdout.strip().splitlines()[-1])
+    b["mb_s"] = b["mb"] / b["seconds"]
+    return b
 
 
 # ------------------------------------------------------------------------------ queries
@@ -215,7 +296,7 @@ print(json.dumps({"median": statistics.median(times), "min": min(times), "rows":
 
 
 def query_latencies(store_dir: Path, runs: int, timeout: float, queries: Path | None = None,
-                    all_budget: float = 30.0, all_timeout: float = 120.0) -> dict:
+                    all_budget: float = 30.0, all_timeout: float = 120.0, with_all: bool = True) -> dict:
     """Median latency of every query of ``queries`` (default: the library) on the store.
 
     Returns ``{"params": {name: value}, "why": {name: how it was picked}, "queries": [...]}``;
@@ -248,7 +329,7 @@ def query_latencies(store_dir: Path, runs: int, timeout: float, queries: Path | 
             params = {n: values[n] for n in names if n in values}
             row = {"query": path.stem, "params": params,
                    **call("run", str(path), str(runs), "inf", *(f"{k}={v}" for k, v in params.items()))}
-            if names:
+            if names and with_all:
                 row["all"] = call("run", str(path), str(runs), str(all_budget), limit=min(timeout, all_timeout))
             out.append(row)
     finally:
@@ -256,196 +337,347 @@ def query_latencies(store_dir: Path, runs: int, timeout: float, queries: Path | 
     return {"params": values, "why": picked.get("why", {}), "error": picked.get("error"), "queries": out}
 
 
-# ------------------------------------------------------------------------------- export
+# ---------------------------------------------------------------------- reference code
 
-def export_rates(trig: Path) -> dict:
-    import pyoxigraph as ox
+def reference_code(ref: str, work: Path) -> tuple[Path, str] | None:
+    """The committed tree of ``ref`` unpacked under ``work`` (git archive), and its commit."""
+    try:
+        sha = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--verify", f"{ref}^{{commit}}"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    except (subprocess.CalledProcessError, FileNotFoundError):
+        return None
+    d = work / f"reference-{sha[:12]}"
+    if not (d / "kg").is_dir():
+        d.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", sha], capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(d)], input=archive, check=True)
+    return d, sha
 
-    from kg.graph.build import KnowledgeGraph, _sort_key
-    from kg.graph.output import serialize_to
 
-    quads = list(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG))
-    default = [q for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]
-    t0 = time.perf_counter()
-    ordered = sorted(quads, key=_sort_key)
-    sort_s = time.perf_counter() - t0
-    n_default = len(default)
-    kg = KnowledgeGraph(ordered, {}, [], default_count=n_default)
-    res = {"quads": len(quads), "default_triples": n_default, "sort_seconds": sort_s}
-    for fmt, n in (("turtle", n_default), ("trig", len(quads))):
-        with tempfile.TemporaryFile() as fh:
-            t0 = time.perf_counter()
-            serialize_to(kg, fmt, fh)
-            dt = time.perf_counter() - t0
-        res[fmt] = {"triples": n, "seconds": dt, "per_s": n / dt}
-    # The serializer alone, unsorted, same triples: the baseline.
-    with tempfile.TemporaryFile() as fh:
-        t0 = time.perf_counter()
-        ox.serialize(quads, fh, format=ox.RdfFormat.TRIG)
-        dt = time.perf_counter() - t0
-    res["serializer_only_trig"] = {"triples": len(quads), "seconds": dt, "per_s": len(quads) / dt}
-    # What kg build spends on it: the canonical sort is part of every export.
-    res["trig_with_sort_per_s"] = len(quads) / (res["trig"]["seconds"] + sort_s)
-    return res
+# ------------------------------------------------------------------------ the targets
+
+def _gb(b: float) -> str:
+    return f"{b / 2**30:.2f} GB"
+
+
+def verdict(value: float | None, target: float, better: str, unit=lambda x: f"{x:.2f}") -> str:
+    """'met', or by how much ``value`` misses ``target`` (better is '>=', '<=' or '<')."""
+    if value is None:
+        return "not measured"
+    met = value >= target if better == ">=" else value <= target if better == "<=" else value < target
+    if met:
+        return "met"
+    if better == ">=":
+        return f"MISSED by {unit(target - value)} ({target / value:.1f}x short)" if value else "MISSED"
+    return f"MISSED by {unit(value - target)} ({value / target:.1f}x the target)"
+
+
+def target_rows(R: dict) -> list[tuple[str, str, str, str]]:
+    """(measure, figure, target, verdict) for every row of the issue's table, for one size."""
+    rows = []
+    j1, base = R["j1"], R["jieba"]
+    ratio = j1["mb_s"] / base["mb_s"]
+    rows.append((f"default `kg build -j 1` vs `jieba.cut`, {R['corpus']['mb']:.1f} MB",
+                 f"{j1['mb_s']:.3f} MB/s ({j1['seconds']:.1f} s) vs {base['mb_s']:.2f} MB/s: {ratio:.3f}x",
+                 ">= 1.0x", verdict(ratio, 1.0, ">=", lambda x: f"{x:.2f}x")))
+    j2 = R.get("j2")
+    if j2 and "aborted" not in j2:
+        speedup = j1["seconds"] / j2["seconds"]
+        rows.append(("`-j 2` vs `-j 1`, whole default command",
+                     f"{j2['seconds']:.1f} s vs {j1['seconds']:.1f} s: {speedup:.2f}x", ">= 1.8x",
+                     verdict(speedup, 1.8, ">=", lambda x: f"{x:.2f}x")))
+    else:
+        rows.append(("`-j 2` vs `-j 1`, whole default command", (j2 or {}).get("aborted", "not measured"),
+                     ">= 1.8x", "not measured"))
+    for label, b in (("-j 1", j1), ("-j 2", j2)):
+        if b and "aborted" not in b:
+            rows.append((f"peak RSS, whole command tree, `{label}`, {b['quads']:,} quads", _gb(b["peak_rss"]),
+                         "<= 1 GB", verdict(b["peak_rss"] / 2**30, 1.0, "<=", lambda x: f"{x:.2f} GB")))
+    share = j1["phases"]["validate"] / j1["total"] if j1["total"] else None
+    rows.append(("SHACL validation share of the default `-j 1` build",
+                 f"{j1['phases']['validate']:.1f} s of {j1['total']:.1f} s = {100 * share:.1f}%" if share is not None
+                 else "no phase summary", "<= 10%",
+                 verdict(100 * share if share is not None else None, 10, "<=", lambda x: f"{x:.1f} points")))
+    rb = R.get("rebuild")
+    if rb and "aborted" not in rb:
+        frac = rb["seconds"] / j1["seconds"]
+        rows.append((f"rebuild after 1 of {R['corpus']['files']:,} articles changed (cache on)",
+                     f"{rb['seconds']:.1f} s vs full {j1['seconds']:.1f} s = {100 * frac:.1f}% "
+                     f"(reused {rb['reused']:,}, extracted {rb['extracted']})",
+                     "<= 10% of a full build", verdict(100 * frac, 10, "<=", lambda x: f"{x:.1f} points")))
+    else:
+        rows.append(("rebuild after 1 article changed", (rb or {}).get("aborted", "not measured"),
+                     "<= 10% of a full build", "not measured"))
+    if R.get("queries"):
+        for q in R["queries"]["queries"]:
+            args = " ".join(f"{k}={v}" for k, v in q["params"].items())
+            what = f"query `{q['query']}`" + (f" ({args})" if args else "") + f", {j1['quads']:,} quads"
+            if "error" in q:
+                rows.append((what, q["error"], "< 200 ms median", "MISSED (" + q["error"] + ")"))
+            else:
+                ms = q["median"] * 1000
+                rows.append((what, f"{ms:.1f} ms median ({q['rows']:,} rows)", "< 200 ms median",
+                             verdict(ms, 200, "<", lambda x: f"{x:.0f} ms")))
+            if "all" in q:
+                a = q["all"]
+                rows.append(("  same, no parameters, every row", a.get("error") or
+                             f"{a['median'] * 1000:.1f} ms median ({a['rows']:,} rows)", "(information)", ""))
+    else:
+        rows.append(("every library query with its parameters", "not measured", "< 200 ms median", "not measured"))
+    same = R.get("identical")
+    if same is not None:
+        rows.append(("`graph.ttl` / `graph.trig`, `-j 1` and `-j 2` builds of this corpus",
+                     "byte-identical" if same else "DIFFER", "byte-identical", "met" if same else "MISSED"))
+    return rows
+
+
+def common_rows(C: dict) -> list[tuple[str, str, str, str]]:
+    """The rows measured once per run: real articles, and the output against the committed code."""
+    rows = []
+    real = C.get("real")
+    if real and "skipped" not in real:
+        ratio = real["build"]["mb_s"] / real["jieba"]["mb_s"]
+        rows.append((f"default `kg build -j 1` vs `jieba.cut`, the {real['files']} real articles ({real['mb']:.2f} MB)",
+                     f"{real['build']['mb_s']:.3f} MB/s ({real['build']['seconds']:.1f} s) vs "
+                     f"{real['jieba']['mb_s']:.2f} MB/s: {ratio:.3f}x", ">= 1.0x",
+                     verdict(ratio, 1.0, ">=", lambda x: f"{x:.2f}x")))
+    else:
+        rows.append(("default `kg build -j 1` vs `jieba.cut`, the 45 real articles",
+                     (real or {}).get("skipped", "not measured"), ">= 1.0x", "not measured"))
+    ref = C.get("reference")
+    if ref and "skipped" not in ref:
+        for what, same in ref["compared"].items():
+            rows.append((f"`graph.ttl` / `graph.trig` of {what}, working tree vs {ref['ref']} ({ref['sha'][:10]})",
+                         "byte-identical" if same else "DIFFER", "byte-identical", "met" if same else "MISSED"))
+    else:
+        rows.append(("`graph.ttl` / `graph.trig` vs the committed code", (ref or {}).get("skipped", "not measured"),
+                     "byte-identical", "not measured"))
+    return rows
+
+
+def growth_rows(sizes: list[dict]) -> list[tuple[str, str, str, str]]:
+    """Peak RSS of the -j 1 build from the smallest to the largest size of the run."""
+    done = [R for R in sizes if "aborted" not in R["j1"]]
+    if len(done) < 2:
+        return []
+    a, b = done[0]["j1"], done[-1]["j1"]
+    grow = b["peak_rss"] / a["peak_rss"]
+    return [(f"peak RSS `-j 1` from {a['quads']:,} to {b['quads']:,} quads",
+             f"{_gb(a['peak_rss'])} -> {_gb(b['peak_rss'])} ({grow:.2f}x for {b['quads'] / a['quads']:.1f}x the quads)",
+             "flat (not growing)", "met" if grow <= 1.2 else f"MISSED: grows {grow:.1f}x")]
+
+
+def table_text(rows) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    head = ("measure", "figure", "target", "verdict")
+    widths = [max(w, len(h)) for w, h in zip(widths, head)]
+    line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
+    return "\n".join([line(head), line(tuple("-" * w for w in widths))] + [line(r) for r in rows])
+
+
+def table_markdown(rows) -> str:
+    out = ["| measure | figure | target | verdict |", "|---|---|---|---|"]
+    out += ["| " + " | ".join(c.replace("|", "/") for c in r) + " |" for r in rows]
+    return "\n".join(out)
 
 
 # ---------------------------------------------------------------------------------- main
 
-def fmt_rate(x: float) -> str:
-    return f"{x:,.2f}"
+def real_articles(args) -> list[Path]:
+    for shared in ([args.real] if args.real else [REPO.parent / "shared", REPO.parent.parent / "shared"]):
+        if shared and (shared / "seeds").is_dir() and (shared / "dev" / "docs").is_dir():
+            return sorted((shared / "seeds").glob("*.txt")) + sorted((shared / "dev" / "docs").glob("*.txt"))
+    return []
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="2 MB instead of 20 MB")
-    ap.add_argument("--mb", type=float, help="corpus size in MB (overrides --quick)")
+    ap.add_argument("--sizes", help="corpus sizes in MB, comma-separated (default 20)")
+    ap.add_argument("--quick", action="store_true", help="2 MB (same as --sizes 2)")
+    ap.add_argument("--mb", type=float, help="one corpus size in MB (same as --sizes MB)")
+    ap.add_argument("--skip", default="", help="comma-separated parts not to run: j2, rebuild, queries, real, reference")
+    ap.add_argument("--all-rows", action="store_true",
+                    help="also run each query with no parameters bound (every row; information, slow)")
+    ap.add_argument("--references", action="store_true",
+                    help="also time jieba.posseg.cut, rjieba.cut and rjieba.tag (information)")
+    ap.add_argument("--reference", default="main", help="git revision whose code the outputs must equal (default main)")
+    ap.add_argument("--real", type=Path, help="the shared data directory (seeds/ and dev/docs/); default ../shared")
+    ap.add_argument("--rss-limit-gb", type=float, default=12.0,
+                    help="stop a build whose command tree passes this many GB (default 12)")
     ap.add_argument("--work", type=Path, help="working directory (kept); default: a temporary one")
-    ap.add_argument("--update-readme", action="store_true", help="write the figures into benchmarks/README.md")
+    ap.add_argument("--update-readme", action="store_true", help="write each size's table into benchmarks/README.md")
     ap.add_argument("--json", type=Path, help="also write every figure to this JSON file")
     args = ap.parse_args(argv)
 
-    mb = args.mb or (2.0 if args.quick else 20.0)
+    sizes = ([float(x) for x in args.sizes.split(",")] if args.sizes else [args.mb] if args.mb
+             else [2.0] if args.quick else [20.0])
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    limit = int(args.rss_limit_gb * 2**30)
     work = args.work or Path(tempfile.mkdtemp(prefix="zonekg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     cores = os.cpu_count() or 1
-    R: dict = {"machine": {"cores": cores, "python": platform.python_version(), "platform": platform.platform(),
-                           "processor": platform.processor() or platform.machine()},
-               "corpus_mb": mb, "mode": "quick" if args.quick else "full"}
+    machine = {"cores": cores, "python": platform.python_version(), "platform": platform.platform(),
+               "processor": platform.processor() or platform.machine(), "date": time.strftime("%Y-%m-%d")}
 
     def say(*a):
         print(*a, flush=True)
 
-    say(f"zonekg benchmarks ({R['mode']}, {mb:g} MB), {cores} cores, Python {R['machine']['python']}")
+    say(f"zonekg benchmarks: sizes {', '.join(f'{s:g} MB' for s in sizes)}; {cores} cores, Python {machine['python']}; "
+        f"work in {work}")
+    C: dict = {"machine": machine}
+
+    # Once per run: the real articles, and the outputs against the committed code.
+    real = real_articles(args)
+    if "real" in skip:
+        C["real"] = {"skipped": "skipped (--skip real)"}
+    elif not real:
+        C["real"] = {"skipped": "not measured: no shared/seeds and shared/dev/docs next to the repository"}
+    else:
+        say(f"\nreal articles: {len(real)} files")
+        jb = baseline("jieba.cut", real)
+        b = kg_build(real, work / "real-out", 1, rss_limit=limit)
+        mb = sum(f.stat().st_size for f in real) / 1e6
+        b["mb_s"] = mb / b["seconds"]
+        C["real"] = {"files": len(real), "mb": mb, "jieba": jb, "build": b}
+        say(f"  jieba.cut {jb['mb_s']:.2f} MB/s; default kg build -j 1 {b['mb_s']:.3f} MB/s ({b['seconds']:.1f} s; "
+            + ", ".join(f"{k} {v:.2f} s" for k, v in b["phases"].items()) + ")")
+    if "reference" in skip:
+        C["reference"] = {"skipped": "skipped (--skip reference)"}
+    else:
+        got = reference_code(args.reference, work)
+        if got is None:
+            C["reference"] = {"skipped": f"not measured: no git revision {args.reference!r}"}
+        else:
+            code, sha = got
+            say(f"\noutputs against the committed code of {args.reference} ({sha[:10]})")
+            compared = {}
+            inputs = {"seeds/": sorted((REPO / "seeds").glob("*.txt"))}
+            if "files" in C["real"]:
+                inputs[f"the {len(real)} real articles"] = real
+            for what, files in inputs.items():
+                tag = "seeds" if what == "seeds/" else "real"
+                mine = work / f"{tag}-out"
+                if not (tag == "real" and (mine / "graph.trig").exists()):
+                    kg_build(files, mine, 1, rss_limit=limit)
+                theirs = work / f"{tag}-out-reference"
+                kg_build(files, theirs, 1, rss_limit=limit, code=code)
+                compared[what] = digests(mine) == digests(theirs)
+                say(f"  {what}: " + ("byte-identical" if compared[what] else "DIFFER"))
+            C["reference"] = {"ref": args.reference, "sha": sha, "compared": compared}
+
+    results = []
+    for mb in sizes:
+        results.append(measure_size(mb, work, skip, limit, args, say))
+        rows = target_rows(results[-1]) if "aborted" not in results[-1]["j1"] else [
+            (f"default `kg build -j 1`, {mb:g} MB", results[-1]["j1"]["aborted"], "", "not measured")]
+        say(f"\n=== targets at {mb:g} MB ({results[-1]['corpus']['files']:,} articles, "
+            f"{results[-1]['j1'].get('quads', 0):,} quads) ===")
+        say(table_text(rows))
+        results[-1]["rows"] = rows
+    C["rows"] = common_rows(C)
+    C["growth_rows"] = growth_rows(results)
+    say("\n=== measured once in this run ===")
+    say(table_text(C["rows"] + C["growth_rows"]))
+
+    if args.json:
+        clean = {"common": C, "sizes": results}
+        args.json.write_text(json.dumps(clean, indent=2, ensure_ascii=False, default=str) + "\n", "utf-8")
+    if args.update_readme:
+        for R in results:
+            update_readme(f"{R['mb']:g}mb", render(R, C, machine))
+        update_readme("once", render_common(C, machine))
+        say(f"\nwrote {HERE / 'README.md'}")
+    return 0
+
+
+def measure_size(mb: float, work: Path, skip: set[str], limit: int, args, say) -> dict:
+    say(f"\n--- {mb:g} MB ---")
     corpus_dir = work / f"corpus-{mb:g}mb"
     if not corpus_dir.is_dir():
         generator.generate(corpus_dir, mb, seed=1)
     files = sorted(corpus_dir.glob("*.txt"))
     size = sum(f.stat().st_size for f in files) / 1e6
-    R["corpus"] = {"files": len(files), "mb": size}
-    say(f"corpus: {len(files)} articles, {size:.1f} MB in {corpus_dir}")
+    rep = generator.repetition(files)
+    R: dict = {"mb": mb, "corpus": {"files": len(files), "mb": size, "repetition": rep}}
+    say(f"corpus: {len(files):,} articles, {size:.2f} MB in {corpus_dir}; distinct sentences "
+        f"{100 * rep['sentence_share']:.1f}% of {rep['sentences']:,}, distinct paragraphs "
+        f"{100 * rep['paragraph_share']:.1f}% of {rep['paragraphs']:,}")
 
-    # 1. Throughput, one process.
-    say("\n1. extraction throughput, one process")
-    base = {}
-    for kind in ("jieba.cut", "jieba.posseg.cut", "rjieba.cut", "rjieba.tag"):
-        try:
-            b = baseline(kind, files)
-        except subprocess.CalledProcessError as exc:
-            say(f"  {kind}: failed ({exc.stderr.strip().splitlines()[-1:]})")
-            continue
-        b["mb_s"] = b["mb"] / b["seconds"]
-        base[kind] = b
-        say(f"  {kind:18} {b['mb_s']:8.2f} MB/s  ({b['seconds']:.1f} s, dictionary load {b['init']:.1f} s not counted)")
-    dt, rss, out = kg_build([corpus_dir], work / "out-j1", 1)
-    build = {"seconds": dt, "mb_s": size / dt, "peak_rss": rss, "quads": int(summary(out, "graph.trig (with provenance)") or 0),
-             "phases": {p: seconds(out, p) for p in ("read", "extract", "build", "write", "store")}}
-    build["extract_mb_s"] = size / build["phases"]["extract"] if build["phases"]["extract"] else 0
-    R["throughput"] = {"baselines": base, "kg_build_j1": build}
-    say(f"  kg build -j 1      {build['mb_s']:8.2f} MB/s  (whole command, {dt:.1f} s: "
-        + ", ".join(f"{k} {v:.1f} s" for k, v in build["phases"].items()) + ")")
-    say(f"    extraction phase alone {build['extract_mb_s']:.2f} MB/s")
-    for kind in ("jieba.cut", "jieba.posseg.cut"):
-        if kind in base:
-            r = build["mb_s"] / base[kind]["mb_s"]
-            R["throughput"][f"ratio_vs_{kind}"] = r
-            say(f"  ratio kg build / {kind}: {r:.2f}" + ("   (target >= 1.0)" if kind == "jieba.cut" else ""))
+    R["jieba"] = baseline("jieba.cut", files)
+    say(f"  jieba.cut            {R['jieba']['mb_s']:.2f} MB/s ({R['jieba']['seconds']:.1f} s)")
+    if args.references:
+        R["references"] = {}
+        for kind in ("jieba.posseg.cut", "rjieba.cut", "rjieba.tag"):
+            try:
+                R["references"][kind] = baseline(kind, files)
+                say(f"  {kind:20} {R['references'][kind]['mb_s']:.2f} MB/s (information)")
+            except subprocess.CalledProcessError as exc:
+                say(f"  {kind}: failed ({exc.stderr.strip().splitlines()[-1:]})")
 
-    # 2. Scaling.
-    say("\n2. scaling: kg build -j N")
-    scaling = []
-    t1 = None
-    for n in sorted({1, 2, cores}):
-        if n == 1:
-            dt_n, ex_n = dt, build["phases"]["extract"]
-        else:
-            dt_n, _, out_n = kg_build([corpus_dir], work / f"out-j{n}", n)
-            ex_n = seconds(out_n, "extract")
-        if n == 1:
-            t1, e1 = dt_n, ex_n
-        row = {"jobs": n, "seconds": dt_n, "speedup": t1 / dt_n, "extract_seconds": ex_n, "extract_speedup": e1 / ex_n,
-               "target": 0.8 * n}
-        scaling.append(row)
-        say(f"  -j {n}: {dt_n:6.1f} s, speedup {row['speedup']:.2f} (extraction {row['extract_speedup']:.2f}); target {0.8 * n:.1f}")
-    R["scaling"] = scaling
-
-    # 3. Growth: 1x, 10x, 100x (the 100x is the whole corpus).
-    say("\n3. growth (kg build -j 1)")
-    growth = []
-    total = 0
-    subsets = {}
+    # The headline: the default command, one process. Its input is a linked copy of the corpus,
+    # so that the rebuild below can replace one article without touching the corpus.
+    inputs = work / f"input-{mb:g}mb"
+    if inputs.exists():
+        shutil.rmtree(inputs)
+    inputs.mkdir()
     for f in files:
-        total += f.stat().st_size
-        for k in (1, 10, 100):
-            if k not in subsets and total >= size * 1e6 * k / 100:
-                subsets[k] = files[: files.index(f) + 1]
-    for k in (1, 10, 100):
-        sub = subsets[k]
-        d = work / f"growth-{k}x"
-        if not d.is_dir():
-            d.mkdir()
-            for f in sub:
-                os.link(f, d / f.name) if hasattr(os, "link") else d.joinpath(f.name).write_bytes(f.read_bytes())
-        mb_k = sum(f.stat().st_size for f in sub) / 1e6
-        if k == 100:
-            dt_k, rss_k, out_k = dt, build["peak_rss"], out
-        else:
-            dt_k, rss_k, out_k = kg_build([d], work / f"out-growth-{k}", 1)
-        quads = int(summary(out_k, "graph.trig (with provenance)") or 0)
-        row = {"factor": k, "mb": mb_k, "files": len(sub), "seconds": dt_k, "peak_rss_mb": rss_k / 2**20, "quads": quads,
-               "s_per_mb": dt_k / mb_k}
-        growth.append(row)
-        say(f"  {k:3}x: {mb_k:6.2f} MB, {len(sub):5} files, {quads:9,} quads: {dt_k:7.1f} s ({dt_k / mb_k:.2f} s/MB), "
-            f"peak RSS {rss_k / 2**20:,.0f} MB")
-    R["growth"] = growth
+        os.link(f, inputs / f.name)
+    out1 = work / f"out-{mb:g}mb-j1"
+    R["j1"] = timed_build(say, "-j 1", [inputs], out1, 1, limit)
+    if "aborted" in R["j1"]:
+        return R
+    R["j1"]["mb_s"] = size / R["j1"]["seconds"]
 
-    # 4. Queries on the whole graph's store.
-    store = work / "out-j1" / "store"
-    say(f"\n4. queries on the on-disk store ({build['quads']:,} quads), median of 5, "
-        "asked with parameter values taken from the graph")
-    ql = query_latencies(store, runs=5, timeout=600)
-    if ql.get("error"):
-        say(f"  picking the parameter values failed: {ql['error']}")
-    for k, v in ql["params"].items():
-        say(f"  --param {k}={v}   ({ql['why'].get(k, '')})")
+    if "j2" in skip:
+        R["j2"] = {"aborted": "skipped (--skip j2)"}
+    else:
+        out2 = work / f"out-{mb:g}mb-j2"
+        R["j2"] = timed_build(say, "-j 2", [inputs], out2, 2, limit)
+        if "aborted" not in R["j2"]:
+            R["identical"] = digests(out1) == digests(out2)
+            say(f"  -j 1 and -j 2 outputs: {'byte-identical' if R['identical'] else 'DIFFER'}")
+            shutil.rmtree(out2)  # the disk it takes at 50 MB
 
-    def latency(r: dict) -> str:
-        if "error" in r:
-            return r["error"]
-        runs = "" if r["runs"] == 5 else f", median of {r['runs']}"
-        return f"{r['median'] * 1000:9.1f} ms  ({r['rows']} rows{runs})"
+    if "queries" not in skip:
+        say(f"  queries on {out1 / 'store'} ({R['j1']['quads']:,} quads), median of 5")
+        R["queries"] = query_latencies(out1 / "store", runs=5, timeout=600, with_all=args.all_rows)
+        for q in R["queries"]["queries"]:
+            say(f"    {q['query']:24} " + (q["error"] if "error" in q else f"{q['median'] * 1000:8.1f} ms ({q['rows']:,} rows)"))
 
-    for q in ql["queries"]:
-        flag = "   over the 200 ms target" if "error" in q or q["median"] >= 0.2 else ""
-        say(f"  {q['query']:24} {latency(q)}{flag}" + (f"   [{', '.join(q['params'])}]" if q["params"] else ""))
-        if "all" in q:
-            say(f"  {'':24} {latency(q['all'])}   without parameters, every row (information)")
-    R["query_params"] = ql["params"]
-    R["queries"] = ql["queries"]
-
-    # 5. Export.
-    say("\n5. export (sorted, as kg build writes it)")
-    ex = export_rates(work / "out-j1" / "graph.trig")
-    R["export"] = ex
-    say(f"  canonical sort of {ex['quads']:,} quads: {ex['sort_seconds']:.2f} s")
-    say(f"  Turtle (default graph) {ex['turtle']['triples']:,} triples: {ex['turtle']['per_s']:,.0f} triples/s")
-    say(f"  TriG (all) {ex['trig']['triples']:,} quads: {ex['trig']['per_s']:,.0f} quads/s; "
-        f"with the sort {ex['trig_with_sort_per_s']:,.0f}/s (target >= 200,000)")
-    say(f"  baseline, pyoxigraph serializer alone (unsorted TriG): {ex['serializer_only_trig']['per_s']:,.0f}/s; "
-        f"ratio {ex['trig_with_sort_per_s'] / ex['serializer_only_trig']['per_s']:.2f}")
-
-    if args.json:
-        args.json.write_text(json.dumps(R, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    if args.update_readme:
-        update_readme(R)
-        say(f"\nwrote {HERE / 'README.md'}")
-    return 0
+    if "rebuild" in skip:
+        R["rebuild"] = {"aborted": "skipped (--skip rebuild)"}
+    else:
+        # One article replaced by another (new file, so the corpus's link is untouched).
+        changed = files[len(files) // 2].name
+        text = generator.Generator(seed=10_000 + len(files)).article()
+        (inputs / changed).unlink()
+        (inputs / changed).write_text(text, "utf-8")
+        R["rebuild"] = timed_build(say, f"rebuild ({changed} replaced)", [inputs], out1, 1, limit, fresh=False)
+        R["rebuild"]["changed"] = changed
+    return R
 
 
-def update_readme(R: dict) -> None:
+def timed_build(say, label: str, inputs, out, jobs, limit, fresh: bool = True) -> dict:
+    # The machine is shared: the load average before and after says how much others ran.
+    load = os.getloadavg()[0]
+    try:
+        b = kg_build(inputs, out, jobs, fresh=fresh, rss_limit=limit)
+    except MemoryLimitExceeded as exc:
+        say(f"  {label}: {exc}")
+        return {"aborted": f"not measured: {exc} (limit --rss-limit-gb)"}
+    say(f"  {label:20} {b['seconds']:7.1f} s, peak RSS {_gb(b['peak_rss'])}, {b['quads']:,} quads; "
+        + ", ".join(f"{k} {v:.1f} s" for k, v in b["phases"].items()) + f"; cache reused {b['reused']:,}"
+        + f"; load average {load:.1f} before, {os.getloadavg()[0]:.1f} after")
+    b["load_average"] = (load, os.getloadavg()[0])
+    b.pop("stdout")
+    return b
+
+
+def update_readme(tag: str, block_text: str) -> None:
     readme = HERE / "README.md"
     text = readme.read_text("utf-8") if readme.exists() else ""
-    start, end = f"<!-- results:{R['mode']}:start -->", f"<!-- results:{R['mode']}:end -->"
-    block = start + "\n" + render(R) + end
+    start, end = f"<!-- results:{tag}:start -->", f"<!-- results:{tag}:end -->"
+    block = start + "\n" + block_text + end
     if start in text and end in text:
         text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
     else:
@@ -453,47 +685,18 @@ def update_readme(R: dict) -> None:
     readme.write_text(text, "utf-8")
 
 
-def render(R: dict) -> str:
-    m = R["machine"]
-    t = R["throughput"]
-    b = t["kg_build_j1"]
-    lines = [f"Measured {time.strftime('%Y-%m-%d')} on {m['cores']} cores ({m['processor']}), Python {m['python']}, "
-             f"{m['platform']}; corpus {R['corpus']['files']} articles, {R['corpus']['mb']:.1f} MB, "
-             f"{b['quads']:,} quads.", "", "| measure | figure | baseline (same run) | ratio | target |",
-             "|---|---|---|---|---|"]
-    jc = t["baselines"].get("jieba.cut", {}).get("mb_s")
-    jp = t["baselines"].get("jieba.posseg.cut", {}).get("mb_s")
-    lines.append(f"| `kg build -j 1`, whole command | {b['mb_s']:.2f} MB/s | jieba.cut {jc:.2f} MB/s | "
-                 f"{b['mb_s'] / jc:.2f} | ≥ 1.0 |")
-    lines.append(f"| `kg build -j 1`, whole command | {b['mb_s']:.2f} MB/s | jieba.posseg.cut {jp:.2f} MB/s | "
-                 f"{b['mb_s'] / jp:.2f} | |")
-    lines.append(f"| extraction phase alone | {b['extract_mb_s']:.2f} MB/s | jieba.cut {jc:.2f} MB/s | "
-                 f"{b['extract_mb_s'] / jc:.2f} | |")
-    for k in ("rjieba.cut", "rjieba.tag"):
-        if k in t["baselines"]:
-            lines.append(f"| {k} (reference) | {t['baselines'][k]['mb_s']:.2f} MB/s | | | |")
-    lines.append("| phases of `-j 1` (s) | " + ", ".join(f"{k} {v:.1f}" for k, v in b["phases"].items()) + " | | | |")
-    for row in R["scaling"]:
-        lines.append(f"| `-j {row['jobs']}` | {row['seconds']:.1f} s | `-j 1` {R['scaling'][0]['seconds']:.1f} s | "
-                     f"speedup {row['speedup']:.2f} (extraction {row['extract_speedup']:.2f}) | ≥ {row['target']:.1f} |")
-    for row in R["growth"]:
-        lines.append(f"| growth {row['factor']}× ({row['mb']:.2f} MB, {row['quads']:,} quads) | {row['seconds']:.1f} s, "
-                     f"{row['s_per_mb']:.2f} s/MB | | peak RSS {row['peak_rss_mb']:,.0f} MB | RSS < 2 GB at 1M triples |")
-    for q in R["queries"]:
-        name = f"query `{q['query']}`"
-        args = " ".join(f"{k}={v}" for k, v in q.get("params", {}).items())
-        for r, what, target in ((q, f"{name} ({args})" if args else name, "< 200 ms"),
-                                (q.get("all"), f"{name} without parameters, every row (information)", "")):
-            if r is None:
-                continue
-            figure = r["error"] if "error" in r else f"{r['median'] * 1000:.1f} ms median ({r['rows']} rows)"
-            lines.append(f"| {what} | {figure} | | | {target} |")
-    ex = R["export"]
-    lines.append(f"| Turtle export (default graph, {ex['turtle']['triples']:,} triples) | {ex['turtle']['per_s']:,.0f} triples/s | | | |")
-    lines.append(f"| TriG export incl. canonical sort ({ex['quads']:,} quads) | {ex['trig_with_sort_per_s']:,.0f} quads/s | "
-                 f"serializer alone {ex['serializer_only_trig']['per_s']:,.0f}/s | "
-                 f"{ex['trig_with_sort_per_s'] / ex['serializer_only_trig']['per_s']:.2f} | ≥ 200,000/s |")
-    return "\n".join(lines) + "\n"
+def render(R: dict, C: dict, m: dict) -> str:
+    rep = R["corpus"]["repetition"]
+    head = (f"Measured {m['date']} on {m['cores']} cores ({m['processor']}), Python {m['python']}; corpus "
+            f"{R['corpus']['files']:,} articles, {R['corpus']['mb']:.2f} MB, {R['j1'].get('quads', 0):,} quads; "
+            f"distinct sentences {100 * rep['sentence_share']:.1f}%, distinct paragraphs "
+            f"{100 * rep['paragraph_share']:.1f}%.")
+    return head + "\n\n" + table_markdown(R["rows"]) + "\n"
+
+
+def render_common(C: dict, m: dict) -> str:
+    return (f"Measured {m['date']} on {m['cores']} cores, Python {m['python']}.\n\n"
+            + table_markdown(C["rows"] + C["growth_rows"]) + "\n")
 
 
 if __name__ == "__main__":
