@@ -358,3 +358,12 @@ def test_parks_named_after_other_counties_are_areas_of_their_own() -> None:
 def test_a_brand_in_latin_letters_before_an_industry_head_is_a_company() -> None:
     text = "青岚经济开发区引进的XYZ医疗影像设备生产基地投产,QRS电气也将落户。"
     assert {"XYZ医疗", "QRS电气"} <= names(text, "Enterprise")
+
+
+def test_a_decimal_capacity_stays_in_the_project_name():
+    # 19.4万套: the decimal number is one quantity; cut at its point, the name would
+    # start at 万套 and the unit would pass for the project's company.
+    x = extract_article("t", "其中，年产19.4万套医疗设备项目由青川联腾建材有限公司投资建设。", "t.txt", "")
+    names = {(e.type, e.names[0]) for e in x.entities}
+    assert ("Project", "年产19.4万套医疗设备项目") in names
+    assert not any(t == "Enterprise" and n.startswith("万") for t, n in names), names

@@ -64,6 +64,9 @@ def _rare_non_verb(word: str) -> bool:
 _token_start, _token_end = itemgetter(0), itemgetter(1)
 
 
+_DECIMAL = re.compile(r"\d+(?:\.\d+)+")
+
+
 def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool = False,
                floor: int | None = None, extra_stops: frozenset[str] = frozenset(),
                inner_ok: frozenset[str] = frozenset(), compound_verbs: bool = False) -> int:
@@ -104,6 +107,9 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
         if word == "/" and allow_digits and prev[:1].isdigit() and i > 0 and \
                 doc.text[toks[i - 1][1] - 1:toks[i - 1][1]].isalnum():
             start, prev = s, word  # 100MW/200MWh: a capacity in two units
+            continue
+        if allow_digits and _DECIMAL.fullmatch(word):
+            start, prev = s, word  # 年产19.4万套: a decimal number is one quantity token
             continue
         if word == ")":
             # 控股(集团)有限公司: a short parenthesis inside a name is part of it.
