@@ -441,7 +441,8 @@ def test_kg_analyze_missing_or_bad_graph(tmp_path):
 
 @pytest.fixture(scope="module")
 def seeds_graph(tmp_path_factory) -> Path:
-    from kg.graph.build import build_graph, write_outputs as write_graph
+    from kg.graph.build import build_graph
+    from kg.graph.output import write_outputs as write_graph
     from kg.extract.extraction import extract_article
 
     xs = []

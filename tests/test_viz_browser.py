@@ -93,7 +93,8 @@ def seed_views(tmp_path_factory) -> dict[str, Path]:
     """Views of the seed articles (built in-process, as in test_analysis)."""
     import hashlib
 
-    from kg.graph.build import build_graph, write_outputs
+    from kg.graph.build import build_graph
+    from kg.graph.output import write_outputs
 
     from kg.extract.extraction import extract_article
 
