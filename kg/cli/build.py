@@ -52,7 +52,6 @@ def _summary_table(corpus: Corpus, kg: KnowledgeGraph, seconds: dict[str, float]
     from kg.graph.namespaces import ENTITY_CLASSES, RELATIONS
 
     counts = kg.counts()
-    quads = kg.quads()
     default = kg.default_count
     encodings = Counter(f.encoding for f in corpus.read)
 
@@ -80,7 +79,7 @@ def _summary_table(corpus: Corpus, kg: KnowledgeGraph, seconds: dict[str, float]
     section("facts", [(r, str(facts.get(r, 0))) for r in RELATIONS] + [("total", str(sum(facts.values())))])
     section("triples", [
         ("graph.ttl (merged facts)", str(default)),
-        ("graph.trig (with provenance)", str(len(quads))),
+        ("graph.trig (with provenance)", str(kg.quad_count)),
     ])
     if corpus.cache is not None:
         c = corpus.cache
@@ -146,19 +145,10 @@ def _build_command(inputs: list[Path], out: Path, jobs: int | None, no_cache: bo
 
 def _locked_build(inputs: list[Path], out: Path, jobs: int | None, no_cache: bool, no_store: bool,
                   no_validate: bool, quiet: bool, cluster: str | None) -> None:
-    from kg.graph.checkpoints import checkpoint
-    from kg.graph.generations import (
-        begin,
-        current_generation,
-        failure_reason,
-        legacy_store_target,
-        remove_old,
-        write_files,
-    )
+    from kg.graph.generations import current_generation, legacy_store_target
     from kg.graph.output import remove_stale_temporaries
     from kg.run.cache import CACHE_DIR
 
-    console = stdout()
     remove_stale_temporaries(out)
     started = time.perf_counter()
     corpus = read_corpus(inputs, show_progress=not quiet, jobs=jobs, cache_dir=None if no_cache else out / CACHE_DIR,
@@ -166,23 +156,41 @@ def _locked_build(inputs: list[Path], out: Path, jobs: int | None, no_cache: boo
     require_documents(corpus)
     seconds = dict(corpus.seconds)
 
-    checkpoint("merge")
-    t0 = time.perf_counter()
-    kg = build_graph_of(corpus)
-    seconds["build"] = time.perf_counter() - t0
-
     # Everything goes into a new generation, made current in one step once complete:
     # until then the previous build stays current, whatever happens.
     previous = current_generation(out)
     legacy_store = legacy_store_target(out)
     paths = {"turtle": out / "graph.ttl", "trig": out / "graph.trig"}
+    built: list[KnowledgeGraph] = []
+    try:
+        _publish_build(corpus, out, no_store, no_validate, quiet, started, seconds, previous, legacy_store, paths,
+                       built)
+    finally:
+        for kg in built:
+            kg.close()
+
+
+def _publish_build(corpus: Corpus, out: Path, no_store: bool, no_validate: bool, quiet: bool, started: float,
+                   seconds: dict[str, float], previous, legacy_store, paths: dict[str, Path],
+                   built: list[KnowledgeGraph]) -> None:
+    from kg.graph.checkpoints import checkpoint
+    from kg.graph.generations import begin, failure_reason, remove_old, write_files
+
+    console = stdout()
     gen = None
     try:
+        checkpoint("merge")
+        t0 = time.perf_counter()
+        # The graph's work files (its quads, sorted) go next to the outputs, in a
+        # hidden directory that the caller removes (or the next build, after a kill).
+        kg = build_graph_of(corpus, out)
+        built.append(kg)
+        seconds["build"] = time.perf_counter() - t0
         with begin(out) as gen:
             write_files(gen, kg, store=not no_store, seconds=seconds)
             if not no_store:
                 paths["store"] = out / "store"
-            gen.publish({"documents": len(kg.documents), "quads": len(kg.quads()), "triples": kg.default_count,
+            gen.publish({"documents": len(kg.documents), "quads": kg.quad_count, "triples": kg.default_count,
                          "store": not no_store, "zonekg": __version__})
     except OSError as exc:
         raise fail(f"cannot write to {out}: {failure_reason(exc)}; nothing was published "

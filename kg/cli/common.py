@@ -139,9 +139,10 @@ def require_documents(corpus: Corpus) -> None:
     raise fail(f"nothing could be read: all {corpus.input_count} input file(s) were skipped")
 
 
-def build_graph_of(corpus: Corpus) -> KnowledgeGraph:
+def build_graph_of(corpus: Corpus, directory: Path | None = None) -> KnowledgeGraph:
+    """The graph; its work files go into ``directory`` (default: a temporary one)."""
     from kg.graph.build import build_graph
 
-    return build_graph(corpus.extractions)
+    return build_graph(corpus.extractions, directory=directory)
 
 

@@ -243,20 +243,27 @@ class NewGeneration:
 def write_files(gen: NewGeneration, kg, *, store: bool, seconds: dict[str, float]) -> None:
     """``graph.ttl``, ``graph.trig`` and (with ``store``) the Oxigraph store of the
     :class:`kg.graph.build.KnowledgeGraph` ``kg`` into the generation; the durations go
-    into ``seconds`` ("write", "store")."""
+    into ``seconds`` ("write": the two files; "store": how much longer the store took,
+    as it loads in a thread of its own while the files are written)."""
     from kg.graph.output import atomic_output, serialize_to
-    from kg.graph.store import STORE_NAME, load_store
+    from kg.graph.store import STORE_NAME, StoreLoad
 
     t0 = time.perf_counter()
-    with atomic_output(gen.path / "graph.ttl") as fh:
-        serialize_to(kg, "turtle", fh)
-    checkpoint("write")
-    with atomic_output(gen.path / "graph.trig") as fh:
-        serialize_to(kg, "trig", fh)
+    loading = StoreLoad(kg, gen.path / STORE_NAME) if store else None
+    try:
+        with atomic_output(gen.path / "graph.ttl") as fh:
+            serialize_to(kg, "turtle", fh)
+        checkpoint("write")
+        with atomic_output(gen.path / "graph.trig") as fh:
+            serialize_to(kg, "trig", fh)
+    except BaseException:
+        if loading is not None:
+            loading.abandon()
+        raise
     seconds["write"] = time.perf_counter() - t0
-    if store:
+    if loading is not None:
         t0 = time.perf_counter()
-        load_store(kg.quads(), gen.path / STORE_NAME)
+        loading.finish()
         seconds["store"] = time.perf_counter() - t0
 
 

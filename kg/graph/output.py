@@ -82,7 +82,10 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 def remove_stale_temporaries(directory: Path) -> None:
-    """Temporary files a killed build left next to its outputs."""
+    """Temporary files a killed build left next to its outputs, and its work
+    directories (``.graph-*.tmp``, see :class:`kg.graph.build.GraphFiles`)."""
+    import shutil
+
     try:
         entries = list(os.scandir(directory))
     except OSError:
@@ -90,11 +93,8 @@ def remove_stale_temporaries(directory: Path) -> None:
     for entry in entries:
         if entry.name.startswith(".") and entry.name.endswith(".tmp") and entry.is_file(follow_symlinks=False):
             Path(entry.path).unlink(missing_ok=True)
-
-
-def _turtle_triples(kg: KnowledgeGraph):
-    for q in kg.sorted_quads[: kg.default_count]:
-        yield ox.Triple(q.subject, q.predicate, q.object)
+        elif entry.name.startswith(".graph-") and entry.name.endswith(".tmp") and entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def serialize_to(kg: KnowledgeGraph, fmt: str, fh) -> None:
@@ -103,9 +103,9 @@ def serialize_to(kg: KnowledgeGraph, fmt: str, fh) -> None:
     input, and streamed, so the text is never held in memory whole."""
     start = fh.tell()
     if fmt == "turtle":
-        ox.serialize(_turtle_triples(kg), fh, format=ox.RdfFormat.TURTLE, prefixes=_prefixes())
+        ox.serialize(kg.default_quads(), fh, format=ox.RdfFormat.TURTLE, prefixes=_prefixes())
     elif fmt == "trig":
-        ox.serialize(kg.sorted_quads, fh, format=ox.RdfFormat.TRIG, prefixes=_prefixes())
+        ox.serialize(kg.quads(), fh, format=ox.RdfFormat.TRIG, prefixes=_prefixes())
     else:
         raise ValueError(f"unknown format {fmt!r}")
     # The prefix lines come first; sorting them changes no length, so they are
@@ -153,5 +153,5 @@ def write_outputs(kg: KnowledgeGraph, out_dir: Path, *, store: bool = False) -> 
     if store:
         from kg.graph.store import write_store
 
-        paths["store"] = write_store(kg.sorted_quads, out_dir)
+        paths["store"] = write_store(kg, out_dir)
     return paths

@@ -72,26 +72,72 @@ def open_store(path: str | os.PathLike, *, read_only: bool = True) -> ox.Store:
     return ox.Store(str(resolved))
 
 
-def load_store(quads: Iterable[ox.Quad], path: str | os.PathLike) -> Path:
-    """Bulk-load ``quads`` into a new store at ``path`` (which must not exist) and close
-    it; a failure removes what was written. Publishing it is the caller's business."""
-    from kg.graph.checkpoints import checkpoint
-
-    path = Path(path)
-    try:
-        store = ox.Store(str(path))
+def _bulk_load(store: ox.Store, quads) -> None:
+    """``quads``: pyoxigraph quads, or a graph that loads itself (``load_into``, see
+    :class:`kg.graph.build.KnowledgeGraph`: from its files, without Python objects)."""
+    if hasattr(quads, "load_into"):
+        quads.load_into(store)
+    else:
         store.bulk_extend(quads)
-        checkpoint("store")
-        store.flush()
-        del store  # closes the database before it is published
-    except BaseException:
-        shutil.rmtree(path, ignore_errors=True)
-        raise
-    return path
+
+
+class StoreLoad:
+    """Bulk-loading a new store at ``path`` (which must not exist) in a thread of its
+    own, so that the build writes its files meanwhile; :meth:`finish` waits for it and
+    closes the store, :meth:`abandon` waits and removes what was written. The loader
+    runs in Oxigraph's code, which releases the interpreter lock."""
+
+    def __init__(self, quads, path: str | os.PathLike) -> None:
+        import threading
+
+        self.path = Path(path)
+        self._error: BaseException | None = None
+        self._store = ox.Store(str(self.path))
+        self._thread = threading.Thread(target=self._run, args=(quads,), name="zonekg-store-load", daemon=True)
+        self._thread.start()
+
+    def _run(self, quads) -> None:
+        try:
+            _bulk_load(self._store, quads)
+            self._store.flush()
+        except BaseException as exc:  # noqa: BLE001 - raised again by finish()
+            self._error = exc
+
+    def _wait(self) -> None:
+        while self._thread.is_alive():
+            self._thread.join(0.1)  # (a plain join() would not let Ctrl-C through at once)
+
+    def finish(self) -> Path:
+        from kg.graph.checkpoints import checkpoint
+
+        try:
+            self._wait()
+            if self._error is not None:
+                raise self._error
+            checkpoint("store")
+            del self._store  # closes the database before it is published
+        except BaseException:
+            self.abandon()
+            raise
+        return self.path
+
+    def abandon(self) -> None:
+        # The loader cannot be stopped halfway: wait for it, then remove its files.
+        self._thread.join()
+        self.__dict__.pop("_store", None)
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def load_store(quads, path: str | os.PathLike) -> Path:
+    """Bulk-load ``quads`` (see :func:`_bulk_load`) into a new store at ``path`` (which
+    must not exist) and close it; a failure removes what was written. Publishing it is
+    the caller's business."""
+    return StoreLoad(quads, path).finish()
 
 
 def write_store(quads: Iterable[ox.Quad], out_dir: str | os.PathLike) -> Path:
-    """Bulk-load ``quads`` into a new store and publish it as ``out_dir/store``.
+    """Bulk-load ``quads`` (pyoxigraph quads or a :class:`kg.graph.build.KnowledgeGraph`)
+    into a new store and publish it as ``out_dir/store``.
 
     Returns the published path (``out_dir/store``)."""
     out_dir = Path(out_dir)
@@ -101,7 +147,7 @@ def write_store(quads: Iterable[ox.Quad], out_dir: str | os.PathLike) -> Path:
     new_dir = out_dir / f"{_PREFIX}{time.time_ns():x}-{os.getpid()}"
     try:
         store = ox.Store(str(new_dir))
-        store.bulk_extend(quads)
+        _bulk_load(store, quads)
         store.flush()
         del store  # closes the database before it is published
         _publish(new_dir, link)

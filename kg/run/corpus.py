@@ -32,11 +32,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.ingest.files import Skipped, iter_input_paths
+from kg.run.packed import PackedExtraction, PackedExtractions, pack
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from kg.extract.extraction import Extraction
     from kg.run.cache import CacheStats, ExtractionCache
 from kg.run.work import (
     ClusterError,
@@ -62,7 +62,9 @@ class ReadFile:
 
 @dataclass
 class Corpus:
-    extractions: list[Extraction] = field(default_factory=list)
+    # Kept packed (kg/run/packed.py): a corpus's extractions unpacked take about nine
+    # times its text's size in memory.
+    extractions: PackedExtractions = field(default_factory=PackedExtractions)
     read: list[ReadFile] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=lambda: {"read": 0.0, "extract": 0.0})
@@ -229,7 +231,7 @@ def _read_corpus(inputs, jobs, cache_dir, show_progress, console, session) -> Co
             if cache is not None:
                 hit = cache.get(sha, item.suffix, item.stem, item.name)
                 if hit:
-                    outcome[pos] = ("ok", hit.extraction, hit.encoding, hit.size)
+                    outcome[pos] = ("ok", pack(hit.extraction), hit.encoding, hit.size)
                     corpus.cache.hits += 1
                     corpus.cache.hit_names.append(item.name)
                     continue
@@ -252,7 +254,7 @@ def _read_corpus(inputs, jobs, cache_dir, show_progress, console, session) -> Co
         def finished(pos: int, path: Path, size: int, result: tuple) -> None:
             nonlocal done
             if result[0] == "ok":
-                outcome[pos] = result
+                outcome[pos] = ("ok", pack(result[1]), *result[2:])
                 if cache is not None:
                     cache.used.add(cache.key(result[1].sha256, path.suffix))
                     corpus.cache.misses += 1
@@ -302,10 +304,8 @@ def _read_corpus(inputs, jobs, cache_dir, show_progress, console, session) -> Co
     return corpus
 
 
-def _renamed(x: Extraction, path: Path) -> Extraction:
-    from kg.extract.extraction import Extraction
-
-    return Extraction(path.stem, path.name, x.sha256, x.entities, x.facts)
+def _renamed(x: PackedExtraction, path: Path) -> PackedExtraction:
+    return x._replace(doc_id=path.stem, file_name=path.name)
 
 
 def _run_parallel(todo, jobs, cache, finished, interrupted) -> None:
