@@ -78,18 +78,12 @@ class Group(TyperGroup):
         return list(self.commands)
 
 
-# Short and spelled-out names people give formats, whatever the case.
-FORMAT_ALIASES = {
-    "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "nq": "nquads", "n-quads": "nquads",
-    "json-ld": "jsonld", "gml": "graphml", "tab": "tsv", "text": "table",
-}
-
-
 def canonical_format(name: str, known) -> str:
     """``name`` as one of ``known`` (``TTL`` → ``turtle``, ``json-ld`` → ``jsonld``); the
     ``error:`` exit when it is none of them."""
-    key = name.strip().lower()
-    key = key if key in known else FORMAT_ALIASES.get(key, key)
+    from kg.query.results import format_name
+
+    key = format_name(name)
     if key not in known:
         raise fail(f"unknown format {name!r}; choose one of {', '.join(known)}")
     return key

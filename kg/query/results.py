@@ -45,6 +45,19 @@ FORMATS: dict[str, str] = {
     "ntriples": "application/n-triples",
 }
 RESULT_FORMATS = ("json", "xml", "csv", "tsv")
+
+# Short and spelled-out names people give formats (any case): one table for the
+# query server's ``format=`` parameter and every verb's ``--format``.
+FORMAT_ALIASES = {
+    "ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "nq": "nquads", "n-quads": "nquads",
+    "json-ld": "jsonld", "gml": "graphml", "tab": "tsv", "text": "table", "sparql-results+json": "json",
+}
+
+
+def format_name(name: str) -> str:
+    """``name`` lower-cased, with a short name spelled out (``TTL`` → ``turtle``); not checked."""
+    key = name.strip().lower()
+    return FORMAT_ALIASES.get(key, key)
 GRAPH_FORMATS = ("turtle", "ntriples")
 
 

@@ -74,7 +74,7 @@ from kg.query.library import bind, list_queries, parse_header
 from kg.query.names import run_resolved
 from kg.query.pinning import served_build
 from kg.query.remote import EndpointError, EndpointFailed, EndpointTimeout, RemoteEngine
-from kg.query.results import FORMATS, GRAPH_FORMATS, RESULT_FORMATS, serialize
+from kg.query.results import FORMATS, GRAPH_FORMATS, RESULT_FORMATS, format_name, serialize
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 MAX_BODY = 1 << 20  # 1 MiB
@@ -145,9 +145,7 @@ def _format_param(value: str | None) -> str | None:
     know is ignored and Accept decides."""
     if not value:
         return None
-    v = value.strip().lower()
-    aliases = {"ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "sparql-results+json": "json"}
-    v = aliases.get(v, v)
+    v = format_name(value)
     if v in FORMATS:
         return v
     return _RESULT_TYPES.get(v.split(";")[0]) or _GRAPH_TYPES.get(v.split(";")[0])
