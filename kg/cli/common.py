@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperCommand, TyperGroup
 
-from kg.ingest.files import SUFFIXES, Skipped
+from kg.ingest.files import SUFFIXES, Skipped, one_line
 from kg.run.corpus import Corpus, Interrupted
 from kg.run.work import ClusterError
 
@@ -44,9 +44,6 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     stderr().print(f"[bold red]error:[/] {escape(one_line(message))}", highlight=False)
     return typer.Exit(code=code)
 
-
-def one_line(text: object) -> str:
-    return " ".join(str(text).split())
 
 
 # --------------------------------------------------------------------------

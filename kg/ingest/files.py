@@ -166,4 +166,5 @@ def too_large(size: int, max_bytes: int) -> str:
 
 
 def one_line(text: object) -> str:
+    """Any text (an error's message, a reason) on one line, as every skip reason and error is."""
     return " ".join(str(text).split())

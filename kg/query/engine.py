@@ -25,6 +25,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.ingest.files import one_line
 from kg.query.errors import (
     EngineBusy,
     GraphError,
@@ -88,9 +89,6 @@ def check_store(path: Path) -> Path:
                          "--no-store)")
     return resolved
 
-
-def _one_line(text: object) -> str:
-    return " ".join(str(text).split())
 
 
 @dataclass(frozen=True)
@@ -172,7 +170,7 @@ def _worker_main(in_fd: str, out_fd: str, kind: str, graph_path: str) -> None:  
         quads = len(store)
     except (OSError, SyntaxError, ValueError, GraphError) as exc:
         with contextlib.suppress(OSError):
-            conn.send(("error", _one_line(exc)))
+            conn.send(("error", one_line(exc)))
         return
     try:
         conn.send(("ready", {"quads": quads, "seconds": time.perf_counter() - t0}))

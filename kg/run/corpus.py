@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.ingest.files import Skipped, iter_input_paths
+from kg.ingest.files import Skipped, iter_input_paths, one_line
 from kg.run.packed import PackedExtraction, PackedExtractions, pack
 
 if TYPE_CHECKING:
@@ -44,7 +44,6 @@ from kg.run.work import (
     extract_file,
     failure_reason,
     init_worker,
-    one_line,
 )
 
 # Below this many bytes to extract, worker processes cost more than they save

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.ingest.files import Skipped
+from kg.ingest.files import Skipped, one_line
 
 if TYPE_CHECKING:
 
@@ -22,9 +22,6 @@ class ClusterError(Exception):
     """The cluster cannot be used (unreachable scheduler, no workers, another
     zonekg on a worker): one line for the user, exit status 2."""
 
-
-def one_line(text: str) -> str:
-    return " ".join(str(text).split())
 
 
 # --------------------------------------------------------------------------
