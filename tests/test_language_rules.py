@@ -367,3 +367,21 @@ def test_a_decimal_capacity_stays_in_the_project_name():
     names = {(e.type, e.names[0]) for e in x.entities}
     assert ("Project", "年产19.4万套医疗设备项目") in names
     assert not any(t == "Enterprise" and n.startswith("万") for t, n in names), names
+
+
+def test_a_brand_ending_in_he_is_not_cut_at_the_conjunction() -> None:
+    # jieba cuts 鼎和 into 鼎|和; the 和 joins no two words here, it ends the brand.
+    text = "星河经济技术开发区举行签约仪式。据了解,北京鼎和智能装备有限公司已先后落户星河经济技术开发区。"
+    assert "北京鼎和智能装备有限公司" in names(text, "Enterprise")
+    # A real conjunction between two companies still splits them.
+    text = "星河经济技术开发区举行签约仪式。瑞岚科技有限公司和华硕盛机械有限公司落户星河经济技术开发区。"
+    assert {"瑞岚科技有限公司", "华硕盛机械有限公司"} <= names(text, "Enterprise")
+
+
+def test_a_brand_and_trade_word_in_a_list_of_companies_is_a_company() -> None:
+    text = ("星河经济技术开发区举行签约仪式。开发区现有规上工业企业186家,"
+            "其中包括恒泰精密、德曜电子、华硕盛机械等一批行业龙头企业。")
+    assert {"恒泰精密", "德曜电子", "华硕盛机械"} <= names(text, "Enterprise")
+    # The same words in a list of trades are no companies.
+    text = "星河经济技术开发区举行签约仪式。开发区重点发展精密制造、电子信息、新材料等产业。"
+    assert not names(text, "Enterprise")

@@ -64,6 +64,12 @@ def _rare_non_verb(word: str) -> bool:
 _token_start, _token_end = itemgetter(0), itemgetter(1)
 
 
+def _lone_name_char(token: str) -> bool:
+    """A single Chinese character that is no grammar word: the start of a brand jieba cut up."""
+    return len(token) == 1 and "\u4e00" <= token <= "\u9fff" and token not in FUNCTION_CHARS and \
+        token not in stopwords()
+
+
 _DECIMAL = re.compile(r"\d+(?:\.\d+)+")
 
 
@@ -139,6 +145,11 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
             # jieba glued a function word to an unknown name (使西继|迅达): split it off.
             start = s + 1
             break
+        if word == "和" and prev and i > 0 and _lone_name_char(doc.text[toks[i - 1][0]:toks[i - 1][1]]):
+            # 鼎|和|科技有限公司, 中|和|…: jieba cuts a brand ending in 和 after a lone
+            # character; a conjunction joins two words, not a lone character to a name.
+            start, prev = s, word
+            continue
         if len(word) == 1 and word not in FUNCTION_CHARS:
             left = doc.text[toks[i - 1][0]:toks[i - 1][1]] if i > 0 else ""
             # Lone characters next to a rare word or to each other are a name jieba

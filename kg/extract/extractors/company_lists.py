@@ -231,6 +231,29 @@ def _edge_item(doc: Doc, s: int, e: int, left: bool) -> tuple[int, int] | None:
     return None
 
 
+def _listed_brand(doc: Doc, s: int, e: int, first: bool) -> tuple[int, int] | None:
+    """In a list of companies, an item that is a brand and a trade word (恒川精密): a
+    rare first word, then ordinary nouns, four to six characters in all. The first
+    item may have the clause before it (其中包括恒川精密): its name starts at a brand word."""
+    words = words_of(doc.text[s:e])
+    starts = range(len(words)) if first else range(1)
+    for k in starts:
+        name_words = words[k:]
+        a = e - sum(map(len, name_words))
+        name = doc.text[a:e]
+        if not 4 <= len(name) <= _MAX_BRAND or len(name_words) < 2:
+            continue
+        if not _brand_word(name_words[0], True) or not is_rare_word(name_words[0]) or \
+                name.endswith(_NOT_BRAND_END) or name.endswith(FACILITY_ENDINGS):
+            continue
+        trade = "".join(name_words[1:])
+        if not 2 <= len(trade) <= 3 or trade in stopwords() or is_boundary_word(trade) or \
+                not (word_tag(trade) or "").startswith(("n", "a", "b")):
+            continue
+        return a, e
+    return None
+
+
 def _may_start(word: str) -> bool:
     return word in places() or word in countries() or _brand_word(word, True) or \
         bool(_COUNTRY_AT_START().match(word)) or bool(place_prefix(word))
@@ -300,6 +323,16 @@ def recognize_company_lists(doc: Doc) -> None:
                 continue
             if strong * 2 < len(found) and not _COMPANY_CUE.match(text, c_end, sent.end):
                 continue
+            # The list is one of companies: its other items are companies too when they read
+            # as a bare brand with a trade word after it (恒川精密, 天禾农牧), which alone
+            # would say too little (精密 and 农牧 are no company endings).
+            if strong >= 2 or _COMPANY_CUE.match(text, c_end, sent.end):
+                for i, (a, b) in enumerate(items):
+                    if any(x < b and a < y for x, y in found):
+                        continue
+                    span = _listed_brand(doc, a, b, first=i == 0)
+                    if span:
+                        found.append(span)
             for a, b in found:
                 if doc.claimed.get((a, b)) not in (None, "Enterprise", "Project"):
                     continue
