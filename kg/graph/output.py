@@ -229,7 +229,7 @@ class TurtleTerms:
         return "a" if form == _RDF_TYPE else self.iri(form)
 
 
-_FLUSH = 1 << 20  # characters buffered before a write
+_FLUSH_LINES = 20_000  # lines converted before a write
 
 
 def write_lines(fh, prefixes: dict[str, str], *, default, named=None) -> None:
@@ -239,73 +239,62 @@ def write_lines(fh, prefixes: dict[str, str], *, default, named=None) -> None:
     quads in that order, followed by the sorting of the prefix lines that
     :func:`serialize_to` does for it."""
     terms = TurtleTerms(prefixes)
+    head = b"\n".join(sorted(f"@prefix {name}: <{ns}> .".encode() for name, ns in prefixes.items())) + b"\n"
+    started = _write_graph(fh, terms, default, head, named=False, started=False)
+    if started:
+        fh.write(b" .\n")
+    if named is not None and _write_graph(fh, terms, named, head, named=True, started=started):
+        fh.write(b" .\n}\n")
+
+
+def _write_graph(fh, terms: TurtleTerms, path, head: bytes, *, named: bool, started: bool) -> bool:
+    """The statements of one work file, written after ``head`` (the prefix lines) if
+    nothing was written before (``started``); True when anything was written. The
+    last statement's " ." (and "}") is the caller's."""
+    memo = terms._iris  # IRI -> Turtle, filled by terms.iri
     obj, pred = terms.object, terms.predicate
-    buf: list[str] = []
-    size = 0
-    started = False
-
-    def flush() -> None:
-        nonlocal size
-        fh.write("".join(buf).encode("utf-8"))
-        buf.clear()
-        size = 0
-
-    def head() -> None:
-        nonlocal started
-        started = True
-        lines = sorted(f"@prefix {name}: <{ns}> .".encode() for name, ns in prefixes.items())
-        fh.write(b"\n".join(lines) + b"\n")
-
-    s0 = p0 = None
-    with open(default, encoding="utf-8", newline="\n") as lines:
+    # What comes before a graph's first subject, before each next one, before a
+    # subject's next predicate.
+    first, next_subject, next_predicate = ("\t", " .\n\t", " ;\n\t\t") if named else ("", " .\n", " ;\n\t")
+    out: list[str] = []
+    s0 = p0 = tail = None
+    n = 0
+    with open(path, encoding="utf-8", newline="\n") as lines:
         for line in lines:
-            if not started:
-                head()
-            i = line.index(" ")
-            j = line.index(" ", i + 1)
-            s, p, o = line[:i], line[i + 1:j], line[j + 1:-3]
+            if named:
+                if tail is None or not line.endswith(tail):  # a new named graph
+                    k = line.rindex(" ", 0, len(line) - 3)
+                    graph = line[k + 1:-3]
+                    out.append(f"{'' if tail is None else ' .' + chr(10) + '}' + chr(10)}"
+                               f"{memo.get(graph) or obj(graph)} {{\n")
+                    tail, s0 = line[k:], None
+                s, p, o = line[:-len(tail)].split(" ", 2)
+            else:
+                s, p, o = line[:-3].split(" ", 2)
+            if o[0] != '"' or o[-1] == ">":
+                o = memo.get(o) or obj(o)
             if s != s0:
-                piece = f"{'' if s0 is None else ' .' + chr(10)}{obj(s)} {pred(p)} {obj(o)}"
+                out.append(f"{first if s0 is None else next_subject}{memo.get(s) or obj(s)} {pred(p)} {o}")
                 s0, p0 = s, p
             elif p != p0:
-                piece = f" ;\n\t{pred(p)} {obj(o)}"
+                out.append(f"{next_predicate}{pred(p)} {o}")
                 p0 = p
             else:
-                piece = f" , {obj(o)}"
-            buf.append(piece)
-            size += len(piece)
-            if size > _FLUSH:
-                flush()
-    if s0 is not None:
-        buf.append(" .\n")
-    if named is not None:
-        g0 = s0 = p0 = None
-        with open(named, encoding="utf-8", newline="\n") as lines:
-            for line in lines:
+                out.append(f" , {o}")
+            n += 1
+            if n == _FLUSH_LINES:
                 if not started:
-                    head()
-                i = line.index(" ")
-                j = line.index(" ", i + 1)
-                k = line.rindex(" ", j + 1, len(line) - 3)
-                s, p, o, g = line[:i], line[i + 1:j], line[j + 1:k], line[k + 1:-3]
-                if g != g0:
-                    piece = f"{'' if g0 is None else ' .' + chr(10) + '}' + chr(10)}{obj(g)} {{\n\t{obj(s)} {pred(p)} {obj(o)}"
-                    g0, s0, p0 = g, s, p
-                elif s != s0:
-                    piece = f" .\n\t{obj(s)} {pred(p)} {obj(o)}"
-                    s0, p0 = s, p
-                elif p != p0:
-                    piece = f" ;\n\t\t{pred(p)} {obj(o)}"
-                    p0 = p
-                else:
-                    piece = f" , {obj(o)}"
-                buf.append(piece)
-                size += len(piece)
-                if size > _FLUSH:
-                    flush()
-        if g0 is not None:
-            buf.append(" .\n}\n")
-    flush()
+                    fh.write(head)
+                    started = True
+                fh.write("".join(out).encode("utf-8"))
+                out.clear()
+                n = 0
+    if out:
+        if not started:
+            fh.write(head)
+            started = True
+        fh.write("".join(out).encode("utf-8"))
+    return started
 
 
 def serialize(kg: KnowledgeGraph, fmt: str) -> bytes:
