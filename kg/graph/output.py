@@ -240,16 +240,16 @@ def write_lines(fh, prefixes: dict[str, str], *, default, named=None) -> None:
     :func:`serialize_to` does for it."""
     terms = TurtleTerms(prefixes)
     head = b"\n".join(sorted(f"@prefix {name}: <{ns}> .".encode() for name, ns in prefixes.items())) + b"\n"
-    started = _write_graph(fh, terms, default, head, named=False, started=False)
-    if started:
+    wrote_default = _write_graph(fh, terms, default, head, named=False, started=False)
+    if wrote_default:
         fh.write(b" .\n")
-    if named is not None and _write_graph(fh, terms, named, head, named=True, started=started):
+    if named is not None and _write_graph(fh, terms, named, head, named=True, started=wrote_default):
         fh.write(b" .\n}\n")
 
 
 def _write_graph(fh, terms: TurtleTerms, path, head: bytes, *, named: bool, started: bool) -> bool:
     """The statements of one work file, written after ``head`` (the prefix lines) if
-    nothing was written before (``started``); True when anything was written. The
+    nothing was written before (``started``); True when the file had any. The
     last statement's " ." (and "}") is the caller's."""
     memo = terms._iris  # IRI -> Turtle, filled by terms.iri
     obj, pred = terms.object, terms.predicate
@@ -292,9 +292,8 @@ def _write_graph(fh, terms: TurtleTerms, path, head: bytes, *, named: bool, star
     if out:
         if not started:
             fh.write(head)
-            started = True
         fh.write("".join(out).encode("utf-8"))
-    return started
+    return s0 is not None
 
 
 def serialize(kg: KnowledgeGraph, fmt: str) -> bytes:
