@@ -119,7 +119,12 @@ def test_the_store_loaded_from_the_lines_holds_exactly_the_quads(quads, tmp_path
     try:
         store = ox.Store()
         kg.load_into(store)
-        assert sorted(store, key=_sort_key) == quads
+        # The same quads given to a store as pyoxigraph terms (the store writes some
+        # typed literals in their canonical form, "+012" as "12": so both do).
+        reference = ox.Store()
+        reference.bulk_extend(quads)
+        assert sorted(store, key=_sort_key) == sorted(reference, key=_sort_key)
+        assert len(store) == len(reference) > 0 or not quads
     finally:
         kg.close()
 

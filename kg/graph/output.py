@@ -229,7 +229,7 @@ class TurtleTerms:
         return "a" if form == _RDF_TYPE else self.iri(form)
 
 
-_FLUSH_LINES = 20_000  # lines converted before a write
+_FLUSH_LINES = 20_000  # pieces converted before a write
 
 
 def write_lines(fh, prefixes: dict[str, str], *, default, named=None) -> None:
@@ -250,49 +250,56 @@ def write_lines(fh, prefixes: dict[str, str], *, default, named=None) -> None:
 def _write_graph(fh, terms: TurtleTerms, path, head: bytes, *, named: bool, started: bool) -> bool:
     """The statements of one work file, written after ``head`` (the prefix lines) if
     nothing was written before (``started``); True when the file had any. The
-    last statement's " ." (and "}") is the caller's."""
-    memo = terms._iris  # IRI -> Turtle, filled by terms.iri
-    obj, pred = terms.object, terms.predicate
+    last statement's " ." (and "}") is the caller's.
+
+    Works on the lines' bytes (UTF-8 in, UTF-8 out): a literal that Turtle writes as
+    N-Triples does (most of them) is copied, never decoded; an IRI is converted once."""
+    memo: dict[bytes, bytes] = {}  # a term that is not copied -> its Turtle form
+    predicates: dict[bytes, bytes] = {}
+
+    def term(form: bytes) -> bytes:
+        t = memo[form] = terms.object(form.decode("utf-8")).encode("utf-8")
+        return t
+
+    def predicate(form: bytes) -> bytes:
+        t = predicates[form] = terms.predicate(form.decode("utf-8")).encode("utf-8")
+        return t
+
     # What comes before a graph's first subject, before each next one, before a
     # subject's next predicate.
-    first, next_subject, next_predicate = ("\t", " .\n\t", " ;\n\t\t") if named else ("", " .\n", " ;\n\t")
-    out: list[str] = []
+    first, next_subject, next_predicate = (b"\t", b" .\n\t", b" ;\n\t\t") if named else (b"", b" .\n", b" ;\n\t")
+    out: list[bytes] = []
     s0 = p0 = tail = None
-    n = 0
-    with open(path, encoding="utf-8", newline="\n") as lines:
+    cut = -3  # the line without " .\n" (and, in a named graph, without " GRAPH")
+    with open(path, "rb") as lines:
         for line in lines:
-            if named:
-                if tail is None or not line.endswith(tail):  # a new named graph
-                    k = line.rindex(" ", 0, len(line) - 3)
-                    graph = line[k + 1:-3]
-                    out.append(f"{'' if tail is None else ' .' + chr(10) + '}' + chr(10)}"
-                               f"{memo.get(graph) or obj(graph)} {{\n")
-                    tail, s0 = line[k:], None
-                s, p, o = line[:-len(tail)].split(" ", 2)
-            else:
-                s, p, o = line[:-3].split(" ", 2)
-            if o[0] != '"' or o[-1] == ">":
-                o = memo.get(o) or obj(o)
+            if named and (tail is None or not line.endswith(tail)):  # a new named graph
+                k = line.rindex(b" ", 0, len(line) - 3)
+                graph = line[k + 1:-3]
+                out.append(b"".join((b"" if tail is None else b" .\n}\n", memo.get(graph) or term(graph), b" {\n")))
+                tail, s0, cut = line[k:], None, k - len(line)
+            s, p, o = line[:cut].split(b" ", 2)
+            if o[0] != 0x22 or o[-1] == 0x3E:  # not a literal, or a typed one: "..."^^<datatype>
+                o = memo.get(o) or term(o)
             if s != s0:
-                out.append(f"{first if s0 is None else next_subject}{memo.get(s) or obj(s)} {pred(p)} {o}")
+                out.append(b"".join((first if s0 is None else next_subject, memo.get(s) or term(s), b" ",
+                                     predicates.get(p) or predicate(p), b" ", o)))
                 s0, p0 = s, p
             elif p != p0:
-                out.append(f"{next_predicate}{pred(p)} {o}")
+                out.append(b"".join((next_predicate, predicates.get(p) or predicate(p), b" ", o)))
                 p0 = p
             else:
-                out.append(f" , {o}")
-            n += 1
-            if n == _FLUSH_LINES:
+                out.append(b" , " + o)
+            if len(out) >= _FLUSH_LINES:
                 if not started:
                     fh.write(head)
                     started = True
-                fh.write("".join(out).encode("utf-8"))
+                fh.write(b"".join(out))
                 out.clear()
-                n = 0
     if out:
         if not started:
             fh.write(head)
-        fh.write("".join(out).encode("utf-8"))
+        fh.write(b"".join(out))
     return s0 is not None
 
 
