@@ -6,6 +6,7 @@ or the new one, never half of one.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -100,14 +101,21 @@ def remove_stale_temporaries(directory: Path) -> None:
 def serialize_to(kg: KnowledgeGraph, fmt: str, fh) -> None:
     """Write Turtle of the default graph, or TriG of everything, to the binary file
     ``fh`` (opened for reading and writing): sorted, so byte-identical for the same
-    input, and streamed, so the text is never held in memory whole."""
+    input, and streamed, so the text is never held in memory whole.
+
+    A graph built into work files is written from their lines as they are (see
+    :class:`TurtleTerms`), without a Python object per quad; a graph of quads in
+    memory goes through Oxigraph's serialiser, which writes the same bytes."""
+    if fmt not in ("turtle", "trig"):
+        raise ValueError(f"unknown format {fmt!r}")
+    if kg.files is not None:
+        write_lines(fh, _prefixes(), default=kg.files.default, named=kg.files.named if fmt == "trig" else None)
+        return
     start = fh.tell()
     if fmt == "turtle":
         ox.serialize(kg.default_quads(), fh, format=ox.RdfFormat.TURTLE, prefixes=_prefixes())
-    elif fmt == "trig":
-        ox.serialize(kg.quads(), fh, format=ox.RdfFormat.TRIG, prefixes=_prefixes())
     else:
-        raise ValueError(f"unknown format {fmt!r}")
+        ox.serialize(kg.quads(), fh, format=ox.RdfFormat.TRIG, prefixes=_prefixes())
     # The prefix lines come first; sorting them changes no length, so they are
     # rewritten in place.
     end = fh.tell()
@@ -121,6 +129,178 @@ def serialize_to(kg: KnowledgeGraph, fmt: str, fh) -> None:
         fh.seek(start)
         fh.write(b"\n".join(sorted(lines[:n])) + b"\n")
     fh.seek(end)
+
+
+# --------------------------------------------------------------------------
+# Turtle and TriG straight from the sorted N-Triples / N-Quads lines
+#
+# What Oxigraph's serialiser (pyoxigraph 0.5) writes, term by term and line by line,
+# so that the files come out byte-identical to it (tests/test_fast_writer.py holds the
+# two side by side on arbitrary graphs): an IRI as prefix:local with the longest
+# declared prefix whose rest is a valid (escaped) local name, else the next one, else
+# <IRI>; rdf:type as predicate "a"; a literal of xsd:integer, decimal, double or
+# boolean bare when its text is in the Turtle form of that type, any other literal in
+# its N-Triples form with its datatype abbreviated; subjects grouped with " ;",
+# objects with " ,", named graphs as "G {" ... "}", tab-indented.
+
+def _ranges(*spans: tuple[int, int]) -> str:
+    return "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in spans)
+
+
+_PN_CHARS_BASE = _ranges((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0x2FF), (0x370, 0x37D),
+                         (0x37F, 0x1FFF), (0x200C, 0x200D), (0x2070, 0x218F), (0x2C00, 0x2FEF), (0x3001, 0xD7FF),
+                         (0xF900, 0xFDCF), (0xFDF0, 0xFFFD), (0x10000, 0xEFFFF))
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + r"\-0-9\u00b7" + _ranges((0x300, 0x36F), (0x203F, 0x2040))
+_LOCAL_ESCAPABLE = "_~.-!$&'()*+,;=/?#@%"
+# A local name that needs no escape at all: most of them (hashes, codes, words).
+_PLAIN_LOCAL = re.compile(f"[{_PN_CHARS_U}:0-9](?:[{_PN_CHARS}:.]*[{_PN_CHARS}:])?")
+_PN_FIRST = re.compile(f"[{_PN_CHARS_U}:0-9]")
+_PN_NEXT = re.compile(f"[{_PN_CHARS}:]")
+
+_BARE = {
+    "http://www.w3.org/2001/XMLSchema#integer": re.compile(r"[+-]?[0-9]+"),
+    "http://www.w3.org/2001/XMLSchema#decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    "http://www.w3.org/2001/XMLSchema#double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
+    "http://www.w3.org/2001/XMLSchema#boolean": re.compile(r"true|false"),
+}
+_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+
+def _escape_local(local: str) -> str | None:
+    """``local`` as a Turtle local name (PN_LOCAL, with backslash escapes), or None
+    when it cannot be one."""
+    if _PLAIN_LOCAL.fullmatch(local):
+        return local
+    out = []
+    last = len(local) - 1
+    for i, c in enumerate(local):
+        if (_PN_FIRST if i == 0 else _PN_NEXT).fullmatch(c) or (c == "." and 0 < i < last):
+            out.append(c)
+        elif c in _LOCAL_ESCAPABLE:
+            out.append("\\" + c)
+        else:
+            return None
+    return "".join(out)
+
+
+class TurtleTerms:
+    """The Turtle form of a term given in its N-Triples form (as the work files hold
+    it), with the IRIs abbreviated by ``prefixes`` (name -> namespace IRI)."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self._prefixes = sorted(((iri, name) for name, iri in prefixes.items()), key=lambda p: -len(p[0]))
+        self._iris: dict[str, str] = {}
+
+    def iri(self, form: str) -> str:
+        """``<IRI>`` as Turtle."""
+        t = self._iris.get(form)
+        if t is None:
+            t = self._iris[form] = self._abbreviate(form)
+        return t
+
+    def _abbreviate(self, form: str) -> str:
+        iri = form[1:-1]
+        for namespace, name in self._prefixes:
+            if iri.startswith(namespace):
+                local = iri[len(namespace):]
+                if not local:
+                    return f"{name}:"
+                escaped = _escape_local(local)
+                if escaped is not None:
+                    return f"{name}:{escaped}"
+        return form
+
+    def object(self, form: str) -> str:
+        """Any term (IRI, literal, blank node) as Turtle."""
+        first = form[0]
+        if first == "<":
+            return self.iri(form)
+        if first == '"' and form[-1] == ">":  # "text"^^<datatype>
+            cut = form.rindex('"^^<')
+            datatype = form[cut + 3:]
+            bare = _BARE.get(datatype[1:-1])
+            if bare is not None and bare.fullmatch(form, 1, cut):
+                return form[1:cut]
+            return form[:cut + 3] + self.iri(datatype)
+        return form  # a plain or language-tagged literal, a blank node: as in N-Triples
+
+    def predicate(self, form: str) -> str:
+        return "a" if form == _RDF_TYPE else self.iri(form)
+
+
+_FLUSH_LINES = 20_000  # pieces converted before a write
+
+
+def write_lines(fh, prefixes: dict[str, str], *, default, named=None) -> None:
+    """Turtle (``named`` None) or TriG of the sorted N-Triples file ``default`` and
+    N-Quads file ``named`` (canonical order, see :func:`kg.graph.build.build_graph`)
+    to the binary file ``fh``: the bytes Oxigraph's serialiser writes for the same
+    quads in that order, followed by the sorting of the prefix lines that
+    :func:`serialize_to` does for it."""
+    terms = TurtleTerms(prefixes)
+    head = b"\n".join(sorted(f"@prefix {name}: <{ns}> .".encode() for name, ns in prefixes.items())) + b"\n"
+    wrote_default = _write_graph(fh, terms, default, head, named=False, started=False)
+    if wrote_default:
+        fh.write(b" .\n")
+    if named is not None and _write_graph(fh, terms, named, head, named=True, started=wrote_default):
+        fh.write(b" .\n}\n")
+
+
+def _write_graph(fh, terms: TurtleTerms, path, head: bytes, *, named: bool, started: bool) -> bool:
+    """The statements of one work file, written after ``head`` (the prefix lines) if
+    nothing was written before (``started``); True when the file had any. The
+    last statement's " ." (and "}") is the caller's.
+
+    Works on the lines' bytes (UTF-8 in, UTF-8 out): a literal that Turtle writes as
+    N-Triples does (most of them) is copied, never decoded; an IRI is converted once."""
+    memo: dict[bytes, bytes] = {}  # a term that is not copied -> its Turtle form
+    predicates: dict[bytes, bytes] = {}
+
+    def term(form: bytes) -> bytes:
+        t = memo[form] = terms.object(form.decode("utf-8")).encode("utf-8")
+        return t
+
+    def predicate(form: bytes) -> bytes:
+        t = predicates[form] = terms.predicate(form.decode("utf-8")).encode("utf-8")
+        return t
+
+    # What comes before a graph's first subject, before each next one, before a
+    # subject's next predicate.
+    first, next_subject, next_predicate = (b"\t", b" .\n\t", b" ;\n\t\t") if named else (b"", b" .\n", b" ;\n\t")
+    out: list[bytes] = []
+    s0 = p0 = tail = None
+    cut = -3  # the line without " .\n" (and, in a named graph, without " GRAPH")
+    with open(path, "rb") as lines:
+        for line in lines:
+            if named and (tail is None or not line.endswith(tail)):  # a new named graph
+                k = line.rindex(b" ", 0, len(line) - 3)
+                graph = line[k + 1:-3]
+                out.append(b"".join((b"" if tail is None else b" .\n}\n", memo.get(graph) or term(graph), b" {\n")))
+                tail, s0, cut = line[k:], None, k - len(line)
+            s, p, o = line[:cut].split(b" ", 2)
+            if o[0] != 0x22 or o[-1] == 0x3E:  # not a literal, or a typed one: "..."^^<datatype>
+                o = memo.get(o) or term(o)
+            if s != s0:
+                out.append(b"".join((first if s0 is None else next_subject, memo.get(s) or term(s), b" ",
+                                     predicates.get(p) or predicate(p), b" ", o)))
+                s0, p0 = s, p
+            elif p != p0:
+                out.append(b"".join((next_predicate, predicates.get(p) or predicate(p), b" ", o)))
+                p0 = p
+            else:
+                out.append(b" , " + o)
+            if len(out) >= _FLUSH_LINES:
+                if not started:
+                    fh.write(head)
+                    started = True
+                fh.write(b"".join(out))
+                out.clear()
+    if out:
+        if not started:
+            fh.write(head)
+        fh.write(b"".join(out))
+    return s0 is not None
 
 
 def serialize(kg: KnowledgeGraph, fmt: str) -> bytes:
