@@ -164,10 +164,12 @@ def _store(kg):
 
 def _term(t):
     import pyoxigraph as ox
-    from rdflib import Literal, URIRef
+    from rdflib import BNode, Literal, URIRef
 
     if isinstance(t, ox.NamedNode):
         return URIRef(t.value)
+    if isinstance(t, ox.BlankNode):
+        return BNode(t.value)
     if isinstance(t, ox.Literal):
         if t.language:
             return Literal(t.value, lang=t.language)
