@@ -98,7 +98,7 @@ def _validate_in_parts(kg, plan, parts: int) -> set[tuple[str, str]] | None:
         try:
             for line in _lines(kg):
                 s, p, rest = line.split(" ", 2)
-                if s.startswith("_:") or rest.startswith("_:"):
+                if s[0] == "_" or rest[0] == "_":  # a blank node (an IRI starts with <, a literal with ")
                     return None
                 outs[hash(s) % parts].write(line)
                 if p == _RDF_TYPE:
