@@ -9,6 +9,12 @@ indexes. :func:`compile_shapes` reads a shapes graph and makes those queries;
 :meth:`Plan.run` runs them on a store's default graph (the caller puts the union of the
 build's graphs there) and returns the (focus node, sh:message) pairs pyshacl would report.
 
+Every query reads only the focus node's own triples (a path is a single IRI, followed
+forwards), the ``rdf:type`` triples of the values of the paths in
+:attr:`Plan.value_type_paths` (``sh:class`` on values) and the ``rdfs:subClassOf``
+triples: so a graph can be validated in parts, each holding those triples for its
+focus nodes (:mod:`kg.graph.validate`).
+
 The translation is driven by the shapes graph alone, not by the names of the shapes.
 Whatever it does not translate exactly (another constraint component, a path that is
 not a single IRI, a shape without sh:message, a severity other than sh:Violation …)
@@ -88,14 +94,17 @@ class _LexicalCheck:
 class Plan:
     queries: list[_Query] = field(default_factory=list)
     lexical_checks: list[_LexicalCheck] = field(default_factory=list)
+    # The paths (SPARQL IRIs) whose values' rdf:type triples some query reads.
+    value_type_paths: set[str] = field(default_factory=set)
 
-    def run(self, store: ox.Store) -> set[tuple[str, str]]:
-        """(focus, message) of every violation in the store's default graph."""
+    def run(self, store: ox.Store, keep=None) -> set[tuple[str, str]]:
+        """(focus, message) of every violation in the store's default graph; with ``keep``
+        (a test on the focus node's N-Triples form), of the focus nodes it accepts."""
         subclassing = _ask(store, f"ASK {{ ?a {_iri(RDFS.subClassOf)} ?b }}")
         type_path = f"{_iri(RDF.type)}/{_iri(RDFS.subClassOf)}*" if subclassing else _iri(RDF.type)
         found: set[tuple[str, str]] = set()
         for q in self.queries:
-            for focus in _foci(store, q.sparql.replace(_TYPE, type_path)):
+            for focus in _foci(store, q.sparql.replace(_TYPE, type_path), keep):
                 found.update((focus, m) for m in q.messages)
         for c in self.lexical_checks:
             bad = _ill_typed_values(store, c.path, c.datatype)
@@ -104,7 +113,7 @@ class Plan:
             values = " ".join(str(v) for v in bad)
             sparql = (f"SELECT DISTINCT ?f WHERE {{ {c.target.replace(_TYPE, type_path)} "
                       f"?f {c.path} ?v . VALUES ?v {{ {values} }} }}")
-            for focus in _foci(store, sparql):
+            for focus in _foci(store, sparql, keep):
                 found.update((focus, m) for m in c.messages)
         return found
 
@@ -122,6 +131,7 @@ def compile_shapes(shapes: Graph) -> Plan:
                 with_targets.add(s)
     for shape in sorted(with_targets, key=str):
         compiler.node_shape(shape, plan)
+    plan.value_type_paths = compiler.value_type_paths
     return plan
 
 
@@ -129,6 +139,8 @@ class _Compiler:
     def __init__(self, shapes: Graph) -> None:
         self.g = shapes
         self._fresh = itertools.count()
+        self.value_type_paths: set[str] = set()
+        self._path: str | None = None  # the path of the property shape being compiled
 
     # -- shapes ------------------------------------------------------------
 
@@ -167,6 +179,7 @@ class _Compiler:
         if (shape, SH.property, None) in g:
             raise UnsupportedShape(f"nested sh:property in {shape}")
         path_sparql = _iri(path)
+        self._path = path_sparql
         messages = self._messages(shape)
 
         conditions = self._value_conditions(shape, "?v", focus="?f")
@@ -268,6 +281,8 @@ class _Compiler:
         g = self.g
         out: list[str] = []
         for c in sorted(g.objects(shape, SH["class"]), key=str):
+            if v != "?f":  # a condition on the values of the current path
+                self.value_type_paths.add(self._path)
             out.append(f"EXISTS {{ {v} {_TYPE} {_term(c)} }}")
         datatypes = list(g.objects(shape, SH.datatype))
         if len(datatypes) > 1:
@@ -361,9 +376,11 @@ def _ill_typed_values(store: ox.Store, path: str, datatype: URIRef) -> list[ox.L
     return sorted(bad, key=str)
 
 
-def _foci(store: ox.Store, sparql: str):
+def _foci(store: ox.Store, sparql: str, keep=None):
     for row in store.query(sparql):
-        yield row["f"].value
+        f = row["f"]
+        if keep is None or keep(str(f)):
+            yield f.value
 
 
 def _ask(store: ox.Store, sparql: str) -> bool:
