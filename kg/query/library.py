@@ -30,6 +30,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.graph.name_index import SEPARATOR
 from kg.query.errors import ParameterError, QueryRefused, SparqlError
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -314,13 +315,40 @@ def parse_param_args(args: Sequence[str]) -> dict[str, str]:
     return values
 
 
+# A name parameter declared as ``VALUES ?_zone { UNDEF }``: one row, the parameter unbound
+# (no restriction), so the file runs as it is; bound, the block gets one row per name.
+_VALUES_DECL = re.compile(r"\bVALUES\s+[?$]%s(\w+)\s*\{\s*UNDEF\s*\}" % PLACEHOLDER_PREFIX, re.IGNORECASE)
+
+
+def _blank(text: str) -> str:
+    """The query with strings, IRIs and comments blanked out, character for character."""
+    return "".join(re.sub(r"[^\n]", " ", m.group(0)) if m.group("string") or m.group("iri") or m.group("comment")
+                   else m.group(0) for m in _tokens(text))
+
+
+def value_lists(text: str) -> set[str]:
+    """The parameters ``text`` declares with ``VALUES ?_name { UNDEF }`` (see :func:`bind`)."""
+    return {m.group(1) for m in _VALUES_DECL.finditer(_blank(text))}
+
+
+def _name_rows(value: str) -> str:
+    """Each name of a ``|``-joined list, as the graph writes every name and alias: "…"@zh."""
+    return " ".join(str(ox.Literal(n, language="zh")) for n in dict.fromkeys(value.split(SEPARATOR)))
+
+
 def bind(text: str, values: Mapping[str, str], params: Sequence[Param] | None = None) -> str:
     """``text`` with each ``?_name`` placeholder of a given parameter replaced by its value.
 
     Types come from ``params`` (or the query's own header); a value is turned into a
     pyoxigraph term and written in its N-Triples form, which SPARQL reads as the same
     term. Only variable tokens are replaced: the same characters inside a string, an
-    IRI or a comment are left alone. Line numbers do not change."""
+    IRI or a comment are left alone. Line numbers do not change.
+
+    A string parameter the query declares with ``VALUES ?_name { UNDEF }`` is a list of
+    names instead: that block gets one row per name (the value split on ``|``), each the
+    Chinese literal ``"…"@zh`` in which the graph writes names, and ``?_name`` stays a
+    variable. Oxigraph then looks each name up in its index, where a ``FILTER`` on the
+    names would read every name of the graph."""
     if not values:
         return text
     if params is None:
@@ -331,7 +359,19 @@ def bind(text: str, values: Mapping[str, str], params: Sequence[Param] | None = 
     if unknown:
         have = ", ".join(sorted(known)) or "none"
         raise ParameterError(f"the query has no parameter {', '.join(sorted(unknown))} (its parameters: {have})")
-    terms = {name: str(term_for(v, by_name.get(name, Param(name)).type)) for name, v in values.items()}
+    types = {name: by_name.get(name, Param(name)).type for name in values}
+    lists = {name for name in value_lists(text) & set(values) if types[name] == "string"}
+    if lists:
+        blanked = _blank(text)
+        pieces, last = [], 0
+        for m in _VALUES_DECL.finditer(blanked):
+            if m.group(1) in lists:
+                lines = "\n" * text.count("\n", m.start(), m.end())
+                pieces += [text[last:m.start()],
+                           f"VALUES ?{PLACEHOLDER_PREFIX}{m.group(1)} {{ {_name_rows(values[m.group(1)])} }}{lines}"]
+                last = m.end()
+        text = "".join(pieces) + text[last:]
+    terms = {name: str(term_for(v, types[name])) for name, v in values.items() if name not in lists}
     out = []
     for m in _tokens(text):
         name = m.group("varname")

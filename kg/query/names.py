@@ -114,8 +114,11 @@ def name_params(params: Sequence) -> dict[str, str | None]:
 
 def _takes_a_list(text: str, key: str) -> bool:
     """Whether the query matches parameter ``key`` against a list of names joined by
-    :data:`SEPARATOR` (``CONTAINS(CONCAT("|", ?_zone, "|"), …)``, see queries/*.rq)."""
-    return re.search(r'CONCAT\(\s*"\|"\s*,\s*\?_%s\s*,' % re.escape(key), text) is not None
+    :data:`SEPARATOR`: declared as ``VALUES ?_zone { UNDEF }`` (:func:`kg.query.library.bind`),
+    or matched with ``CONTAINS(CONCAT("|", ?_zone, "|"), …)``."""
+    from kg.query.library import value_lists
+
+    return key in value_lists(text) or re.search(r'CONCAT\(\s*"\|"\s*,\s*\?_%s\s*,' % re.escape(key), text) is not None
 
 
 def resolve_values(run: Callable[[str], object], params: Sequence, values: Mapping[str, str]
