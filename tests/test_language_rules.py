@@ -385,3 +385,11 @@ def test_a_brand_and_trade_word_in_a_list_of_companies_is_a_company() -> None:
     # The same words in a list of trades are no companies.
     text = "星河经济技术开发区举行签约仪式。开发区重点发展精密制造、电子信息、新材料等产业。"
     assert not names(text, "Enterprise")
+
+
+def test_a_company_before_a_build_verb_runs_the_project_after_it() -> None:
+    # 新建的: the company is named before the project, so the project's first word
+    # (a product, 原料药) is no company of its own.
+    text = "星河经济技术开发区举行签约仪式。瑞川药业新建的原料药生产基地项目计划投资8亿元。"
+    assert names(text, "Enterprise") == {"瑞川药业"}
+    assert ("operatedBy", "原料药生产基地项目", "瑞川药业") in facts(text)

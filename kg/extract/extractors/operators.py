@@ -10,6 +10,7 @@ import re
 
 from kg.extract.document import Doc
 from kg.extract.extractors.aliases import core_name, legal_base
+from kg.extract.extractors.projects import BUILT_BY as _BUILT_BY
 from kg.extract.names import place_prefix
 from kg.extract.pipeline import RELATE, component
 
@@ -20,7 +21,6 @@ _BY_BEFORE = re.compile(r"由(?P<who>[^，,。；;]{2,30}?)(?:投资建设|建�
 _BUILD_VERBS = ("建设", "新建", "打造", "兴建", "实施")
 _SUBJECT_BUILDS = re.compile(r"(?:将|拟|计划|准备|预计)?(?:投资|出资)[^，,。；;]{0,16}?(?:建设|新建|打造|兴建|实施)$|"
                              r"(?:将|拟|计划)?(?:投资建设|建设|新建|打造|兴建)$")
-_BUILT_BY = re.compile(r"(?:合作)?(?:投资建设|合作建设|投资|建设|开发|打造)的")
 
 
 def _enterprise_spans(doc: Doc):

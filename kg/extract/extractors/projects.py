@@ -236,12 +236,20 @@ def recognize_project_phases(doc: Doc) -> None:
             add_project(doc, base[0].start, m.end(), "phase")
 
 
+# X投资建设的P, X新建的P: the company before the verb builds the project after it.
+BUILT_BY = re.compile(r"(?:合作)?(?:投资建设|合作建设|投资兴建|投资|新建|兴建|建设|开发|打造|实施|承建|筹建)的")
+
+
 @component("project-brands", RECOGNIZE + 6)
 def recognize_project_brands(doc: Doc) -> None:
     """The enterprise a project's name starts with: 宏途|山药食品产业园, 碧桂园·芙蓉台."""
     enterprises = {m.name for m in doc.mentions_of("Enterprise")}
+    ends = {m.end for m in doc.mentions_of("Enterprise")}
     for p in list(doc.mentions_of("Project")):
         name = p.name
+        built = BUILT_BY.search(doc.text, max(p.start - 8, 0), p.start)
+        if built and built.end() == p.start and built.start() in ends:
+            continue  # 瑞川药业新建的|原料药…项目: its company is named before it, not in it
         if any(name.startswith(e) for e in enterprises):
             continue  # operatedBy will link it; the enterprise is already known
         if _BUILDING.search(name.removesuffix("项目")) and "·" not in name:
