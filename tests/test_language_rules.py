@@ -393,3 +393,11 @@ def test_a_company_before_a_build_verb_runs_the_project_after_it() -> None:
     text = "星河经济技术开发区举行签约仪式。瑞川药业新建的原料药生产基地项目计划投资8亿元。"
     assert names(text, "Enterprise") == {"瑞川药业"}
     assert ("operatedBy", "原料药生产基地项目", "瑞川药业") in facts(text)
+
+
+def test_a_company_named_after_its_county_does_not_make_the_county_a_company() -> None:
+    text = ("临河县工业园区成立于2006年,位于临河县城东部。"
+            "园区入驻企业68家,主要有临河化工股份有限公司、宏岚机械制造有限公司等。")
+    assert names(text, "Enterprise") == {"临河化工股份有限公司", "宏岚机械制造有限公司"}
+    # nor a spelling of the company it is named after
+    assert not any("临河" in spellings for spellings in all_names(text, "Enterprise"))

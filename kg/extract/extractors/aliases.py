@@ -86,6 +86,10 @@ def core_name(name: str) -> str:
     return base
 
 
+# What follows a place's short name when it names the place: 县, 区, 市 …
+_DIVISION_ENDS = frozenset("省市县区旗州盟镇乡")
+
+
 def _propagate_short_names(doc: Doc) -> None:
     """A company named in full once is often named short later (山东临工工程机械有限公司 …
     山东临工扩建): occurrences of its short forms outside any other name are mentions of it."""
@@ -100,6 +104,8 @@ def _propagate_short_names(doc: Doc) -> None:
             if form == full or len(form) < 2 or (len(form) == 2 and not is_rare_word(form)):
                 continue
             for s, e in _occurrences(form, text):
+                if text[e:e + 1] in _DIVISION_ENDS:
+                    continue  # 临川|县工业园区: the place the company is named after, not the company
                 if not any(a < e and s < b for a, b in taken):
                     doc.add_mention("Enterprise", s, e, form, rule="short-name")
                     taken.append((s, e))
