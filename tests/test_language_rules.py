@@ -401,3 +401,9 @@ def test_a_company_named_after_its_county_does_not_make_the_county_a_company() -
     assert names(text, "Enterprise") == {"临河化工股份有限公司", "宏岚机械制造有限公司"}
     # nor a spelling of the company it is named after
     assert not any("临河" in spellings for spellings in all_names(text, "Enterprise"))
+
+
+def test_bonded_trades_are_industries_not_companies() -> None:
+    text = ("云溪综合保税区一季度进出口总额同比增长18%。综保区将加快建设加工制造、跨境电商、保税物流三大产业集群。"
+            "区内企业云溪保税物流有限公司业务量稳步提升。")
+    assert names(text, "Enterprise") == {"云溪保税物流有限公司"}
