@@ -24,6 +24,7 @@ from kg.export.source import (
     Source,
 )
 from kg.graph.namespaces import ENTITY_CLASSES, PREFIXES
+from kg.graph.output import sort_prefix_lines
 
 # --------------------------------------------------------------------------
 # RDF formats
@@ -35,27 +36,19 @@ def _prefixes() -> dict[str, str]:
     return dict(sorted(p.items()))
 
 
-def _sort_prefix_lines(data: bytes) -> bytes:
-    lines = data.split(b"\n")
-    n = 0
-    while n < len(lines) and lines[n].startswith(b"@prefix "):
-        n += 1
-    return b"\n".join(sorted(lines[:n]) + lines[n:])
-
-
 def to_rdf(source: Source, fmt: str) -> bytes:
     """``turtle``/``ntriples``: the default graph; ``nquads``/``trig``: every quad."""
     buf = io.BytesIO()
     if fmt == "turtle":
         ox.serialize(source.default_triples, buf, format=ox.RdfFormat.TURTLE, prefixes=_prefixes())
-        return _sort_prefix_lines(buf.getvalue())
+        return sort_prefix_lines(buf.getvalue())
     if fmt == "ntriples":
         ox.serialize(source.default_triples, buf, format=ox.RdfFormat.N_TRIPLES)
     elif fmt == "nquads":
         ox.serialize(source.quads, buf, format=ox.RdfFormat.N_QUADS)
     elif fmt == "trig":
         ox.serialize(source.quads, buf, format=ox.RdfFormat.TRIG, prefixes=_prefixes())
-        return _sort_prefix_lines(buf.getvalue())
+        return sort_prefix_lines(buf.getvalue())
     else:
         raise ValueError(f"not an RDF format: {fmt!r}")
     return buf.getvalue()

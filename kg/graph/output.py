@@ -312,7 +312,7 @@ def serialize(kg: KnowledgeGraph, fmt: str) -> bytes:
     return buf.getvalue()
 
 
-def _sorted_prefix_header(data: bytes) -> bytes:
+def sort_prefix_lines(data: bytes) -> bytes:
     """The serializer writes @prefix lines in its own map's order; sort them so the
     file does not depend on it."""
     lines = data.split(b"\n")
