@@ -407,3 +407,38 @@ def test_bonded_trades_are_industries_not_companies() -> None:
     text = ("云溪综合保税区一季度进出口总额同比增长18%。综保区将加快建设加工制造、跨境电商、保税物流三大产业集群。"
             "区内企业云溪保税物流有限公司业务量稳步提升。")
     assert names(text, "Enterprise") == {"云溪保税物流有限公司"}
+
+
+def test_a_list_of_full_legal_names_and_short_names_is_one_list_of_companies() -> None:
+    # The legal names are too long for a brand's shape; they still make the list one of
+    # companies, so the short names in it (a brand and a trade word) are companies too.
+    text = ("南浔高新区简介。园区内主要企业有:赣州瑞丰电子科技有限公司、江西宏图新能源股份有限公司、"
+            "南康华誉药业有限公司、星源精工、晨阳电气等。")
+    assert {"赣州瑞丰电子科技有限公司", "星源精工", "晨阳电气"} <= names(text, "Enterprise")
+    # Without the list, the brand and trade word alone say nothing.
+    assert "星源精工" not in names("南浔高新区简介。星源精工的理念深入人心。", "Enterprise")
+
+
+def test_an_ordinary_word_before_an_industry_head_is_a_company_in_a_companys_role() -> None:
+    # 远扬 is an ordinary verb (to spread far); as the one by whom a project is built it
+    # is the brand of a company.
+    text = "清源经济技术开发区消息。由远扬科技投资建设的智能传感器芯片封测项目已完成主体施工。"
+    assert "远扬科技" in names(text, "Enterprise")
+    assert ("operatedBy", "智能传感器芯片封测项目", "远扬科技") in facts(text)
+    # Brought in by the zone, at the start of a clause before 落户: also a company.
+    assert "远扬科技" in names("清源经济技术开发区消息。开发区引进远扬科技,年产值可达5亿元。", "Enterprise")
+    # The same words with no role are a description: 智慧科技 is no company.
+    assert not names("清源经济技术开发区消息。开发区大力发展智慧科技和远扬科技文化。", "Enterprise")
+
+
+def test_enumeration_markers_are_not_part_of_a_project_or_a_company() -> None:
+    text = ("石川综合保税区消息。一是跨境电商产业园项目,计划投资8亿元;二是进口水果分拨中心项目,计划投资3亿元。")
+    projects = names(text, "Project")
+    assert {"跨境电商产业园项目", "进口水果分拨中心项目"} <= projects
+    assert not any(p.startswith(("一是", "二是")) for p in projects)
+    assert not names(text, "Enterprise")
+
+
+def test_a_company_responsible_for_carrying_out_a_project_runs_it() -> None:
+    text = "石川综合保税区消息。投资12亿元的航空发动机保税维修项目由中航翼城科技有限公司负责实施。"
+    assert ("operatedBy", "航空发动机保税维修项目", "中航翼城科技有限公司") in facts(text)

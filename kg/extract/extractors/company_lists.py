@@ -254,6 +254,12 @@ def _listed_brand(doc: Doc, s: int, e: int, first: bool) -> tuple[int, int] | No
     return None
 
 
+def _named_company(doc: Doc, s: int, e: int) -> bool:
+    """Whether an earlier recogniser found an Enterprise that fills the item (a legal name)."""
+    return e - s > 4 and any(m.type == "Enterprise" and m.start <= s + 2 and m.end == e and m.end - m.start > 4
+                             for m in doc.mentions)
+
+
 def _may_start(word: str) -> bool:
     return word in places() or word in countries() or _brand_word(word, True) or \
         bool(_COUNTRY_AT_START().match(word)) or bool(place_prefix(word))
@@ -311,6 +317,12 @@ def recognize_company_lists(doc: Doc) -> None:
             for a, b in spans:
                 while a < b and text[a] in " ":
                     a += 1
+                if _named_company(doc, a, b):
+                    # 赣州瑞丰电子科技有限公司、…、星源精工: a full legal name that the legal-form
+                    # recogniser took is as good a company item as any (too long for a shape).
+                    found.append((a, b))
+                    strong += 1
+                    continue
                 for x, y in _split_glued(doc, a, b):
                     shape = company_shape(text[x:y])
                     if shape:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.document import Doc
-from kg.extract.lexicon import industry_words, places, sector_words, stopwords, words_of
+from kg.extract.lexicon import countries, industry_words, places, sector_words, stopwords, words_of
 from kg.extract.names import GENERIC_MODIFIERS, is_generic_prefix, is_rare_word, left_start
 from kg.extract.pipeline import RECOGNIZE, component
 
@@ -111,13 +111,21 @@ def recognize_enterprises(doc: Doc) -> None:
         if start > 0 and text[start - 1].isdigit():
             continue  # 4500台套镁合金机械: a quantity, not a brand
         words = _words(doc, start, m.start())
+        if not words:
+            # 远扬|科技: a brand that is an ordinary verb ends the leftward scan; in a
+            # company's role (below) the word before the head is the brand all the same.
+            prev = [w for w in _words(doc, max(m.start() - 2, 0), m.start()) if len(w) == 2]
+            if prev and _in_company_role(doc, m.start() - 2, m.end(), prev):
+                start, words = m.start() - 2, prev
         if not words or not 2 <= m.start() - start <= 6:
             continue
         if words[0] in places():  # 许昌生物… is a place and an industry, not a brand
             words = words[1:]
             start += len(doc.text[start:m.start()]) - sum(map(len, words))
-        # A brand in Latin letters (GE医疗, SK海力士…) is as good as a rare word.
-        if not words or not (is_rare_word(words[0]) or _LATIN_BRAND.fullmatch(words[0])) or sum(map(len, words)) < 2:
+        # A brand in Latin letters (GE医疗, SK海力士…) is as good as a rare word; so is a
+        # common word where the sentence gives the name a company's role (由远扬科技投资建设).
+        if not words or sum(map(len, words)) < 2 or not (
+                is_rare_word(words[0]) or _LATIN_BRAND.fullmatch(words[0]) or _in_company_role(doc, start, m.end(), words)):
             continue
         if _next_word(doc, m.end()) in _FACILITY_WORDS or _next_word(doc, m.end()) in industry_words():
             continue  # 卫龙智能食品|产业园, 万邦国际|冷链: part of a park or project name
@@ -167,6 +175,27 @@ def _ranked_company(text: str, m: re.Match) -> tuple[int, int] | None:
 
 
 _LATIN_BRAND = re.compile(r"[A-Z][A-Za-z&]{1,7}")
+# What only a company does in a sentence: be the one by whom something is built, be
+# brought in or signed with (before the name); invest, build, settle or sign (after it).
+_ROLE_BEFORE = re.compile(r"(?:由|引进|引入|招引|携手|联手)$")
+_ROLE_AFTER = re.compile(r"(?:将|拟|计划|正式|成功|已)?(?:投资建设|投资|出资|新建|建设|落户|入驻|签约|签订|落地|扎根)")
+
+
+def _in_company_role(doc: Doc, start: int, end: int, words: list[str]) -> bool:
+    """A brand of one ordinary two-character word before an industry head (远扬|科技) in a
+    company's role: 由远扬科技投资建设的…, 引进远扬科技, 远扬科技将投资…. Alone, an
+    ordinary word before 科技 is a description (智慧科技); the role says it is a name."""
+    brand = words[0]
+    if len(words) != 1 or len(brand) != 2 or brand in places() or brand in industry_words() or \
+            brand in sector_words() or brand in stopwords() or brand in GENERIC_MODIFIERS or is_generic_prefix(brand) or \
+            brand in countries() or brand == "中国":
+        return False
+    text = doc.text
+    before = _ROLE_BEFORE.search(text, max(start - 2, 0), start)
+    if before and before.end() == start:
+        return True
+    clause_start = start == 0 or text[start - 1] in "，,。；;：:、\n "
+    return clause_start and _ROLE_AFTER.match(text, end) is not None
 _FACILITY_WORDS = frozenset("产业园 工业园 科技园 物流园 产业园区 工业园区 园区 园 基地 产业基地 中心 区 大厦 行业 产业 装备 设备 项目 工程 平台 领域 板块 综合体 小镇 "
                             "港 陆港 空港 海港 港口 口岸 广场 社区 城".split())
 _RANKING = ("龙头", "领军", "骨干", "知名", "著名", "领先", "老", "重点", "明星", "标杆", "头部", "链主", "独角兽", "上市")

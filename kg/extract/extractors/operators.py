@@ -14,10 +14,10 @@ from kg.extract.extractors.projects import BUILT_BY as _BUILT_BY
 from kg.extract.names import place_prefix
 from kg.extract.pipeline import RELATE, component
 
-_BY = re.compile(r"[:：,，]?由(?P<who>[^，,。；;]{2,30}?)(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造)")
+_BY = re.compile(r"[:：,，]?由(?P<who>[^，,。；;]{2,30}?)(?:负责)?(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造|实施)")
 # 建设单位为X, 投资主体:X — the builder named in a project's particulars.
 _BUILDER = re.compile(r"(?:建设|实施|投资|业主|承建|项目)(?:单位|主体|方|企业)(?:为|是|系|[:：])(?P<who>[^，,。；;]{2,40})")
-_BY_BEFORE = re.compile(r"由(?P<who>[^，,。；;]{2,30}?)(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造)的$")
+_BY_BEFORE = re.compile(r"由(?P<who>[^，,。；;]{2,30}?)(?:负责)?(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造|实施)的$")
 _BUILD_VERBS = ("建设", "新建", "打造", "兴建", "实施")
 _SUBJECT_BUILDS = re.compile(r"(?:将|拟|计划|准备|预计)?(?:投资|出资)[^，,。；;]{0,16}?(?:建设|新建|打造|兴建|实施)$|"
                              r"(?:将|拟|计划)?(?:投资建设|建设|新建|打造|兴建)$")
