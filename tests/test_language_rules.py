@@ -442,3 +442,16 @@ def test_enumeration_markers_are_not_part_of_a_project_or_a_company() -> None:
 def test_a_company_responsible_for_carrying_out_a_project_runs_it() -> None:
     text = "石川综合保税区消息。投资12亿元的航空发动机保税维修项目由中航翼城科技有限公司负责实施。"
     assert ("operatedBy", "航空发动机保税维修项目", "中航翼城科技有限公司") in facts(text)
+
+
+def test_the_zones_own_locality_at_the_head_of_a_project_is_no_company() -> None:
+    text = "清源经济技术开发区消息。开发区与天弘控股集团签订协议,双方将共同建设清源数字经济产业园。"
+    assert names(text, "Enterprise") == {"天弘控股集团"}
+    # A brand the zone's name does not start with is still the company of its project.
+    text = "清源经济技术开发区消息。开发区将建设凯越医疗器械产业园项目。"
+    assert "凯越" in " ".join(names(text, "Enterprise"))
+
+
+def test_policy_labels_are_no_company() -> None:
+    text = "清源经济技术开发区消息。开发区将建设专精特新化工产业园项目,培育一批小巨人企业。"
+    assert not names(text, "Enterprise")
