@@ -455,3 +455,23 @@ def test_the_zones_own_locality_at_the_head_of_a_project_is_no_company() -> None
 def test_policy_labels_are_no_company() -> None:
     text = "清源经济技术开发区消息。开发区将建设专精特新化工产业园项目,培育一批小巨人企业。"
     assert not names(text, "Enterprise")
+
+
+def test_a_quoted_name_before_xiangmu_is_the_projects_name() -> None:
+    text = "临江高新区消息。同日签约的还有“中泰汽车零部件智能制造”项目和“海韵食品精深加工”项目。"
+    assert {"中泰汽车零部件智能制造项目", "海韵食品精深加工项目"} <= names(text, "Project")
+    # A slogan or a contest's research topic in quotes is no investment project.
+    text = "临江高新区消息。开发区开展“抢天夺时”项目攻坚行动,“低压固态储氢技术”项目荣获优秀奖。"
+    assert not names(text, "Project")
+
+
+def test_a_grade_inside_a_product_does_not_cut_the_projects_name() -> None:
+    text = "临江高新区消息。下半年将重点推进鑫隆化工年产5万吨电子级氢氟酸项目建设。"
+    assert names(text, "Project") == {"鑫隆化工年产5万吨电子级氢氟酸项目"}
+    assert names(text, "Enterprise") == {"鑫隆化工"}
+
+
+def test_xin_cailiao_is_one_trade_word_in_a_companys_name() -> None:
+    # The short form of 江苏明远新材料有限公司 is 明远, not 明远新.
+    text = "临江高新区消息。江苏明远新材料有限公司落户高新区。明远的隔膜产品供不应求。"
+    assert ("江苏明远新材料有限公司", "明远") in all_names(text, "Enterprise")

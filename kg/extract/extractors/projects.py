@@ -16,11 +16,13 @@ from kg.extract.lexicon import (
     countries,
     industry_words,
     is_boundary_word,
+    is_policy_phrase,
     places,
     sector_words,
     stopwords,
     word_frequency,
     word_tag,
+    words_of,
 )
 from kg.extract.money import INVESTED_OF
 from kg.extract.names import (
@@ -128,6 +130,33 @@ def add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
     return True
 
 
+# Words that never end a project's name when read leftwards: 及 joins two products, 级 grades
+# one (电子级氢氟酸, 万吨级码头).
+_INSIDE_PROJECT_NAMES = frozenset({"及", "及其", "级"})
+_RESEARCH_TOPICS = ("技术", "研究", "课题", "方案", "工艺", "理论")
+_QUOTED = re.compile(r"[\u3400-\u9fffA-Za-z0-9]{6,24}")  # four characters in quotes are a slogan (“抢天夺时”)
+
+
+def _add_quoted_project(doc: Doc, head_start: int, head_end: int) -> None:
+    """“中泰汽车零部件智能制造”项目: a name in quotes before 项目 is the project's name, when
+    it reads as one (long, or with a brand in it); a slogan (“抢天夺时”项目) does not."""
+    text = doc.text
+    opening = max(text.rfind(q, max(head_start - 26, 0), head_start - 1) for q in _OPEN_QUOTES)
+    if opening < 0 or not _QUOTED.fullmatch(text, opening + 1, head_start - 1):
+        return
+    s, e = opening + 1, head_start - 1
+    if text.endswith(_RESEARCH_TOPICS, s, e):
+        return  # “…储氢技术”项目 of a contest or a research grant: a topic, not an investment
+    if len(words_of(text[s:e])) < 2 or not _specific(doc, s, e) or is_sector_phrase(doc, s, e) or \
+            any(is_policy_phrase(w) for w in words_of(text[s:e])):
+        return
+    span = (s, head_end)
+    if doc.claimed.get(span, "Project") != "Project":
+        return
+    doc.claimed[span] = "Project"
+    doc.add_mention("Project", s, head_end, name=text[s:e] + "项目", rule="quoted-project")
+
+
 _CAPACITY_WORDS = frozenset("年产 年加工 年处理 年出栏 年吞吐 日产 日处理".split())
 
 
@@ -159,7 +188,10 @@ def _name_after(doc: Doc, pos: int) -> int:
 def recognize_projects(doc: Doc) -> None:
     text = doc.text
     for m in _PROJECT_HEAD.finditer(text):
-        start = left_start(doc, m.start(), 28, allow_digits=True, inner_ok=frozenset({"及", "及其"}), compound_verbs=True,
+        if text.endswith(tuple(_CLOSE_QUOTES), 0, m.start()):
+            _add_quoted_project(doc, m.start(), m.end())
+            continue
+        start = left_start(doc, m.start(), 28, allow_digits=True, inner_ok=_INSIDE_PROJECT_NAMES, compound_verbs=True,
                            extra_stops=_DESCRIBED_BY)
         ranked = _RANKING.search(text, start, m.start())
         if ranked:
