@@ -475,3 +475,19 @@ def test_xin_cailiao_is_one_trade_word_in_a_companys_name() -> None:
     # The short form of 江苏明远新材料有限公司 is 明远, not 明远新.
     text = "临江高新区消息。江苏明远新材料有限公司落户高新区。明远的隔膜产品供不应求。"
     assert ("江苏明远新材料有限公司", "明远") in all_names(text, "Enterprise")
+
+
+def test_gai_xiangmu_you_x_names_who_builds_the_project_named_before() -> None:
+    text = ("临江高新区消息。临江智慧物流港项目已完成主体工程。"
+            "该项目由江苏明远新材料有限公司投资12亿元建设,建成后将成为冷链物流枢纽。")
+    assert ("operatedBy", "临江智慧物流港项目", "江苏明远新材料有限公司") in facts(text)
+
+
+def test_the_company_signed_with_builds_the_project_of_the_next_clause() -> None:
+    text = "临江高新区消息。6月12日,高新区与上海博衍生物医药集团签订协议,投资18亿元建设生物医药创新中心。"
+    assert ("operatedBy", "生物医药创新中心", "上海博衍生物医药集团") in facts(text)
+    # Signed with one company, built by another named in its own clause: that one.
+    text = ("临江高新区消息。高新区与上海博衍生物医药集团签订协议,"
+            "江苏明远新材料有限公司将投资18亿元建设生物医药创新中心。")
+    assert ("operatedBy", "生物医药创新中心", "江苏明远新材料有限公司") in facts(text)
+    assert ("operatedBy", "生物医药创新中心", "上海博衍生物医药集团") not in facts(text)

@@ -18,6 +18,10 @@ _BY = re.compile(r"[:：,，]?由(?P<who>[^，,。；;]{2,30}?)(?:负责)?(?:投
 # 建设单位为X, 投资主体:X — the builder named in a project's particulars.
 _BUILDER = re.compile(r"(?:建设|实施|投资|业主|承建|项目)(?:单位|主体|方|企业)(?:为|是|系|[:：])(?P<who>[^，,。；;]{2,40})")
 _BY_BEFORE = re.compile(r"由(?P<who>[^，,。；;]{2,30}?)(?:负责)?(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造|实施)的$")
+# 该项目由X投资建设: the project the sentence refers back to (the last one named before it).
+_THIS_PROJECT_BY = re.compile(r"(?:该|此|这一|这个|上述)项目(?:是)?由(?P<who>[^，,。；;]{2,30}?)"
+                              r"(?:负责)?(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造|实施)")
+_SIGNED_WITH = re.compile(r"与(?P<who>[^，,。；;与]{2,30}?)(?:正式|成功)?(?:签订|签署|签约)")
 _BUILD_VERBS = ("建设", "新建", "打造", "兴建", "实施")
 _SUBJECT_BUILDS = re.compile(r"(?:将|拟|计划|准备|预计)?(?:投资|出资)[^，,。；;]{0,16}?(?:建设|新建|打造|兴建|实施)$|"
                              r"(?:将|拟|计划)?(?:投资建设|建设|新建|打造|兴建)$")
@@ -83,6 +87,11 @@ def relate_operators(doc: Doc) -> None:
             firsts = [e for e in ents if clause_start <= e.start and e.end <= sub.start() + 1]
             if firsts:
                 link(pk, doc.resolve(firsts[0].key), sent.index, "subject-builds")
+            else:
+                # 与X签订协议,投资18亿元建设P: the company signed with in the clause before builds P.
+                signed = _SIGNED_WITH.search(doc.text, sent.start, clause_start)
+                if signed and signed.end() >= clause_start - 12:
+                    link_within(pk, signed.start("who"), signed.end("who"), sent.index, "signed-builds")
         # X(与Y)(合作)投资/建设的P, also for each item of a list of projects ending at P.
         before = doc.text[sent.start:p.start]
         bm = None
@@ -91,6 +100,18 @@ def relate_operators(doc: Doc) -> None:
         if bm and (bm.end() == len(before) or _list_reaches(doc, sent.start + bm.end(), p.start)):
             clause_start = max(before.rfind(c, 0, bm.start()) for c in "，,。；;") + 1 + sent.start
             link_within(pk, clause_start, sent.start + bm.start(), sent.index, "built-by")
+    for m in _THIS_PROJECT_BY.finditer(doc.text):
+        referent = _last_project_before(doc, m.start())
+        if referent is not None:
+            link_within(doc.resolve(referent.key), m.start("who"), m.end("who"), doc.sentence_at(m.start()).index,
+                        "this-project-by")
+
+
+def _last_project_before(doc: Doc, pos: int):
+    """The project named last before ``pos`` in its paragraph: what 该项目 there stands for."""
+    para = next(((a, b) for a, b in doc.paragraphs if a <= pos < b), (0, pos))
+    before = [p for p in doc.mentions_of("Project") if para[0] <= p.start and p.end <= pos]
+    return max(before, key=lambda p: (p.end, -p.start), default=None)
 
 
 _BARE_LIST_END = re.compile(r"[^，,。；;：:]{0,60}?等项目")
