@@ -491,3 +491,9 @@ def test_the_company_signed_with_builds_the_project_of_the_next_clause() -> None
             "江苏明远新材料有限公司将投资18亿元建设生物医药创新中心。")
     assert ("operatedBy", "生物医药创新中心", "江苏明远新材料有限公司") in facts(text)
     assert ("operatedBy", "生物医药创新中心", "上海博衍生物医药集团") not in facts(text)
+
+
+def test_a_park_before_a_company_and_its_capacity_says_where_the_project_is() -> None:
+    text = "南浔高新区消息。青石工业园瑞辰精工年产8万套轴承项目已开工建设。"
+    assert names(text, "Project") == {"瑞辰精工年产8万套轴承项目"}
+    assert ("operatedBy", "瑞辰精工年产8万套轴承项目", "瑞辰精工") in facts(text)

@@ -335,3 +335,20 @@ def is_sector_phrase(doc: Doc, start: int, end: int) -> bool:
     # one names a product line (智能传感器研发制造).
     return len(text) <= 6 and all(w in industry_words() or w in sector_words() or w in GENERIC_MODIFIERS or
                                   w in stopwords() for w in words)
+
+
+_PARK_THEN_PLACE = re.compile(r"(?:工业园区|产业园区|工业园|产业园|园区|开发区|高新区|经开区)(?=[\u4e00-\u9fff]{2})")
+
+
+# A company's short name and the capacity of its project (宏远100MW光伏, 鼎诚年产10万吨).
+_OWNER_THEN_CAPACITY = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:年产|年加工|[0-9])")
+
+
+def after_park(doc: Doc, start: int, end: int) -> int:
+    """格兰工业园|江宁恒远年产…, 格兰工业园|恒远100MW…: a park before a place or before a
+    company and its capacity, at the head of the first item, says where the item is; it is
+    not part of its name."""
+    for m in _PARK_THEN_PLACE.finditer(doc.text, start, end):
+        if place_prefix(doc.text[m.end():end]) or _OWNER_THEN_CAPACITY.match(doc.text, m.end(), end):
+            start = m.end()
+    return start

@@ -17,12 +17,12 @@ from kg.extract.lexicon import word_tag
 from kg.extract.money import INVESTED_OF
 from kg.extract.names import (
     QUOTES,
+    after_park,
     brand_prefix,
     is_counted,
     is_generic_prefix,
     is_sector_phrase,
     left_start,
-    place_prefix,
     strip_quotes,
 )
 from kg.extract.pipeline import RECOGNIZE, component
@@ -89,23 +89,6 @@ def _list_items(doc: Doc, region_start: int, region_end: int) -> list[tuple[int,
     if m:
         items[0] = (s + m.end(), e)
     return items
-
-
-_PARK_THEN_PLACE = re.compile(r"(?:工业园区|产业园区|工业园|产业园|园区|开发区|高新区|经开区)(?=[\u4e00-\u9fff]{2})")
-
-
-# A company's short name and the capacity of its project (宏远100MW光伏, 鼎诚年产10万吨).
-_OWNER_THEN_CAPACITY = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:年产|年加工|[0-9])")
-
-
-def _after_park(doc: Doc, start: int, end: int) -> int:
-    """格兰工业园|江宁恒远年产…, 格兰工业园|恒远100MW…: a park before a place or before a
-    company and its capacity, at the head of the first item, says where the item is; it is
-    not part of its name."""
-    for m in _PARK_THEN_PLACE.finditer(doc.text, start, end):
-        if place_prefix(doc.text[m.end():end]) or _OWNER_THEN_CAPACITY.match(doc.text, m.end(), end):
-            start = m.end()
-    return start
 
 
 def _continues_noun(doc: Doc, pos: int) -> bool:
@@ -203,7 +186,7 @@ def recognize_lists(doc: Doc) -> None:
             first_s, first_e = items[0]
             stripped = _strip_investment(doc, first_s, first_e)
             items[0] = (stripped if stripped > first_s else _first_item_start(doc, first_s, first_e), first_e)
-            items[0] = (_after_park(doc, *items[0]), first_e)
+            items[0] = (after_park(doc, *items[0]), first_e)
             if not _looks_like_names(doc, items):
                 continue
             head = m["head"]

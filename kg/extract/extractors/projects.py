@@ -29,6 +29,7 @@ from kg.extract.names import (
     FUNCTION_CHARS,
     GENERIC_MODIFIERS,
     QUOTES,
+    after_park,
     brand_prefix,
     is_counted,
     is_generic_prefix,
@@ -196,6 +197,7 @@ def recognize_projects(doc: Doc) -> None:
         ranked = _RANKING.search(text, start, m.start())
         if ranked:
             start = ranked.end()  # 民营企业500强|X项目: the ranking describes X
+        start = after_park(doc, start, m.start())  # 大柴旦工业园|青海中天硼锂年产…项目
         if start == m.start():
             continue
         # 调配糖浆生产、高档动物饲料母料生产项目: the head names every item before it.
