@@ -497,3 +497,21 @@ def test_a_park_before_a_company_and_its_capacity_says_where_the_project_is() ->
     text = "南浔高新区消息。青石工业园瑞辰精工年产8万套轴承项目已开工建设。"
     assert names(text, "Project") == {"瑞辰精工年产8万套轴承项目"}
     assert ("operatedBy", "瑞辰精工年产8万套轴承项目", "瑞辰精工") in facts(text)
+
+
+def test_a_park_placed_in_a_county_is_a_zone_of_its_own() -> None:
+    text = ("宁川经济技术开发区聚焦汽车产业。东岭工业园区位于宁川市东岭县,重点发展绿色食品加工,"
+            "园区内有禾丰粮油、康源乳业等企业。")
+    assert {"宁川经济技术开发区", "东岭工业园区"} <= names(text, "Zone")
+    assert not names(text, "Park")
+    # 内有 (one token for jieba) introduces the list; it is not part of the first name.
+    assert {("hosts", "东岭工业园区", "禾丰粮油"), ("hosts", "东岭工业园区", "康源乳业")} <= facts(text)
+    # A park placed inside the zone stays a park of it.
+    text = "宁川经济技术开发区聚焦汽车产业。汽车零部件产业园位于开发区东部,已入驻企业30家。"
+    assert names(text, "Park") == {"汽车零部件产业园"}
+
+
+def test_a_size_in_inches_is_part_of_the_projects_name_not_a_row_number() -> None:
+    text = "宁川高新区消息。智芯微电子投资20亿元建设的12英寸晶圆封测项目进展顺利。"
+    assert names(text, "Project") == {"12英寸晶圆封测项目"}
+    assert ("operatedBy", "12英寸晶圆封测项目", "智芯微电子") in facts(text)

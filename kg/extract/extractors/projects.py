@@ -96,7 +96,7 @@ def _quoted_somewhere(text: str, name: str) -> bool:
 
 
 # A row number before a name (1星澜…, 12.云帆…, 3、华辰…); a digit before a unit is a capacity (3万吨…).
-_ROW_NUMBER = re.compile(r"[0-9]+[.．、)）]?(?=[\u4e00-\u9fff])(?![0-9]*[万亿千百十吨台套个件条座栋期号批平米亩兆千瓦度户元辆艘只头])")
+_ROW_NUMBER = re.compile(r"[0-9]+[.．、)）]?(?=[\u4e00-\u9fff])(?![0-9]*[万亿千百十吨台套个件条座栋期号批平米亩兆千瓦度户元辆艘只头英寸纳微毫厘克升层片])")
 
 
 def add_project(doc: Doc, start: int, end: int, rule: str) -> bool:

@@ -2,8 +2,9 @@
 
 Guideline: a standalone 工业园 / 产业园 / 基地 that no larger named zone contains is the
 zone the article is about. Two signals say so: the park has an administration of its
-own (X管委会, X管理委员会, X党工委), as only zones do; or the article names no zone at
-all, and then its most mentioned park is the area it is about.
+own (X管委会, X管理委员会, X党工委), as only zones do; it is placed in a city or county
+(X工业园区位于Y县), as parks inside a zone are not; or the article names no zone at all,
+and then its most mentioned park is the area it is about.
 """
 from __future__ import annotations
 
@@ -11,9 +12,28 @@ import re
 from collections import Counter
 
 from kg.extract.document import Doc, Mention
+from kg.extract.names import place_prefix
 from kg.extract.pipeline import RESOLVE, component
 
 _ADMINISTRATION = re.compile(r"管委会|管理委员会|党工委|党委|管理局")
+
+
+# A city or county by its ending, for the places the lexicon lacks: 宁川市, 东岭县.
+_DIVISION = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:省|自治区|市|县|旗|自治州)")
+_LIES_IN = re.compile(r"区?(?:位于|地处|坐落于|坐落在)")
+
+
+def _placed_in_division(doc: Doc, m: Mention) -> bool:
+    """东岭工业园区位于宁川市东岭县: a park placed in a city or county, as the subject of
+    its sentence, is an area of its own; a park inside a zone is placed in the zone
+    (位于开发区东部), not in a division."""
+    if not m.name.endswith(("园区", "工业园", "产业园", "基地")) or not _LIES_IN.match(doc.text, m.end):
+        return False
+    sent = doc.sentence_at(m.start)
+    if doc.text[sent.start:m.start].strip("　 ■●"):
+        return False  # the park is not what the sentence is about
+    after = doc.text[_LIES_IN.match(doc.text, m.end).end():sent.end]
+    return (place_prefix(after) != "" or _DIVISION.match(after) is not None) and not re.match(r"[^，,。；;]{0,12}(?:开发区|高新区|经开区|新区|综保区|示范区)", after)
 
 
 def _as_zone(doc: Doc, m: Mention) -> Mention:
@@ -26,7 +46,7 @@ def promote_standalone_parks(doc: Doc) -> None:
     parks = list(doc.mentions_of("Park"))
     if not parks:
         return
-    promoted = {m.name for m in parks if _ADMINISTRATION.match(doc.text, m.end)}
+    promoted = {m.name for m in parks if _ADMINISTRATION.match(doc.text, m.end) or _placed_in_division(doc, m)}
     if not any(True for _ in doc.mentions_of("Zone")) and not promoted:
         counts = Counter(m.name for m in parks)
         first = {}
