@@ -515,3 +515,19 @@ def test_a_size_in_inches_is_part_of_the_projects_name_not_a_row_number() -> Non
     text = "宁川高新区消息。智芯微电子投资20亿元建设的12英寸晶圆封测项目进展顺利。"
     assert names(text, "Project") == {"12英寸晶圆封测项目"}
     assert ("operatedBy", "12英寸晶圆封测项目", "智芯微电子") in facts(text)
+
+
+def test_parallel_slogans_are_no_list_of_companies() -> None:
+    # A 企业 later in the clause does not make the four-character phrases before it companies.
+    text = "宁川经济技术开发区消息。园区持续优化营商环境,育苗壮干、引凤还巢,形成了吸引企业投资的强大磁场。"
+    assert not names(text, "Enterprise")
+    # Right after the list, it does.
+    text = "宁川经济技术开发区消息。园区引进了禾丰粮油、康源乳业等企业。"
+    assert names(text, "Enterprise") == {"禾丰粮油", "康源乳业"}
+
+
+def test_a_scale_or_the_zones_locality_is_no_company() -> None:
+    text = "宁川经济技术开发区消息。开发区着力打造百亿级锌基新材料产业集群。"
+    assert not names(text, "Enterprise")
+    text = "云岭青溪新区消息。云岭青溪、宁川科技等企业参加了签约仪式。"
+    assert names(text, "Enterprise") == {"宁川科技"}

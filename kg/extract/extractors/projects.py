@@ -328,8 +328,6 @@ def recognize_project_brands(doc: Doc) -> None:
         if brand in places() or brand in stopwords() or len(brand) < 2 or re.search(r"大学|学院|研究", brand) or \
                 brand.endswith(("区", "县", "镇", "乡", "村", "市", "省")):
             continue
-        if any(z.name.startswith(brand) and len(z.name) > len(brand) + 1 for z in doc.mentions_of("Zone")):
-            continue  # 清源|数字经济产业园 in 清源经济技术开发区: the zone's locality, not a company
         doc.add_mention("Enterprise", s, e, rule="project-brand")
         enterprises.add(brand)
 
