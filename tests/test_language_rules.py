@@ -531,3 +531,20 @@ def test_a_scale_or_the_zones_locality_is_no_company() -> None:
     assert not names(text, "Enterprise")
     text = "云岭青溪新区消息。云岭青溪、宁川科技等企业参加了签约仪式。"
     assert names(text, "Enterprise") == {"宁川科技"}
+
+
+def test_a_compound_verb_of_the_user_dictionary_ends_a_projects_name() -> None:
+    # 投资建设 is one token (kg/resources/userdict.txt, tagged v): a verb, not part of the name.
+    text = "青湾经济开发区消息。日本东丽公司在园区投资建设碳纤维项目。"
+    assert names(text, "Project") == {"碳纤维项目"}
+
+
+def test_a_legal_name_right_before_a_project_owns_it() -> None:
+    text = "青湾经济开发区消息。韩国晓星集团年产3万吨氨纶项目落户青湾经济开发区。"
+    assert ("operatedBy", "年产3万吨氨纶项目", "韩国晓星集团") in facts(text)
+
+
+def test_a_company_that_pays_to_build_a_project_is_not_cut_from_its_name() -> None:
+    text = "青湾经济开发区消息。浙江凯顺集团旗下凯顺新材料公司投资5亿元建设的改性塑料项目已投产。"
+    assert names(text, "Enterprise") == {"浙江凯顺集团", "凯顺新材料公司"}  # not 旗下…, not 改性
+    assert ("operatedBy", "改性塑料项目", "凯顺新材料公司") in facts(text)

@@ -232,9 +232,15 @@ def segment(text: str) -> list[str]:
 def _word_tags() -> dict[str, str]:
     import jieba.posseg
 
-    _tokenizer()  # sets jieba's log level first
+    tok = _tokenizer()  # sets jieba's log level first
     jieba.posseg.dt.initialize()
-    return jieba.posseg.dt.word_tag_tab
+    tags = jieba.posseg.dt.word_tag_tab
+    # The project's own words carry their tags too (投资建设 v), where jieba has none:
+    # a compound verb of the user dictionary ends a name like any verb.
+    for word, _freq, tag, _before in tok.zonekg_added_words:
+        if tag and word not in tags:
+            tags[word] = tag
+    return tags
 
 
 # Dictionary part-of-speech tags that never occur inside a name: verbs (not verbal

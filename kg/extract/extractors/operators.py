@@ -22,6 +22,7 @@ _BY_BEFORE = re.compile(r"由(?P<who>[^，,。；;]{2,30}?)(?:负责)?(?:投资�
 _THIS_PROJECT_BY = re.compile(r"(?:该|此|这一|这个|上述)项目(?:是)?由(?P<who>[^，,。；;]{2,30}?)"
                               r"(?:负责)?(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造|实施)")
 _SIGNED_WITH = re.compile(r"与(?P<who>[^，,。；;与]{2,30}?)(?:正式|成功)?(?:签订|签署|签约)")
+_LEGAL_ENDINGS = ("公司", "集团", "厂")
 _BUILD_VERBS = ("建设", "新建", "打造", "兴建", "实施")
 _SUBJECT_BUILDS = re.compile(r"(?:将|拟|计划|准备|预计)?(?:投资|出资)[^，,。；;]{0,16}?(?:建设|新建|打造|兴建|实施)$|"
                              r"(?:将|拟|计划)?(?:投资建设|建设|新建|打造|兴建)$")
@@ -65,6 +66,11 @@ def relate_operators(doc: Doc) -> None:
         elif p.name.removesuffix("项目") in names and _bare_project_list(doc, p.end):
             # 签约A、B等项目: the list names each project by its company (A, A项目).
             link(pk, names[p.name.removesuffix("项目")], sent.index, "company-project")
+        # 晓星集团|年产3万吨氨纶项目: a company's legal name right before the project's
+        # name (which stops at 集团/公司) is its owner.
+        for e in ents:
+            if e.end == p.start and e.name.endswith(_LEGAL_ENDINGS):
+                link(pk, doc.resolve(e.key), sent.index, "owner-before")
         # 由X建设运营的P
         by = _BY_BEFORE.search(doc.text, max(sent.start, p.start - 40), p.start)
         if by:
