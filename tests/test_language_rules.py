@@ -548,3 +548,11 @@ def test_a_company_that_pays_to_build_a_project_is_not_cut_from_its_name() -> No
     text = "青湾经济开发区消息。浙江凯顺集团旗下凯顺新材料公司投资5亿元建设的改性塑料项目已投产。"
     assert names(text, "Enterprise") == {"浙江凯顺集团", "凯顺新材料公司"}  # not 旗下…, not 改性
     assert ("operatedBy", "改性塑料项目", "凯顺新材料公司") in facts(text)
+
+
+def test_science_software_and_chemical_parks_are_parks_and_two_parks_joined_by_he_are_two() -> None:
+    text = ("桐江经济技术开发区消息。开发区形成了梧桐山科创园、城东片区两大板块,"
+            "临港片区布局了临港化工园和保税物流园。江北高新区下辖的光谷软件园也将提供研发服务。")
+    assert {"梧桐山科创园", "临港化工园", "保税物流园", "光谷软件园"} <= names(text, "Park")
+    assert not names(text, "Enterprise") and not names(text, "Project")
+    assert ("hasPark", "江北高新区", "光谷软件园") in facts(text)

@@ -145,7 +145,8 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
             # jieba glued a function word to an unknown name (使西继|迅达): split it off.
             start = s + 1
             break
-        if word == "和" and prev and i > 0 and _lone_name_char(doc.text[toks[i - 1][0]:toks[i - 1][1]]):
+        if word == "和" and prev and i > 0 and _lone_name_char(doc.text[toks[i - 1][0]:toks[i - 1][1]]) and \
+                not doc.text.endswith(("园", "区"), 0, s):  # 临港化工园|和|保税物流园: two parks
             # 鼎|和|科技有限公司, 中|和|…: jieba cuts a brand ending in 和 after a lone
             # character; a conjunction joins two words, not a lone character to a name.
             start, prev = s, word
