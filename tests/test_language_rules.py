@@ -556,3 +556,24 @@ def test_science_software_and_chemical_parks_are_parks_and_two_parks_joined_by_h
     assert {"梧桐山科创园", "临港化工园", "保税物流园", "光谷软件园"} <= names(text, "Park")
     assert not names(text, "Enterprise") and not names(text, "Project")
     assert ("hasPark", "江北高新区", "光谷软件园") in facts(text)
+
+
+def test_a_company_shaped_partner_is_a_company_without_a_list() -> None:
+    text = "青湾经济开发区消息。开发区与新加坡丰泰签署合作协议,并引进德国福尔瑞,打造精密制造基地。"
+    assert {"新加坡丰泰", "德国福尔瑞"} <= names(text, "Enterprise")
+    # Places and zones in the same role are no companies.
+    text = "青湾经济开发区消息。开发区与苏州工业园区签署合作协议,与宁波市政府签约。"
+    assert not names(text, "Enterprise")
+
+
+def test_a_companys_project_is_one_project_and_the_company_runs_it() -> None:
+    text = "青湾经济开发区消息。开发区成功引进宁川时代新能源科技股份有限公司的储能电池项目。"
+    assert names(text, "Project") == {"储能电池项目"}
+    assert ("operatedBy", "储能电池项目", "宁川时代新能源科技股份有限公司") in facts(text)
+    # Without its company, 储能电池项目 is a kind of project.
+    assert not names("青湾经济开发区消息。开发区大力引进储能电池项目。", "Project")
+
+
+def test_the_builder_named_for_gai_xiangmu_runs_the_project_named_before() -> None:
+    text = "青湾经济开发区消息。恒远新能源动力电池项目签约落户。该项目投资方为上海澜海投资管理有限公司。"
+    assert ("operatedBy", "恒远新能源动力电池项目", "上海澜海投资管理有限公司") in facts(text)

@@ -354,3 +354,21 @@ def recognize_company_lists(doc: Doc) -> None:
                 if any(m.type == "Enterprise" and m.start <= a and b <= m.end for m in doc.mentions):
                     continue
                 doc.add_mention("Enterprise", a, b, rule="company-list")
+    _partners_by_shape(doc)
+
+
+# 与新加坡丰泰签署…, 引进德国克劳维: one name in a partner's role, with the shape of a
+# company (a place or country before a brand), is a company without any list.
+_PARTNER = re.compile(r"(?:与|同|携手|联手|引进|引入)(?P<name>[\u4e00-\u9fffA-Za-z]{3,12}?)"
+                      r"(?:(?:正式|成功|共同)?(?:签署|签订|签约|合作|达成|落户|入驻)|(?=[，,。；;]))")
+
+
+def _partners_by_shape(doc: Doc) -> None:
+    for m in _PARTNER.finditer(doc.text):
+        a, b = m.span("name")
+        if company_shape(doc.text[a:b]) != 2 or not (_COUNTRY_AT_START().match(doc.text, a) or
+                                                     place_prefix(doc.text[a:b])):
+            continue
+        if any(x.start < b and a < x.end for x in doc.mentions):
+            continue  # a zone, a place or a company already there
+        doc.add_mention("Enterprise", a, b, rule="partner-shape")

@@ -19,8 +19,9 @@ _BY = re.compile(r"[:：,，]?由(?P<who>[^，,。；;]{2,30}?)(?:负责)?(?:投
 _BUILDER = re.compile(r"(?:建设|实施|投资|业主|承建|项目)(?:单位|主体|方|企业)(?:为|是|系|[:：])(?P<who>[^，,。；;]{2,40})")
 _BY_BEFORE = re.compile(r"由(?P<who>[^，,。；;]{2,30}?)(?:负责)?(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造|实施)的$")
 # 该项目由X投资建设: the project the sentence refers back to (the last one named before it).
-_THIS_PROJECT_BY = re.compile(r"(?:该|此|这一|这个|上述)项目(?:是)?由(?P<who>[^，,。；;]{2,30}?)"
-                              r"(?:负责)?(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造|实施)")
+_THIS_PROJECT_BY = re.compile(r"(?:该|此|这一|这个|上述)项目(?:(?:是)?由(?P<who>[^，,。；;]{2,30}?)"
+                              r"(?:负责)?(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造|实施)|"
+                              r"的?(?:建设|实施|投资|业主)?(?:单位|主体|方|业主)(?:为|是|系|[:：])(?P<named>[^，,。；;]{2,40}))")
 _SIGNED_WITH = re.compile(r"与(?P<who>[^，,。；;与]{2,30}?)(?:正式|成功)?(?:签订|签署|签约)")
 _LEGAL_ENDINGS = ("公司", "集团", "厂")
 _BUILD_VERBS = ("建设", "新建", "打造", "兴建", "实施")
@@ -69,8 +70,9 @@ def relate_operators(doc: Doc) -> None:
         # 晓星集团|年产3万吨氨纶项目: a company's legal name right before the project's
         # name (which stops at 集团/公司) is its owner.
         for e in ents:
-            if e.end == p.start and e.name.endswith(_LEGAL_ENDINGS):
-                link(pk, doc.resolve(e.key), sent.index, "owner-before")
+            if e.name.endswith(_LEGAL_ENDINGS) and (e.end == p.start or (e.end == p.start - 1 and
+                                                                       doc.text[e.end] == "的")):
+                link(pk, doc.resolve(e.key), sent.index, "owner-before")  # also X有限公司的P
         # 由X建设运营的P
         by = _BY_BEFORE.search(doc.text, max(sent.start, p.start - 40), p.start)
         if by:
@@ -109,7 +111,8 @@ def relate_operators(doc: Doc) -> None:
     for m in _THIS_PROJECT_BY.finditer(doc.text):
         referent = _last_project_before(doc, m.start())
         if referent is not None:
-            link_within(doc.resolve(referent.key), m.start("who"), m.end("who"), doc.sentence_at(m.start()).index,
+            who = "who" if m.group("who") is not None else "named"
+            link_within(doc.resolve(referent.key), m.start(who), m.end(who), doc.sentence_at(m.start()).index,
                         "this-project-by")
 
 

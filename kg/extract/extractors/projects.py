@@ -57,6 +57,13 @@ _RANKING = re.compile(r"(?:[0-9]+|[十百千]+)强")
 _STOP_AFTER = re.compile(r"[，,。；;、：:！？!?\n（(]|[0-9]|等")
 
 
+def _owned(doc: Doc, start: int) -> bool:
+    """宁德时代新能源科技股份有限公司的|储能电池项目: a company's (legal name) project is one
+    project, however generic its own words."""
+    return start > 0 and doc.text[start - 1] == "的" and any(
+        m.type == "Enterprise" and m.end == start - 1 and m.name.endswith(LEGAL_HEADS) for m in doc.mentions)
+
+
 def _specific(doc: Doc, start: int, end: int) -> bool:
     """Whether text[start:end] (a project name without 项目) names one project.
 
@@ -69,7 +76,7 @@ def _specific(doc: Doc, start: int, end: int) -> bool:
     rare = any(is_rare_word(w) for w in words)
     if doc.text.startswith("综合体", end):
         return rare  # 一峰智慧冷链产业综合体, but not every 党建综合体
-    if _BUILT_BY_BEFORE.search(doc.text, max(start - 8, 0), start):
+    if _BUILT_BY_BEFORE.search(doc.text, max(start - 8, 0), start) or _owned(doc, start):
         return True  # 合作建设的食品生产项目: a project someone builds is one project
     if len(core) >= 8:
         return True
@@ -115,7 +122,7 @@ def add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
     if rule != "list" and not _specific(doc, start, core_end):
         return False
     if is_counted(core) or (is_sector_phrase(doc, start, core_end) and
-                            not _BUILT_BY_BEFORE.search(doc.text, max(start - 8, 0), start)):
+                            not _BUILT_BY_BEFORE.search(doc.text, max(start - 8, 0), start) and not _owned(doc, start)):
         return False  # 5000万元以上项目, 农产品深加工项目: a number or a kind of projects
     if any(m.type == "Enterprise" and m.name == name for m in doc.mentions):
         return False  # 投资10亿元的富森生物投产: the company, not a project
