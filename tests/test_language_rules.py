@@ -577,3 +577,13 @@ def test_a_companys_project_is_one_project_and_the_company_runs_it() -> None:
 def test_the_builder_named_for_gai_xiangmu_runs_the_project_named_before() -> None:
     text = "青湾经济开发区消息。恒远新能源动力电池项目签约落户。该项目投资方为上海澜海投资管理有限公司。"
     assert ("operatedBy", "恒远新能源动力电池项目", "上海澜海投资管理有限公司") in facts(text)
+
+
+def test_a_counted_list_of_projects_names_them_by_their_companies_and_its_sum_is_no_ones() -> None:
+    text = "云梦新区消息。此外,总投资30亿元的中硕光电、华辰电子两个项目也完成了签约。"
+    assert {"中硕光电项目", "华辰电子项目"} <= names(text, "Project")
+    assert {"中硕光电", "华辰电子"} <= names(text, "Enterprise")
+    assert not any(rel == "invests" for rel, _, _ in facts(text))
+    # Each item with its own amount keeps it.
+    text = "云梦新区消息。投资15亿元的中硕光电新材料项目、投资8亿元的华辰电子传感器项目等项目开工。"
+    assert ("invests", "中硕光电新材料项目", 1500000000) in facts(text)

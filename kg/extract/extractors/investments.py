@@ -16,6 +16,8 @@ from kg.extract.pipeline import RELATE, component
 
 _OF = re.compile(INVESTED_OF)
 _SUM = re.compile(r"[0-9一二三四五六七八九十两几]+个|累计|合计|共计|总计|共有|分别|全区|等")
+# The project is the first item of a list (A、B两个项目, A、B等项目).
+_LIST_AFTER = re.compile(r"[、和及与][^，,。；;]{1,40}?(?:等|[0-9一二三四五六七八九十两几]+个)")
 _INVEST_WORD = re.compile(r"(?:总)?投资(?:额|总额)?(?:约|达|超|近|逾|为|[:：])?$")
 
 
@@ -43,8 +45,10 @@ def relate_investments(doc: Doc) -> None:
             # 投资15亿元的P, 投资20亿元建设的P
             of = _OF.match(text, a.end)
             if of and of.end() in starts:
-                add(starts[of.end()], a, sent.index, "amount-before")
-                continue
+                listed = _LIST_AFTER.match(text, starts[of.end()].end)
+                if not listed or "元" in listed.group():  # (each item with its own amount: its own)
+                    add(starts[of.end()], a, sent.index, "amount-before")
+                continue  # 总投资30亿元的A、B两个项目: the sum of a list, not A's amount
             if _SUM.search(text[sent.start:a.start]):
                 continue
             clause_start = max(text.rfind(c, sent.start, a.start) for c in "，,；;") + 1

@@ -192,7 +192,8 @@ def recognize_lists(doc: Doc) -> None:
             head = m["head"]
             type_ = _HEAD_TYPE[head]
             # "…等企业、项目为代表": both heads given, the items are enterprises.
-            bare = head == "项目" and not m["mod"] and re.match(r"等项目", m.group()) is not None and \
+            # (also A、B两个项目: a count instead of 等)
+            bare = head == "项目" and not m["mod"] and re.match(r"等项目|[0-9一二三四五六七八九十两]+个项目", m.group()) is not None and \
                 not _continues_noun(doc, sent.start + m.end())  # 等项目厂房: the 厂房 of companies
             _add_items(doc, items, type_, rule=f"list-{head}", bare_head=bare)
         for m in _PARTNERS.finditer(stext):
