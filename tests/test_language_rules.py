@@ -584,6 +584,9 @@ def test_a_counted_list_of_projects_names_them_by_their_companies_and_its_sum_is
     assert {"中硕光电项目", "华辰电子项目"} <= names(text, "Project")
     assert {"中硕光电", "华辰电子"} <= names(text, "Enterprise")
     assert not any(rel == "invests" for rel, _, _ in facts(text))
+    # Nor is the amount before two projects joined by 和.
+    text = "云梦新区消息。总投资22亿元的中硕光电华中区域总部项目和华辰电子传感器项目落户新区。"
+    assert not any(rel == "invests" for rel, _, _ in facts(text))
     # Each item with its own amount keeps it.
     text = "云梦新区消息。投资15亿元的中硕光电新材料项目、投资8亿元的华辰电子传感器项目等项目开工。"
     assert ("invests", "中硕光电新材料项目", 1500000000) in facts(text)
