@@ -590,3 +590,16 @@ def test_a_counted_list_of_projects_names_them_by_their_companies_and_its_sum_is
     # Each item with its own amount keeps it.
     text = "云梦新区消息。投资15亿元的中硕光电新材料项目、投资8亿元的华辰电子传感器项目等项目开工。"
     assert ("invests", "中硕光电新材料项目", 1500000000) in facts(text)
+
+
+def test_works_named_after_a_list_cue_are_companies_and_kinds_of_works_are_not() -> None:
+    text = "青湾经济开发区消息。园区现有企业12家,主要有宏伟砖厂、鑫磊陶粒厂、丰源面粉厂等。"
+    assert names(text, "Enterprise") == {"宏伟砖厂", "鑫磊陶粒厂", "丰源面粉厂"}
+    text = "青湾经济开发区消息。园区主要有砖厂、面粉厂、水泥厂等企业。"
+    assert not names(text, "Enterprise")
+
+
+def test_ruzhu_before_a_name_is_the_verb() -> None:
+    # jieba alone cuts 已入|驻华|锦; the user dictionary keeps 入驻 whole.
+    text = "青湾经济开发区消息。目前,园区已入驻华锦化工、天润乳业、金麦面业3家企业。"
+    assert names(text, "Enterprise") == {"华锦化工", "天润乳业", "金麦面业"}

@@ -47,6 +47,8 @@ _COMPANY_ENDING = re.compile("(?:" + "|".join(map(re.escape, _COMPANY_ENDINGS)) 
 # 孵小育优、筑巢引凤,形成了吸引企业投资的…)
 _COMPANY_CUE = re.compile(r"(?:等|[0-9一二三四五六七八九十两几]+家|(?:,|，)?(?:均为|都是|皆为|系|为))?"
                           r"[^，,。；;]{0,10}?(?:企业|公司|集团|品牌|厂商|厂家|巨头|央企|国企|民企|外企|500强)")
+# Before a list, words that say its items are companies (企业12家,主要有A、B…).
+_COMPANY_CUE_BEFORE = re.compile(r"(?:企业|公司|厂家|厂商)[^。；;]{0,12}?(?:主要有|主要包括|包括|有|如)[:：]?")
 # Names of brands are short; a longer item is a description or a project.
 _MAX_BRAND = 6
 # Letters and digits that brands are written in (BPW, GE).
@@ -110,6 +112,10 @@ def company_shape(name: str, product_endings: bool = True) -> int:
     if rest != name and rest.endswith("厂") and len(rest) >= 3 and not is_boundary_word(rest[:-1]) and \
             all(not is_boundary_word(w) or w.startswith("第") for w in _words(rest[:-1])):
         return 2  # 哈尔滨|电表厂, 哈尔滨|第二工具厂: a place's factory
+    if rest == name and name.endswith("厂"):
+        # 鑫磊|陶粒厂, 宏伟|砖厂: a works by its name; weak evidence, a list must say so.
+        # 砖厂, 面粉厂 alone are kinds of works.
+        return 1 if 4 <= len(name) <= 7 and name[:2] not in stopwords() and not _not_a_brand(name[:2]) else 0
     ending = _ending(rest, product_endings)
     core = rest[: len(rest) - len(ending)]
     # Before an industry ending a brand is short (祥鑫|科技); a longer core holds a product
@@ -257,6 +263,14 @@ def _listed_brand(doc: Doc, s: int, e: int, first: bool) -> tuple[int, int] | No
     return None
 
 
+def _cue_before(text: str, sent_start: int, list_start: int) -> int | None:
+    """Where the list starting at ``list_start`` begins after words that call its items
+    companies (企业12家,主要有|A、B…; 公司包括:|A、B…), None when there are none."""
+    ends = [m.end() for m in _COMPANY_CUE_BEFORE.finditer(text, max(sent_start, list_start - 30), list_start + 4)
+            if list_start - 1 <= m.end() <= list_start + 4]
+    return max(ends[-1], list_start) if ends else None
+
+
 def _named_company(doc: Doc, s: int, e: int) -> bool:
     """Whether an earlier recogniser found an Enterprise that fills the item (a legal name)."""
     return e - s > 4 and any(m.type == "Enterprise" and m.start <= s + 2 and m.end == e and m.end - m.start > 4
@@ -295,7 +309,8 @@ def recognize_company_lists(doc: Doc) -> None:
                 c_end = stop
             if text.find("、", c_start, c_end) == -1:
                 continue  # a list of companies has its 、
-            if not _may_hold_companies(text, c_start, min(sent.end, c_end + 16)):
+            before = _cue_before(text, sent.start, c_start)
+            if before is None and not _may_hold_companies(text, c_start, min(sent.end, c_end + 16)):
                 continue  # no place, country or company word near: no list of companies
             items = _split_run(doc, c_start, c_end)
             if len(items) < 2:
@@ -305,12 +320,14 @@ def recognize_company_lists(doc: Doc) -> None:
             pairs = _first_pairs()
             marked = sum(1 for a, b in items if _COMPANY_WORD.search(text, a, b) or
                          any(text[i:i + 2] in pairs for i in range(a, min(b - 1, a + 3))))
-            if marked < 2 and not _COMPANY_CUE.match(text, c_end, sent.end):
+            if marked < 2 and before is None and not _COMPANY_CUE.match(text, c_end, sent.end):
                 continue
             middle = items[1:-1]
             if len(middle) >= 2 and not any(company_shape(text[a:b].strip()) for a, b in middle):
                 continue  # the inner items decide cheaply: one of them at least must read as a company
             first = _edge_item(doc, *items[0], left=True)
+            if before is not None and company_shape(text[before:items[0][1]]):
+                first = (before, items[0][1])  # 主要有|宏伟砖厂: the cue ends where the first name starts
             last = _edge_item(doc, *items[-1], left=False)
             if len(_split_glued(doc, *items[-1])) == 2:
                 last = items[-1]  # 苏州奥立康苏州泓锐: two names, split below
@@ -336,12 +353,13 @@ def recognize_company_lists(doc: Doc) -> None:
             # that they are companies.
             if len(found) < 2 or len(found) * 2 < len(items):
                 continue
-            if strong * 2 < len(found) and not _COMPANY_CUE.match(text, c_end, sent.end):
+            cue = before is not None or _COMPANY_CUE.match(text, c_end, sent.end)
+            if strong * 2 < len(found) and not cue:
                 continue
             # The list is one of companies: its other items are companies too when they read
             # as a bare brand with a trade word after it (恒川精密, 天禾农牧), which alone
             # would say too little (精密 and 农牧 are no company endings).
-            if strong >= 2 or _COMPANY_CUE.match(text, c_end, sent.end):
+            if strong >= 2 or cue:
                 for i, (a, b) in enumerate(items):
                     if any(x < b and a < y for x, y in found):
                         continue

@@ -144,6 +144,8 @@ def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str, ba
             continue
         if name in _HEAD_WORDS:
             continue  # a bare 集团 or 公司 left over from a cut
+        if type_ == "Enterprise" and name.endswith("厂") and len(name) <= 3:
+            continue  # 砖厂、面粉厂等企业: kinds of works, not which
         if type_ == "Park" and not PARK_HEAD.search(name):
             continue  # 液压科技两个省级示范园区: fields, not parks
         if type_ in ("Project", "Enterprise") and (is_counted(name) or is_sector_phrase(doc, s, e)):
