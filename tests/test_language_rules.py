@@ -603,3 +603,10 @@ def test_ruzhu_before_a_name_is_the_verb() -> None:
     # jieba alone cuts 已入|驻华|锦; the user dictionary keeps 入驻 whole.
     text = "青湾经济开发区消息。目前,园区已入驻华锦化工、天润乳业、金麦面业3家企业。"
     assert names(text, "Enterprise") == {"华锦化工", "天润乳业", "金麦面业"}
+
+
+def test_a_park_named_after_the_zones_locality_is_a_park_of_the_zone() -> None:
+    text = "青湾经济开发区消息。开发区将全力推进青湾新能源产业园建设。"
+    assert names(text, "Park") == {"青湾新能源产业园"}
+    assert ("hasPark", "青湾经济开发区", "青湾新能源产业园") in facts(text)
+    assert not names(text, "Project") and not names(text, "Enterprise")

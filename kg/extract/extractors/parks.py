@@ -43,6 +43,11 @@ def _ranked(doc: Doc, start: int) -> bool:
     return _RANKED.search(doc.text, max(doc.sentence_at(start).start, start - 14), start) is not None
 
 
+def _zone_locality(doc: Doc, word: str) -> bool:
+    """青湾|新能源产业园 in an article on 青湾经济开发区: the zone's own locality, not a brand."""
+    return any(z.name.startswith(word) and len(z.name) > len(word) + 1 for z in doc.mentions_of("Zone"))
+
+
 def canonical_park_name(name: str) -> str:
     # 生物医药产业园区 and 生物医药产业园 are one park.
     return name[:-1] if name.endswith(("产业园区", "工业园区", "科技园区")) else name
@@ -73,7 +78,8 @@ def recognize_parks(doc: Doc) -> None:
         brand = brand_prefix(doc, start, m.end())
         # A brand with an industry after it (宏途|山药食品|产业园) makes a company's project;
         # a bare name before the head (南岗|科技园) is the park's own name.
-        if brand is not None and not _HEAD_ONLY.match(text, brand[1], m.end()):
+        if brand is not None and not _HEAD_ONLY.match(text, brand[1], m.end()) and \
+                not _zone_locality(doc, text[brand[0]:brand[1]]):
             doc.claimed[span] = "Project"
             doc.add_mention("Project", start, m.end(), rule="branded-park")
             continue
