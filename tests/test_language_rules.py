@@ -610,3 +610,15 @@ def test_a_park_named_after_the_zones_locality_is_a_park_of_the_zone() -> None:
     assert names(text, "Park") == {"青湾新能源产业园"}
     assert ("hasPark", "青湾经济开发区", "青湾新能源产业园") in facts(text)
     assert not names(text, "Project") and not names(text, "Enterprise")
+
+
+def test_the_company_opening_the_clause_before_invests_in_the_project_built_after() -> None:
+    text = "青湾经济开发区消息。青湾恒达机械有限公司拟投资10亿元,建设年产5万台农机装备项目。"
+    assert ("operatedBy", "年产5万台农机装备项目", "青湾恒达机械有限公司") in facts(text)
+
+
+def test_xiangmu_you_at_a_clause_start_refers_back_and_names_every_builder() -> None:
+    text = ("青湾经济开发区消息。智能农机研发中心项目开工。"
+            "项目由青湾恒达机械有限公司和宁川鼎力科技有限公司共同投资建设。")
+    assert {("operatedBy", "智能农机研发中心项目", "青湾恒达机械有限公司"),
+            ("operatedBy", "智能农机研发中心项目", "宁川鼎力科技有限公司")} <= facts(text)

@@ -19,9 +19,10 @@ _BY = re.compile(r"[:：,，]?由(?P<who>[^，,。；;]{2,30}?)(?:负责)?(?:投
 _BUILDER = re.compile(r"(?:建设|实施|投资|业主|承建|项目)(?:单位|主体|方|企业)(?:为|是|系|[:：])(?P<who>[^，,。；;]{2,40})")
 _BY_BEFORE = re.compile(r"由(?P<who>[^，,。；;]{2,30}?)(?:负责)?(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造|实施)的$")
 # 该项目由X投资建设: the project the sentence refers back to (the last one named before it).
-_THIS_PROJECT_BY = re.compile(r"(?:该|此|这一|这个|上述)项目(?:(?:是)?由(?P<who>[^，,。；;]{2,30}?)"
-                              r"(?:负责)?(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造|实施)|"
+_THIS_PROJECT_BY = re.compile(r"(?:(?:该|此|这一|这个|上述)项目|(?<=[。，,；;\n])项目)(?:(?:是)?由(?P<who>[^，,。；;]{2,40}?)"
+                              r"(?:负责|共同|联合|合作)?(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造|实施)|"
                               r"的?(?:建设|实施|投资|业主)?(?:单位|主体|方|业主)(?:为|是|系|[:：])(?P<named>[^，,。；;]{2,40}))")
+_INVESTS = re.compile(r"(?:将|拟|计划|准备|预计)?(?:总)?投资[^，,。；;]{1,12}元")
 _SIGNED_WITH = re.compile(r"与(?P<who>[^，,。；;与]{2,30}?)(?:正式|成功)?(?:签订|签署|签约)")
 _LEGAL_ENDINGS = ("公司", "集团", "厂")
 _BUILD_VERBS = ("建设", "新建", "打造", "兴建", "实施")
@@ -100,6 +101,13 @@ def relate_operators(doc: Doc) -> None:
                 signed = _SIGNED_WITH.search(doc.text, sent.start, clause_start)
                 if signed and signed.end() >= clause_start - 12:
                     link_within(pk, signed.start("who"), signed.end("who"), sent.index, "signed-builds")
+                else:
+                    # X拟投资10亿元,建设P: the company that opens the clause before, investing.
+                    prev_start = max([sent.start] + [doc.text.rfind(c, sent.start, clause_start - 1) + 1
+                                                     for c in "，,；;。"])
+                    opener = [e for e in ents if e.start == prev_start and e.end < clause_start]
+                    if opener and _INVESTS.match(doc.text, opener[0].end):
+                        link(pk, doc.resolve(opener[0].key), sent.index, "subject-invests")
         # X(与Y)(合作)投资/建设的P, also for each item of a list of projects ending at P.
         before = doc.text[sent.start:p.start]
         bm = None
