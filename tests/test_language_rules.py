@@ -622,3 +622,14 @@ def test_xiangmu_you_at_a_clause_start_refers_back_and_names_every_builder() -> 
             "项目由青湾恒达机械有限公司和宁川鼎力科技有限公司共同投资建设。")
     assert {("operatedBy", "智能农机研发中心项目", "青湾恒达机械有限公司"),
             ("operatedBy", "智能农机研发中心项目", "宁川鼎力科技有限公司")} <= facts(text)
+
+
+def test_a_company_settling_in_a_zone_named_after_it_is_hosted_there() -> None:
+    text = ("宁川市招商引资成效明显。宁川高新技术产业开发区引进智芯微电子有限公司。"
+            "恒达机械有限公司落户宁川经济技术开发区后,当年即实现投产。")
+    assert ("hosts", "宁川经济技术开发区", "恒达机械有限公司") in facts(text)
+    assert ("hosts", "宁川高新技术产业开发区", "恒达机械有限公司") not in facts(text)
+    # Without a settling verb, the zone named before still scopes it.
+    text = ("宁川市招商引资成效明显。宁川高新技术产业开发区引进智芯微电子有限公司,"
+            "恒达机械有限公司与宁川经济技术开发区签约。")
+    assert ("hosts", "宁川高新技术产业开发区", "智芯微电子有限公司") in facts(text)

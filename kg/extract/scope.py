@@ -2,13 +2,18 @@
 
 Articles about one zone often name others (a sub-zone, a partner zone). A mention
 belongs to the zone most recently named before it in the same paragraph — a bare
-开发区 or 全区 names the article's own zone — and otherwise to the article's own zone.
+开发区 or 全区 names the article's own zone — and otherwise to the article's own zone;
+except that a zone named after it in its clause, where it settles (X落户Z, X在Z投资), is its own.
 """
 from __future__ import annotations
 
 import bisect
+import re
 
 from kg.extract.document import Doc, Key
+
+# From a mention to the zone after it in its clause: it settles, invests or is there.
+_SETTLES_IN = re.compile(r"[^，,。；;!?！？\n]{1,30}?(?:落户|入驻|进驻|扎根|落地|迁入|在|于|落户到|入驻到)")
 
 
 class ZoneScope:
@@ -24,6 +29,8 @@ class ZoneScope:
     def zone_at(self, pos: int) -> Key | None:
         para = self.doc.sentence_at(pos).paragraph
         i = bisect.bisect_left(self._starts, pos) - 1
+        if i + 1 < len(self._starts) and _SETTLES_IN.fullmatch(self.doc.text, pos, self._starts[i + 1]):
+            return self._zones[i + 1]  # X落户宁川经开区, X在宁川高新区投资: the zone the clause names after it
         while i >= 0:
             if self.doc.sentence_at(self._starts[i]).paragraph != para:
                 break
