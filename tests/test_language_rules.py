@@ -633,3 +633,10 @@ def test_a_company_settling_in_a_zone_named_after_it_is_hosted_there() -> None:
     text = ("宁川市招商引资成效明显。宁川高新技术产业开发区引进智芯微电子有限公司,"
             "恒达机械有限公司与宁川经济技术开发区签约。")
     assert ("hosts", "宁川高新技术产业开发区", "智芯微电子有限公司") in facts(text)
+
+
+def test_a_level_of_government_inside_a_park_name_makes_it_no_companys_project() -> None:
+    text = "宁川国家农业科技园区引进龙头企业5家,园区内有禾丰粮油、康源乳业等企业。"
+    assert names(text, "Zone") == {"宁川国家农业科技园区"}  # no larger zone named: the park is the area
+    assert names(text, "Enterprise") == {"禾丰粮油", "康源乳业"}
+    assert not names(text, "Project")

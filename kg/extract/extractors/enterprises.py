@@ -129,6 +129,8 @@ def recognize_enterprises(doc: Doc) -> None:
             continue
         if _next_word(doc, m.end()) in _FACILITY_WORDS or _next_word(doc, m.end()) in industry_words():
             continue  # 卫龙智能食品|产业园, 万邦国际|冷链: part of a park or project name
+        if any(w in ("国家", "国家级", "省级", "市级") for w in words[1:]):
+            continue  # 杨凌|国家|农业科技园区: a level of government, never inside a brand
         if not _covered(doc, start, m.end()) and _valid(text[start:m.end()]):
             doc.add_mention("Enterprise", start, m.end(), rule="brand-industry")
     # 3a. A ranking before the name.

@@ -79,7 +79,8 @@ def recognize_parks(doc: Doc) -> None:
         # A brand with an industry after it (宏途|山药食品|产业园) makes a company's project;
         # a bare name before the head (南岗|科技园) is the park's own name.
         if brand is not None and not _HEAD_ONLY.match(text, brand[1], m.end()) and \
-                not _zone_locality(doc, text[brand[0]:brand[1]]):
+                not _zone_locality(doc, text[brand[0]:brand[1]]) and \
+                not text.startswith(("国家", "省级", "市级"), brand[1]):  # 杨凌|国家农业科技园区: a park of a level
             doc.claimed[span] = "Project"
             doc.add_mention("Project", start, m.end(), rule="branded-park")
             continue
