@@ -640,3 +640,8 @@ def test_a_level_of_government_inside_a_park_name_makes_it_no_companys_project()
     assert names(text, "Zone") == {"宁川国家农业科技园区"}  # no larger zone named: the park is the area
     assert names(text, "Enterprise") == {"禾丰粮油", "康源乳业"}
     assert not names(text, "Project")
+
+
+def test_a_project_phrase_followed_by_a_count_is_a_kind_of_projects() -> None:
+    text = "石门工业园区消息。今年,园区新开工项目15个,其中智能装备类项目6个。投资12亿元的华锦高端铝箔项目已开工。"
+    assert names(text, "Project") == {"华锦高端铝箔项目"}

@@ -51,6 +51,7 @@ _BUILDING = re.compile(r"(大厦|花园|广场|公寓|小区|家园|家苑|苑|�
 # 投资15亿元的生物芯片研发制造基地 / 总投资30亿元的荣兴…项目
 _INVESTED = re.compile(r"(?:总)?投资(?:约|达|超|近|逾)?[0-9.一二三四五六七八九十两百千万亿]+(?:万|亿)?元(?:人民币)?" + INVESTED_OF)
 _GENERIC_PROJECT = re.compile(r"^(重点|重大|骨干|产业|建设|招商|签约|在建|新建|续建|亿元以上|省市|省|市|大|好|该|这些|各类|一批)+$")
+_COUNT_AFTER = re.compile(r"[0-9一二三四五六七八九十两百几]+(?:个|项|宗)")
 _PHASE = re.compile(r"[一二三四五六七八九十0-9]期(?:工程|项目)?")
 _BUILT_BY_BEFORE = re.compile(r"(?:投资|建设|投资建设|合作建设|承建|开发|运营)的$")
 _RANKING = re.compile(r"(?:[0-9]+|[十百千]+)强")
@@ -117,6 +118,8 @@ def add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
     core = doc.text[start:core_end]
     if len(core) < 2 or _GENERIC_PROJECT.match(core) or is_generic_prefix(core) or any(q in name for q in QUOTES):
         return False
+    if name.endswith("项目") and _COUNT_AFTER.match(doc.text, end):
+        return False  # 园区新开工项目15个: a count of projects of a kind, not one project's name
     if len(core) == 2 and not any(m.type == "Enterprise" and m.name == core for m in doc.mentions):
         return False  # 求新项目, 定址项目: two characters name a project only as its company's (卫龙项目)
     if rule != "list" and not _specific(doc, start, core_end):
