@@ -643,5 +643,6 @@ def test_a_level_of_government_inside_a_park_name_makes_it_no_companys_project()
 
 
 def test_a_project_phrase_followed_by_a_count_is_a_kind_of_projects() -> None:
-    text = "石门工业园区消息。今年,园区新开工项目15个,其中智能装备类项目6个。投资12亿元的华锦高端铝箔项目已开工。"
+    text = ("石门工业园区消息。今年,园区新开工项目15个,其中智能装备类项目6个,数字经济和现代服务平台项目有3个。"
+            "投资12亿元的华锦高端铝箔项目已开工。")
     assert names(text, "Project") == {"华锦高端铝箔项目"}
