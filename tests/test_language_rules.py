@@ -646,3 +646,8 @@ def test_a_project_phrase_followed_by_a_count_is_a_kind_of_projects() -> None:
     text = ("石门工业园区消息。今年,园区新开工项目15个,其中智能装备类项目6个,数字经济和现代服务平台项目有3个。"
             "投资12亿元的华锦高端铝箔项目已开工。")
     assert names(text, "Project") == {"华锦高端铝箔项目"}
+
+
+def test_bodies_in_a_list_of_signings_are_no_projects() -> None:
+    text = ("石门工业园区消息。园区与宁川市物流协会、科技部火炬中心、华锦高端铝箔项目等签约。")
+    assert names(text, "Project") == {"华锦高端铝箔项目"}

@@ -315,6 +315,16 @@ FACILITY_ENDINGS = ("设施", "大厦", "大楼", "中心", "基地", "园", "�
 _COUNTED = re.compile(r"[0-9一二三四五六七八九十两百千万]+余?(?:个|家|项|批)|以上|以下|左右|余个")
 
 
+# A body, not a project: 协会, 研究院, 教育部学校规划建设发展中心 (a ministry's unit).
+_ORGANISATION = re.compile(r"(?:协会|商会|学会|联合会|研究会|研究院|研究所|大学|学院|学校)$|"
+                           r"^(?:(?:教育|商务|工信|工业和信息化|科技|财政|农业农村|农业|交通运输|交通|民政|司法|外交|国防|"
+                           r"自然资源|生态环境|住房和城乡建设|住建|水利|文化和旅游|文旅|卫健|人社|应急管理)部|国资委)")
+
+
+def is_organisation(name: str) -> bool:
+    return bool(_ORGANISATION.search(name))
+
+
 def is_counted(name: str) -> bool:
     return bool(_COUNTED.search(name))
 

@@ -21,6 +21,7 @@ from kg.extract.names import (
     brand_prefix,
     is_counted,
     is_generic_prefix,
+    is_organisation,
     is_sector_phrase,
     left_start,
     strip_quotes,
@@ -148,6 +149,8 @@ def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str, ba
             continue  # 砖厂、面粉厂等企业: kinds of works, not which
         if type_ == "Park" and not PARK_HEAD.search(name):
             continue  # 液压科技两个省级示范园区: fields, not parks
+        if type_ == "Project" and is_organisation(name):
+            continue  # 与X协会、Y部Z中心等签约: bodies, not projects
         if type_ in ("Project", "Enterprise") and (is_counted(name) or is_sector_phrase(doc, s, e)):
             continue  # 石油化工、汽车电子等项目, 精密制造等大中型企业: trades, not projects or companies
         if type_ == "Project" and company_shape(strip_quotes(name), product_endings=False) == 2:

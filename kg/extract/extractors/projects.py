@@ -33,6 +33,7 @@ from kg.extract.names import (
     brand_prefix,
     is_counted,
     is_generic_prefix,
+    is_organisation,
     is_rare_word,
     is_sector_phrase,
     left_start,
@@ -118,6 +119,8 @@ def add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
     core = doc.text[start:core_end]
     if len(core) < 2 or _GENERIC_PROJECT.match(core) or is_generic_prefix(core) or any(q in name for q in QUOTES):
         return False
+    if is_organisation(core):
+        return False  # 研究院项目? a body's name, whatever follows
     if name.endswith("项目") and _COUNT_AFTER.match(doc.text, end):
         return False  # 园区新开工项目15个: a count of projects of a kind, not one project's name
     if len(core) == 2 and not any(m.type == "Enterprise" and m.name == core for m in doc.mentions):
