@@ -184,7 +184,7 @@ def article(tmp_path) -> Path:
 
 def test_violations_exit_1_but_the_files_are_written(article, tmp_path, monkeypatch):
     fake = [Violation(f"https://w3id.org/zonekg/id/x/{i:02d}", f"problem {i}") for i in range(25)]
-    monkeypatch.setattr(kg.graph.validate, "validate", lambda graph: fake)
+    monkeypatch.setattr(kg.graph.validate, "validate", lambda graph, processes=1: fake)
     result = invoke("build", str(article), "-o", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert "25 violation(s)" in result.output
@@ -195,7 +195,7 @@ def test_violations_exit_1_but_the_files_are_written(article, tmp_path, monkeypa
 
 
 def test_no_validate_skips_validation(article, tmp_path, monkeypatch):
-    def must_not_run(graph):
+    def must_not_run(graph, processes=1):
         raise AssertionError("validate() called despite --no-validate")
 
     monkeypatch.setattr(kg.graph.validate, "validate", must_not_run)

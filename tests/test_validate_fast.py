@@ -70,6 +70,8 @@ def both(graph, shapes) -> list:
     # Split into parts by subject (as kg build does for a large graph): the same verdicts.
     for parts in (2, 7):
         assert validate(graph, parts=parts) == fast
+    # The parts validated by worker processes (kg build -j 2): the same verdicts again.
+    assert validate(graph, parts=7, processes=2) == fast
     return fast
 
 

@@ -79,11 +79,13 @@ def named_graphs(quads) -> list:
 
 
 def verdicts(quads, shapes, tmp_path) -> list:
-    """The violations in 1, 3 and 8 parts, read from work files; asserted equal to pyshacl's."""
+    """The violations in 1, 3 and 8 parts, and in 8 parts validated by 2 worker processes
+    (as kg build -j 2 does), read from work files; asserted equal to pyshacl's."""
     graph = FileGraph(quads, tmp_path / "work")
     expected = validate_with_pyshacl(graph, shapes)
     for parts in (1, 3, 8):
         assert validate(graph, parts=parts) == expected, f"{parts} parts"
+    assert validate(graph, parts=8, processes=2) == expected, "8 parts, 2 processes"
     return expected
 
 
@@ -105,7 +107,7 @@ def test_the_parts_are_many_for_a_large_graph(seed_kg, monkeypatch):
     monkeypatch.setattr(v, "PART_BYTES", size // 5)
     made = []
     real = v._validate_in_parts
-    monkeypatch.setattr(v, "_validate_in_parts", lambda kg, plan, parts: made.append(parts) or real(kg, plan, parts))
+    monkeypatch.setattr(v, "_validate_in_parts", lambda kg, plan, parts, processes=1: made.append(parts) or real(kg, plan, parts, processes))
     assert validate(seed_kg) == []
     assert made and made[0] >= 5
 
@@ -192,3 +194,34 @@ def test_blank_nodes_are_validated_whole(seed, shapes, tmp_path):
                              ox.Quad(zone, n(KG.hosts), blank)], shapes, tmp_path)
     assert foci(found, "Only a kg:Zone can kg:hasPark") == {blank.value}
     assert foci(found, "kg:hosts must point to a kg:Enterprise") == {zone.value}
+
+
+def test_workers_report_what_this_process_does(seed, tmp_path):
+    # A graph broken in several ways, its violations spread over the parts: the same
+    # list, in the same order, from 1, 2 and 3 processes (a worker keeps the focus nodes
+    # of its own part, which it must compute as the parent split them).
+    zones, parks = typed(seed, KG.Zone), typed(seed, KG.Park)
+    label = n(RDFS.label)
+    broken = [q for q in seed if not (q.predicate == label and q.subject in set(zones[:3]))]
+    broken += [ox.Quad(p, label, ox.Literal(f"别名{i}", language="zh"), named_graphs(seed)[i])
+               for i, p in enumerate(parks[:3])]
+    graph = FileGraph(broken, tmp_path / "work")
+    alone = validate(graph, parts=6)
+    assert len(alone) >= 6
+    for processes in (2, 3):
+        assert validate(graph, parts=6, processes=processes) == alone, f"{processes} processes"
+
+
+def test_part_of_is_the_same_in_every_process():
+    # Not hash(), which Python randomises per process: the split and a worker's part test agree.
+    import subprocess
+    import sys
+
+    from kg.graph.validate import part_of
+
+    subjects = [f"<https://w3id.org/zonekg/id/zone/{i}>" for i in range(50)]
+    code = ("import sys; from kg.graph.validate import part_of; "
+            "print([part_of(s, 7) for s in sys.argv[1:]])")
+    out = subprocess.run([sys.executable, "-c", code, *subjects], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == str([part_of(s, 7) for s in subjects])
+    assert len({part_of(s, 7) for s in subjects}) == 7

@@ -99,7 +99,7 @@ def build_cmd(
     ],
     out: Annotated[Path, typer.Option("-o", "--out", help="Directory for graph.ttl, graph.trig, the store/ and the .cache/.")] = Path("out"),
     jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, show_default="the cores available",
-                                                help="Worker processes for extraction (1: in this process).")] = None,
+                                                help="Worker processes for extraction and SHACL validation (1: in this process).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Extract every article again; do not read or write out/.cache.")] = False,
     cluster: Annotated[Optional[str], typer.Option("--cluster", metavar="ADDRESS", show_default=False,
                                                    help="Extract on the workers of this Dask scheduler (tcp://HOST:8786; "
@@ -148,6 +148,7 @@ def _locked_build(inputs: list[Path], out: Path, jobs: int | None, no_cache: boo
     from kg.graph.generations import current_generation, legacy_store_target
     from kg.graph.output import remove_stale_temporaries
     from kg.run.cache import CACHE_DIR
+    from kg.run.corpus import default_jobs
 
     remove_stale_temporaries(out)
     started = time.perf_counter()
@@ -164,7 +165,7 @@ def _locked_build(inputs: list[Path], out: Path, jobs: int | None, no_cache: boo
     built: list[KnowledgeGraph] = []
     try:
         _publish_build(corpus, out, no_store, no_validate, quiet, started, seconds, previous, legacy_store, paths,
-                       built)
+                       built, jobs=default_jobs() if jobs is None else jobs)
     finally:
         for kg in built:
             kg.close()
@@ -172,7 +173,9 @@ def _locked_build(inputs: list[Path], out: Path, jobs: int | None, no_cache: boo
 
 def _publish_build(corpus: Corpus, out: Path, no_store: bool, no_validate: bool, quiet: bool, started: float,
                    seconds: dict[str, float], previous, legacy_store, paths: dict[str, Path],
-                   built: list[KnowledgeGraph]) -> None:
+                   built: list[KnowledgeGraph], jobs: int = 1) -> None:
+    """Build the graph, publish it as a new generation, then validate it (in ``jobs``
+    processes) and report."""
     from kg.graph.checkpoints import checkpoint
     from kg.graph.generations import begin, failure_reason, remove_old, write_files
 
@@ -218,7 +221,7 @@ def _publish_build(corpus: Corpus, out: Path, no_store: bool, no_validate: bool,
             from kg.graph.validate import validate
 
             t0 = time.perf_counter()
-            violations = validate(kg)
+            violations = validate(kg, processes=jobs)
             seconds["validate"] = time.perf_counter() - t0
     except KeyboardInterrupt:
         stderr().print(f"[bold red]interrupted:[/] after the new build was published ({escape(str(out))} holds it)"

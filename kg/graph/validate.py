@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,13 +42,15 @@ _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 _SUBCLASS_OF = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 
 
-def validate(kg, *, shapes: Path | None = None, parts: int | None = None) -> list[Violation]:
+def validate(kg, *, shapes: Path | None = None, parts: int | None = None, processes: int = 1) -> list[Violation]:
     """Every violation of the shapes in the union of all graphs (default and per article).
 
     ``kg`` is anything with ``quads()`` (pyoxigraph quads), such as a
     :class:`kg.graph.build.KnowledgeGraph`; one whose quads are in work files (``files``)
     is read from them. ``parts``: into how many parts to split it (default: one per
-    :data:`PART_BYTES` of the work files, one for a graph in memory)."""
+    :data:`PART_BYTES` of the work files, one for a graph in memory); ``processes``: how
+    many worker processes validate the parts (1: this process). The result does not
+    depend on either."""
     from kg.graph.shacl_sparql import UnsupportedShape, compile_shapes
 
     shapes_graph = Graph().parse(shapes or shapes_path(), format="turtle")
@@ -59,7 +62,9 @@ def validate(kg, *, shapes: Path | None = None, parts: int | None = None) -> lis
         files = getattr(kg, "files", None)
         size = 0 if files is None else os.path.getsize(files.default) + os.path.getsize(files.named)
         parts = max(1, -(-size // PART_BYTES))
-    found = _validate_in_parts(kg, plan, parts) if parts > 1 else None
+        if parts > 1 and processes > 1:  # the same number for every process: none waits for a last one
+            parts = -(-parts // processes) * processes
+    found = _validate_in_parts(kg, plan, parts, processes) if parts > 1 else None
     if found is None:  # one part, or blank nodes (see _split)
         found = plan.run(_store(kg))
     return sorted((Violation(f, m) for f, m in found), key=lambda v: (v.focus, v.message))
@@ -82,55 +87,138 @@ def _lines(kg) -> Iterator[str]:
             yield body[:body.rindex(" ")] + " .\n"
 
 
-def _validate_in_parts(kg, plan, parts: int) -> set[tuple[str, str]] | None:
-    """The violations, validated part by part; None if the graph has blank nodes
-    (Oxigraph renames them in every load, so parts could not be joined again)."""
-    import pyoxigraph as ox
-
+def _validate_in_parts(kg, plan, parts: int, processes: int = 1) -> set[tuple[str, str]] | None:
+    """The violations, validated part by part (in ``processes`` worker processes when
+    more than one); None if the graph has blank nodes (Oxigraph renames them in every
+    load, so parts could not be joined again)."""
     work = getattr(kg, "files", None)
     with tempfile.TemporaryDirectory(prefix=".validate-", suffix=".tmp",
                                      dir=None if work is None else work.path) as tmp:
         paths = [Path(tmp) / f"part-{i}.nt" for i in range(parts)]
-        types: dict[str, list[str]] = {}  # node -> its classes: the values' types for every part
-        classes: dict[str, str] = {}  # one string per class
-        subclass_lines: list[str] = []
-        outs = [open(p, "w", encoding="utf-8") for p in paths]
-        try:
-            for line in _lines(kg):
-                s, p, rest = line.split(" ", 2)
-                if s[0] == "_" or rest[0] == "_":  # a blank node (an IRI starts with <, a literal with ")
+        if processes > 1:
+            with _Workers(min(processes, parts)) as workers:  # they start while the graph is split
+                subclasses = _split(kg, plan, paths)
+                if subclasses is None:
                     return None
-                outs[hash(s) % parts].write(line)
-                if p == _RDF_TYPE:
-                    c = rest[:-3]
-                    types.setdefault(s, []).append(classes.setdefault(c, c))
-                elif p == _SUBCLASS_OF:
-                    subclass_lines.append(line)
-        finally:
-            for fh in outs:
-                fh.close()
-        subclasses = "".join(subclass_lines).encode("utf-8")
-        typed_values = None
-        if plan.value_type_paths:
-            typed_values = (f"SELECT DISTINCT ?o WHERE {{ VALUES ?p {{ {' '.join(sorted(plan.value_type_paths))} }} "
-                            "?s ?p ?o FILTER(!isLiteral(?o)) }")
+                return workers.run([(str(path), subclasses, plan, parts, i) for i, path in enumerate(paths)])
+        subclasses = _split(kg, plan, paths)
+        if subclasses is None:
+            return None
         found: set[tuple[str, str]] = set()
         for i, path in enumerate(paths):
-            store = ox.Store()
-            store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
-            path.unlink()
-            if subclasses:
-                store.bulk_load(subclasses, format=ox.RdfFormat.N_TRIPLES)
-            if typed_values is not None:
-                extra = []
-                for row in store.query(typed_values):
-                    o = str(row["o"])
-                    extra += [f"{o} {_RDF_TYPE} {c} .\n" for c in types.get(o, ())]
-                if extra:
-                    store.bulk_load("".join(extra).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-            found |= plan.run(store, keep=lambda f, i=i: hash(f) % parts == i)
-            del store
+            found |= validate_part(str(path), subclasses, plan, parts, i)
         return found
+
+
+def part_of(subject: str, parts: int) -> int:
+    """The part a subject (its N-Triples form) goes to: the same in every process, unlike
+    ``hash`` (randomised per process), so that a worker keeps its part's focus nodes."""
+    return zlib.crc32(subject.encode("utf-8")) % parts
+
+
+def _split(kg, plan, paths: list[Path]) -> bytes | None:
+    """Write each part's triples to its file in ``paths``: its subjects' triples, then the
+    types of the values they point to on :attr:`Plan.value_type_paths`. Returns the
+    subclass triples (every part needs them), None if the graph has blank nodes."""
+    parts = len(paths)
+    types: dict[str, list[str]] = {}  # node -> its classes
+    classes: dict[str, str] = {}  # one string per class
+    wanted: list[set[str]] = [set() for _ in paths]  # per part: the values whose types it needs
+    value_paths = plan.value_type_paths
+    subclass_lines: list[str] = []
+    outs = [open(p, "w", encoding="utf-8") for p in paths]
+    try:
+        last, part = None, 0
+        for line in _lines(kg):
+            s, p, rest = line.split(" ", 2)
+            if s[0] == "_" or rest[0] == "_":  # a blank node (an IRI starts with <, a literal with ")
+                return None
+            if s != last:  # the files are sorted: a subject's triples come together
+                last, part = s, part_of(s, parts)
+            outs[part].write(line)
+            if p == _RDF_TYPE:
+                c = rest[:-3]
+                types.setdefault(s, []).append(classes.setdefault(c, c))
+            elif p == _SUBCLASS_OF:
+                subclass_lines.append(line)
+            if p in value_paths and rest[0] == "<":
+                wanted[part].add(rest[:-3])
+        for out, values in zip(outs, wanted):
+            if _SUBCLASS_OF in value_paths:  # every part holds the subclass triples
+                values.update(line.split(" ", 2)[2][:-3] for line in subclass_lines)
+            out.writelines(f"{o} {_RDF_TYPE} {c} .\n" for o in values for c in types.get(o, ()))
+    finally:
+        for fh in outs:
+            fh.close()
+    return "".join(subclass_lines).encode("utf-8")
+
+
+def validate_part(path: str, subclasses: bytes, plan, parts: int, i: int) -> set[tuple[str, str]]:
+    """The violations at the focus nodes of part ``i`` (of ``parts``), whose triples are in
+    ``path`` (removed once loaded); in this process or a worker's."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES)
+    os.unlink(path)
+    if subclasses:
+        store.bulk_load(subclasses, format=ox.RdfFormat.N_TRIPLES)
+    return plan.run(store, keep=lambda f: part_of(f, parts) == i)
+
+
+class _Workers:
+    """Worker processes that run :func:`validate_part`. Ctrl-C is the parent's: the
+    workers ignore it and are stopped when the parent leaves by an exception (their
+    stores are in memory: nothing is left behind)."""
+
+    def __init__(self, processes: int) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        self._executor = ProcessPoolExecutor(max_workers=processes, mp_context=_mp_context(),
+                                             initializer=_init_worker)
+        # Started now (the executor starts them on demand): they load their modules meanwhile.
+        for _ in range(processes):
+            self._executor.submit(_ready)
+
+    def run(self, tasks: list[tuple]) -> set[tuple[str, str]]:
+        futures = [self._executor.submit(validate_part, *task) for task in tasks]
+        found: set[tuple[str, str]] = set()
+        for fut in futures:
+            found |= fut.result()
+        return found
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            # Otherwise the interpreter's exit would wait for the parts being validated.
+            for proc in list((getattr(self._executor, "_processes", None) or {}).values()):
+                proc.terminate()
+        self._executor.shutdown(wait=exc_type is None, cancel_futures=True)
+
+
+def _ready() -> None:
+    """Nothing: a worker's first task, which starts it."""
+
+
+def _mp_context():
+    import multiprocessing as mp
+
+    # Not fork: the build runs threads (the store's loader), and forking a process with
+    # threads can deadlock the child.
+    methods = mp.get_all_start_methods()
+    return mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _init_worker() -> None:
+    """Once per worker: Ctrl-C is the parent's to handle; load what a part needs."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import pyoxigraph  # noqa: F401
+
+    import kg.graph.shacl_sparql  # noqa: F401
 
 
 def validate_with_pyshacl(kg, shapes_graph: Graph) -> list[Violation]:
