@@ -198,6 +198,8 @@ def _in_company_role(doc: Doc, start: int, end: int, words: list[str]) -> bool:
         return True
     clause_start = start == 0 or text[start - 1] in "，,。；;：:、\n "
     return clause_start and _ROLE_AFTER.match(text, end) is not None
+
+
 _FACILITY_WORDS = frozenset("产业园 工业园 科技园 物流园 产业园区 工业园区 园区 园 基地 产业基地 中心 区 大厦 行业 产业 装备 设备 项目 工程 平台 领域 板块 综合体 小镇 "
                             "港 陆港 空港 海港 港口 口岸 广场 社区 城".split())
 _RANKING = ("龙头", "领军", "骨干", "知名", "著名", "领先", "老", "重点", "明星", "标杆", "头部", "链主", "独角兽", "上市")

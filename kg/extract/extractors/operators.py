@@ -3,6 +3,10 @@
 - A project named after its enterprise: 奥诺药业氨基酸及其衍生物 → 奥诺药业.
 - 由X建设运营 after the project: 许昌生物医药产业园项目由许昌开瑞…有限公司建设运营.
 - X(与Y)(合作)投资/建设的P: 嘉吉公司投资的调配糖浆生产项目.
+- A legal name right before the project or its 的: 晓星集团年产3万吨氨纶项目, X有限公司的P.
+- X(将)投资…建设P, with X opening the clause or the clause before (X拟投资10亿元,建设P), or
+  signed with in the clause before (与X签订协议,投资…建设P).
+- 该项目由X投资建设, 该项目投资方为X, 项目由X和Y共同投资建设: the project named last before.
 """
 from __future__ import annotations
 

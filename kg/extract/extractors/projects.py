@@ -120,7 +120,7 @@ def add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
     if len(core) < 2 or _GENERIC_PROJECT.match(core) or is_generic_prefix(core) or any(q in name for q in QUOTES):
         return False
     if is_organisation(core):
-        return False  # 研究院项目? a body's name, whatever follows
+        return False  # X研究院, X协会: a body, not a project
     if name.endswith("项目") and _COUNT_AFTER.match(doc.text, end):
         return False  # 园区新开工项目15个: a count of projects of a kind, not one project's name
     if len(core) == 2 and not any(m.type == "Enterprise" and m.name == core for m in doc.mentions):
@@ -148,7 +148,7 @@ def add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
 # one (电子级氢氟酸, 万吨级码头).
 _INSIDE_PROJECT_NAMES = frozenset({"及", "及其", "级"})
 _RESEARCH_TOPICS = ("技术", "研究", "课题", "方案", "工艺", "理论")
-_QUOTED = re.compile(r"[\u3400-\u9fffA-Za-z0-9]{6,24}")  # four characters in quotes are a slogan (“抢天夺时”)
+_QUOTED = re.compile(r"[\u3400-\u9fffA-Za-z0-9]{6,24}")  # shorter, in quotes, is a slogan (“抢天夺时”)
 
 
 def _add_quoted_project(doc: Doc, head_start: int, head_end: int) -> None:
