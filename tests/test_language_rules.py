@@ -651,3 +651,17 @@ def test_a_project_phrase_followed_by_a_count_is_a_kind_of_projects() -> None:
 def test_bodies_in_a_list_of_signings_are_no_projects() -> None:
     text = ("石门工业园区消息。园区与宁川市物流协会、科技部火炬中心、华锦高端铝箔项目等签约。")
     assert names(text, "Project") == {"华锦高端铝箔项目"}
+
+
+def test_a_company_by_its_capital_settling_in_the_zone() -> None:
+    # At a sentence's start too (the words before the descriptor are the sentence's own).
+    text = "青湾经济开发区消息。日资企业东洋精密落户开发区。民营企业宏达建材入驻园区。"
+    assert names(text, "Enterprise") == {"东洋精密", "宏达建材"}
+    assert not names("青湾经济开发区消息。龙头企业加快发展落户园区。", "Enterprise")
+
+
+def test_a_project_a_company_builds_is_one_project_however_generic_its_words() -> None:
+    text = "青湾经济开发区消息。韩国晓星集团在开发区投资建设存储芯片项目。"
+    assert names(text, "Project") == {"存储芯片项目"}
+    assert ("operatedBy", "存储芯片项目", "韩国晓星集团") in facts(text)
+    assert not names("青湾经济开发区消息。开发区投资建设存储芯片项目。", "Project")

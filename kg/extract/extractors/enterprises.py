@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.document import Doc
-from kg.extract.lexicon import countries, industry_words, places, sector_words, stopwords, words_of
+from kg.extract.lexicon import countries, industry_words, is_boundary_word, places, sector_words, stopwords, words_of
 from kg.extract.names import GENERIC_MODIFIERS, is_generic_prefix, is_rare_word, left_start
 from kg.extract.pipeline import RECOGNIZE, component
 
@@ -37,7 +37,8 @@ _NOT_ENTERPRISE = re.compile(r"(大学|学院|学校|研究院|研究所|医院|
 # (该|本|各|全 + a company are handled by is_generic_prefix, which tells 本公司 from 本田.)
 _GENERIC_COMPANY = re.compile(r"^(子|分|总|母|上市|国有|民营|外资|合资|龙头|骨干|重点|一家|多家|这家|那家)")
 # 龙头企业利通、…  老企业阳光电缆,  肉类企业双汇集团
-_DESCRIPTOR = re.compile(r"(?:企业|品牌|厂商|巨头|公司)(?P<name>[\u4e00-\u9fff]{2,8}?)(?=[、，,。；;]|在这里|等|为龙头)")
+_DESCRIPTOR = re.compile(r"(?:企业|品牌|厂商|巨头|公司)(?P<name>[\u4e00-\u9fff]{2,8}?)"
+                         r"(?=[、，,。；;]|在这里|等|为龙头|落户|入驻|进驻|签约)")
 
 
 # Words that describe a company and so end its name when scanning leftwards.
@@ -143,14 +144,18 @@ def recognize_enterprises(doc: Doc) -> None:
     for m in _DESCRIPTOR.finditer(text):
         s, e = m.span("name")
         words = _words(doc, s, e)
-        before = _words(doc, max(m.start() - 4, 0), m.start())
+        before = _words(doc, max(m.start() - 4, doc.sentence_at(m.start()).start), m.start())
         # 龙头企业X, 老企业X: a word that ranks or ages the company comes before 企业;
         # 帮助企业X, 科技企业孵化器 are other constructions.
         if not before or not before[-1].endswith(_RANKING):
             continue
         if not words or words[0] in places() or _covered(doc, s, e):
             continue
-        if is_rare_word(words[0]) or text[s:e].endswith(INDUSTRY_HEADS):
+        # Settling after it (日资企业东洋精密落户…): the descriptor and the verb name a company
+        # whatever its words.
+        settles = text.startswith(("落户", "入驻", "进驻", "签约"), e) and 4 <= e - s <= 6 and \
+            not any(is_boundary_word(w) for w in words)
+        if is_rare_word(words[0]) or text[s:e].endswith(INDUSTRY_HEADS) or settles:
             doc.add_mention("Enterprise", s, e, rule="descriptor")
 
 
@@ -202,7 +207,9 @@ def _in_company_role(doc: Doc, start: int, end: int, words: list[str]) -> bool:
 
 _FACILITY_WORDS = frozenset("产业园 工业园 科技园 物流园 产业园区 工业园区 园区 园 基地 产业基地 中心 区 大厦 行业 产业 装备 设备 项目 工程 平台 领域 板块 综合体 小镇 "
                             "港 陆港 空港 海港 港口 口岸 广场 社区 城".split())
-_RANKING = ("龙头", "领军", "骨干", "知名", "著名", "领先", "老", "重点", "明星", "标杆", "头部", "链主", "独角兽", "上市")
+_RANKING = ("龙头", "领军", "骨干", "知名", "著名", "领先", "老", "重点", "明星", "标杆", "头部", "链主", "独角兽", "上市",
+            # whose capital: 外资企业X, 日资企业X, 民营企业X
+            "外资", "日资", "韩资", "台资", "港资", "美资", "德资", "欧资", "侨资", "民营", "合资", "独资")
 
 
 def _next_word(doc: Doc, pos: int) -> str:

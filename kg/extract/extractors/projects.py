@@ -52,6 +52,7 @@ _BUILDING = re.compile(r"(大厦|花园|广场|公寓|小区|家园|家苑|苑|�
 # 投资15亿元的生物芯片研发制造基地 / 总投资30亿元的荣兴…项目
 _INVESTED = re.compile(r"(?:总)?投资(?:约|达|超|近|逾)?[0-9.一二三四五六七八九十两百千万亿]+(?:万|亿)?元(?:人民币)?" + INVESTED_OF)
 _GENERIC_PROJECT = re.compile(r"^(重点|重大|骨干|产业|建设|招商|签约|在建|新建|续建|亿元以上|省市|省|市|大|好|该|这些|各类|一批)+$")
+_BUILDS_BEFORE = re.compile(r"(?:投资建设|投资兴建|新建|兴建|建设|设立|打造)")
 _COUNT_AFTER = re.compile(r"(?:有|共|达|共有|共计|合计|计)?[0-9一二三四五六七八九十两百几]+(?:个|项|宗)")
 _PHASE = re.compile(r"[一二三四五六七八九十0-9]期(?:工程|项目)?")
 _BUILT_BY_BEFORE = re.compile(r"(?:投资|建设|投资建设|合作建设|承建|开发|运营)的$")
@@ -61,9 +62,18 @@ _STOP_AFTER = re.compile(r"[，,。；;、：:！？!?\n（(]|[0-9]|等")
 
 def _owned(doc: Doc, start: int) -> bool:
     """宁德时代新能源科技股份有限公司的|储能电池项目: a company's (legal name) project is one
-    project, however generic its own words."""
-    return start > 0 and doc.text[start - 1] == "的" and any(
-        m.type == "Enterprise" and m.end == start - 1 and m.name.endswith(LEGAL_HEADS) for m in doc.mentions)
+    project, however generic its own words; so is one that a company opening the clause
+    builds (韩国SK集团在开发区投资建设|存储芯片项目)."""
+    if start > 0 and doc.text[start - 1] == "的" and any(
+            m.type == "Enterprise" and m.end == start - 1 and m.name.endswith(LEGAL_HEADS) for m in doc.mentions):
+        return True
+    verb = _BUILDS_BEFORE.search(doc.text, max(start - 6, 0), start)
+    if not verb or verb.end() != start:
+        return False
+    sent = doc.sentence_at(start)
+    clause_start = max([sent.start] + [doc.text.rfind(c, sent.start, start) + 1 for c in "，,；;"])
+    return any(m.type == "Enterprise" and m.start == clause_start and m.name.endswith(LEGAL_HEADS) and
+               m.end < verb.start() for m in doc.mentions)
 
 
 def _specific(doc: Doc, start: int, end: int) -> bool:
