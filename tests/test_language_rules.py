@@ -665,3 +665,8 @@ def test_a_project_a_company_builds_is_one_project_however_generic_its_words() -
     assert names(text, "Project") == {"存储芯片项目"}
     assert ("operatedBy", "存储芯片项目", "韩国晓星集团") in facts(text)
     assert not names("青湾经济开发区消息。开发区投资建设存储芯片项目。", "Project")
+
+
+def test_a_scale_before_a_cluster_is_not_part_of_its_name() -> None:
+    text = "青湾经济开发区消息。开发区聚力打造千亿级汽车产业集群和500亿级电子信息产业集群,培育百亿级产业集群3个。"
+    assert names(text, "IndustryCluster") == {"汽车产业集群", "电子信息产业集群"}

@@ -13,6 +13,7 @@ _CHAIN = re.compile(r"产业链")
 _CLUSTER = re.compile(r"产业集群|(?<=业)集群")
 
 
+_SCALE = re.compile(r"(?:[0-9一二三四五六七八九十两几]+个)?(?:[0-9.]+|[十百千万亿]+)+(?:亿|万)?(?:元)?级")
 # After a chain's name, a park head or a 式 makes it a description of something else.
 _BEFORE_NOUN = re.compile(r"式|园区|产业园|工业园|基地|模式|项目")
 
@@ -43,7 +44,10 @@ def recognize_chains(doc: Doc) -> None:
     for pattern, type_ in ((_CHAIN, "IndustryChain"), (_CLUSTER, "IndustryCluster")):
         for m in pattern.finditer(text):
             # For 现代服务业|集群 the industry word (ending in 业) is the token before 集群.
-            start = _after_last_verb(doc, left_start(doc, m.start(), 12), m.start())
+            start = _after_last_verb(doc, left_start(doc, m.start(), 12, allow_digits=True), m.start())
+            scale = _SCALE.match(text, start, m.start())
+            if scale:
+                start = scale.end()  # 千亿级|汽车产业集群: how big the zone wants it, not its name
             prefix = text[start:m.start()]
             if type_ == "IndustryCluster" and m.group() == "集群":
                 prefix = prefix[:-1] if prefix.endswith("产业") else prefix
