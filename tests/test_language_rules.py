@@ -670,3 +670,12 @@ def test_a_project_a_company_builds_is_one_project_however_generic_its_words() -
 def test_a_scale_before_a_cluster_is_not_part_of_its_name() -> None:
     text = "青湾经济开发区消息。开发区聚力打造千亿级汽车产业集群和500亿级电子信息产业集群,培育百亿级产业集群3个。"
     assert names(text, "IndustryCluster") == {"汽车产业集群", "电子信息产业集群"}
+
+
+def test_a_project_profile_names_its_project_and_its_builder() -> None:
+    text = ("青湾经济开发区重点招商项目推介\n\n项目名称:青湾智能家电产业园\n建设单位:青湾恒达机械有限公司\n"
+            "总投资:15亿元\n建设内容:建设标准化厂房20万平方米。\n")
+    assert names(text, "Project") == {"青湾智能家电产业园"}
+    assert not names(text, "Park")
+    assert {("operatedBy", "青湾智能家电产业园", "青湾恒达机械有限公司"),
+            ("invests", "青湾智能家电产业园", 1500000000)} <= facts(text)

@@ -86,6 +86,12 @@ def relate_operators(doc: Doc) -> None:
         by = _BY.match(doc.text, p.end)
         if by:
             link_within(pk, by.start("who"), by.end("who"), sent.index, "by")
+        # A profile's lines (项目名称:P / 建设单位:X): the builder named before the next project.
+        if p.rule == "named-project":
+            nxt = min([q.start for q in doc.mentions_of("Project") if q.start > p.end] + [len(doc.text)])
+            bm = _BUILDER.search(doc.text, p.end, min(nxt, p.end + 200))
+            if bm:
+                link_within(pk, bm.start("who"), bm.end("who"), sent.index, "profile-builder")
         # P…建设单位为X (in the project's own sentence, no other project in between)
         for bm in (_BUILDER.finditer(doc.text, p.end, sent.end) if "单位" in doc.text[p.end:sent.end] or
                    "主体" in doc.text[p.end:sent.end] or "方" in doc.text[p.end:sent.end] else ()):

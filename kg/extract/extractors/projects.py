@@ -53,6 +53,10 @@ _BUILDING = re.compile(r"(大厦|花园|广场|公寓|小区|家园|家苑|苑|�
 _INVESTED = re.compile(r"(?:总)?投资(?:约|达|超|近|逾)?[0-9.一二三四五六七八九十两百千万亿]+(?:万|亿)?元(?:人民币)?" + INVESTED_OF)
 _GENERIC_PROJECT = re.compile(r"^(重点|重大|骨干|产业|建设|招商|签约|在建|新建|续建|亿元以上|省市|省|市|大|好|该|这些|各类|一批)+$")
 _BUILDS_BEFORE = re.compile(r"(?:投资建设|投资兴建|新建|兴建|建设|设立|打造)")
+# (a profile's lines are often joined: the name ends at the next field's key)
+_NAMED_PROJECT = re.compile(r"项目名称[:：]\s*(?P<name>[^\s，,。；;:：、]{4,40}?)"
+                            r"(?=(?:建设|投资|项目|业主|实施)(?:单位|主体|内容|地点|规模|性质|期限|年限)|总投资|投资额|计划投资|"
+                            r"联系|[\s，,。；;:：、]|$)")
 _COUNT_AFTER = re.compile(r"(?:有|共|达|共有|共计|合计|计)?[0-9一二三四五六七八九十两百几]+(?:个|项|宗)")
 _PHASE = re.compile(r"[一二三四五六七八九十0-9]期(?:工程|项目)?")
 _BUILT_BY_BEFORE = re.compile(r"(?:投资|建设|投资建设|合作建设|承建|开发|运营)的$")
@@ -233,6 +237,12 @@ def recognize_projects(doc: Doc) -> None:
                 break
             add_project(doc, item_start, pos - 1, "project-head-list")
             pos = item_start
+    for m in _NAMED_PROJECT.finditer(text):
+        # 项目名称:青湾智能家电产业园: what a profile calls the project is one, whatever its head.
+        s, e = m.span("name")
+        if (s, e) not in doc.claimed and not any(p.start == s and p.end == e for p in doc.mentions_of("Project")):
+            doc.claimed[(s, e)] = "Project"
+            doc.add_mention("Project", s, e, rule="named-project")
     for m in _INVESTED.finditer(text):
         if any(p.start == m.end() for p in doc.mentions_of("Project")):
             continue  # the project head already found this name, whole
