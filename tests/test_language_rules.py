@@ -679,3 +679,10 @@ def test_a_project_profile_names_its_project_and_its_builder() -> None:
     assert not names(text, "Park")
     assert {("operatedBy", "青湾智能家电产业园", "青湾恒达机械有限公司"),
             ("invests", "青湾智能家电产业园", 1500000000)} <= facts(text)
+
+
+def test_gai_gongsi_builds_for_the_company_named_last() -> None:
+    text = ("青湾经济开发区消息。宁川鼎力科技有限公司去年落户。青湾恒达机械有限公司成立于2010年。"
+            "该公司投资建设的智能农机装备项目明年投产。")
+    assert ("operatedBy", "智能农机装备项目", "青湾恒达机械有限公司") in facts(text)
+    assert ("operatedBy", "智能农机装备项目", "宁川鼎力科技有限公司") not in facts(text)

@@ -6,7 +6,8 @@
 - A legal name right before the project or its 的: 晓星集团年产3万吨氨纶项目, X有限公司的P.
 - X(将)投资…建设P, with X opening the clause or the clause before (X拟投资10亿元,建设P), or
   signed with in the clause before (与X签订协议,投资…建设P).
-- 该项目由X投资建设, 该项目投资方为X, 项目由X和Y共同投资建设: the project named last before.
+- 该项目由X投资建设, 该项目投资方为X, 项目由X和Y共同投资建设: the project named last before;
+  该公司投资建设的P: the company named last before.
 """
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ _BY_BEFORE = re.compile(r"由(?P<who>[^，,。；;]{2,30}?)(?:负责)?(?:投资�
 _THIS_PROJECT_BY = re.compile(r"(?:(?:该|此|这一|这个|上述)项目|(?<=[。，,；;\n])项目)(?:(?:是)?由(?P<who>[^，,。；;]{2,40}?)"
                               r"(?:负责|共同|联合|合作)?(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造|实施)|"
                               r"的?(?:建设|实施|投资|业主)?(?:单位|主体|方|业主)(?:为|是|系|[:：])(?P<named>[^，,。；;]{2,40}))")
+_THIS_COMPANY = re.compile(r"(?:该|这家|此)(?:公司|企业|集团)(?:正在|将|拟|计划|已)?(?:投资建设|投资兴建|新建|兴建|建设|"
+                           r"打造|投资|实施)(?:的)?")
 _INVESTS = re.compile(r"(?:将|拟|计划|准备|预计)?(?:总)?投资[^，,。；;]{1,12}元")
 _SIGNED_WITH = re.compile(r"与(?P<who>[^，,。；;与]{2,30}?)(?:正式|成功)?(?:签订|签署|签约)")
 _LEGAL_ENDINGS = ("公司", "集团", "厂")
@@ -118,6 +121,13 @@ def relate_operators(doc: Doc) -> None:
                     opener = [e for e in ents if e.start == prev_start and e.end < clause_start]
                     if opener and _INVESTS.match(doc.text, opener[0].end):
                         link(pk, doc.resolve(opener[0].key), sent.index, "subject-invests")
+        # 该公司投资建设的P, 该公司正在建设P: the company named last before, in its paragraph.
+        this = _THIS_COMPANY.search(doc.text, max(sent.start, p.start - 16), p.start)
+        if this and this.end() == p.start:
+            para = doc.paragraphs[sent.paragraph] if sent.paragraph < len(doc.paragraphs) else (0, p.start)
+            named = [e for e in ents if para[0] <= e.start and e.end <= this.start()]
+            if named:
+                link(pk, doc.resolve(max(named, key=lambda e: e.end).key), sent.index, "this-company")
         # X(与Y)(合作)投资/建设的P, also for each item of a list of projects ending at P.
         before = doc.text[sent.start:p.start]
         bm = None
