@@ -665,6 +665,10 @@ def test_a_project_a_company_builds_is_one_project_however_generic_its_words() -
     assert names(text, "Project") == {"存储芯片项目"}
     assert ("operatedBy", "存储芯片项目", "韩国晓星集团") in facts(text)
     assert not names("青湾经济开发区消息。开发区投资建设存储芯片项目。", "Project")
+    # A facility too (…生产基地), which otherwise needs its company at its head.
+    text = "青湾经济开发区消息。美国瑞斯康公司在开发区设立光纤预制棒生产基地。"
+    assert ("operatedBy", "光纤预制棒生产基地", "美国瑞斯康公司") in facts(text)
+    assert not names("青湾经济开发区消息。开发区将设立光纤预制棒生产基地。", "Project")
 
 
 def test_a_scale_before_a_cluster_is_not_part_of_its_name() -> None:

@@ -284,8 +284,8 @@ def recognize_facility_projects(doc: Doc) -> None:
         if m.start() - start < 2:
             continue
         owner = next((c for c in companies if c.start == start and c.end < m.end()), None)
-        if owner is None and _company_prefix(doc, start, m.start()) is None:
-            continue
+        if owner is None and _company_prefix(doc, start, m.start()) is None and not _owned(doc, start):
+            continue  # (美国康宁公司在开发区设立|光纤预制棒生产基地: the company that builds it opens the clause)
         add_project(doc, start, m.end(), "facility")
 
 
