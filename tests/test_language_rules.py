@@ -453,7 +453,7 @@ def test_the_zones_own_locality_at_the_head_of_a_project_is_no_company() -> None
 
 
 def test_policy_labels_are_no_company() -> None:
-    text = "清源经济技术开发区消息。开发区将建设专精特新化工产业园项目,培育一批小巨人企业。"
+    text = "清源经济技术开发区消息。开发区将建设专精特新装备产业园项目,培育一批小巨人企业。"
     assert not names(text, "Enterprise")
 
 
@@ -519,7 +519,7 @@ def test_a_size_in_inches_is_part_of_the_projects_name_not_a_row_number() -> Non
 
 def test_parallel_slogans_are_no_list_of_companies() -> None:
     # A 企业 later in the clause does not make the four-character phrases before it companies.
-    text = "宁川经济技术开发区消息。园区持续优化营商环境,育苗壮干、引凤还巢,形成了吸引企业投资的强大磁场。"
+    text = "宁川经济技术开发区消息。园区不断改进服务,育苗壮干、引凤还巢,让更多企业愿意前来投资。"
     assert not names(text, "Enterprise")
     # Right after the list, it does.
     text = "宁川经济技术开发区消息。园区引进了禾丰粮油、康源乳业等企业。"
