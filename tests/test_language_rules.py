@@ -677,12 +677,12 @@ def test_a_scale_before_a_cluster_is_not_part_of_its_name() -> None:
 
 
 def test_a_project_profile_names_its_project_and_its_builder() -> None:
-    text = ("青湾经济开发区重点招商项目推介\n\n项目名称:青湾智能家电产业园\n建设单位:青湾恒达机械有限公司\n"
+    text = ("青湾经济开发区重点招商项目推介\n\n项目名称:绵阳智能家电产业园\n建设单位:青湾恒达机械有限公司\n"
             "总投资:15亿元\n建设内容:建设标准化厂房20万平方米。\n")
-    assert names(text, "Project") == {"青湾智能家电产业园"}
+    assert names(text, "Project") == {"绵阳智能家电产业园"}
     assert not names(text, "Park")
-    assert {("operatedBy", "青湾智能家电产业园", "青湾恒达机械有限公司"),
-            ("invests", "青湾智能家电产业园", 1500000000)} <= facts(text)
+    assert {("operatedBy", "绵阳智能家电产业园", "青湾恒达机械有限公司"),
+            ("invests", "绵阳智能家电产业园", 1500000000)} <= facts(text)
 
 
 def test_gai_gongsi_builds_for_the_company_named_last() -> None:
