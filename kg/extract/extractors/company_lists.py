@@ -44,7 +44,7 @@ _COMPANY_ENDINGS = tuple(sorted(set(INDUSTRY_HEADS) | set(LEGAL_HEADS), key=len,
 _COMPANY_ENDING = re.compile("(?:" + "|".join(map(re.escape, _COMPANY_ENDINGS)) + ")$")
 # After a list, words that say its items are companies (…等龙头企业, 均为配套企业).
 # (Right after the list: 等…企业, 三家…企业, ，均为…企业; not any 企业 later in the clause, as in
-# 孵小育优、筑巢引凤,形成了吸引企业投资的…)
+# 育苗壮干、引凤还巢,让更多企业愿意前来投资)
 _COMPANY_CUE = re.compile(r"(?:等|[0-9一二三四五六七八九十两几]+家|(?:,|，)?(?:均为|都是|皆为|系|为))?"
                           r"[^，,。；;]{0,10}?(?:企业|公司|集团|品牌|厂商|厂家|巨头|央企|国企|民企|外企|500强)")
 # Before a list, words that say its items are companies (企业12家,主要有A、B…).

@@ -6,7 +6,7 @@ shape but is grammar, a slogan or a public body.
 - A public body: a short name ending in 部, or one ending in 厅, 局, 委员会, 协会 (农业部, 商务厅).
 - A subsidiary named by its relation only (全资子公司, 控股子公司).
 - A ranking before the name (民营500强X): the name starts after it.
-- A scale (百亿级…), or the locality of a zone the article names (川渝高竹 of 川渝高竹新区).
+- A scale (百亿级…), or the locality of a zone the article names (云岭青溪 of 云岭青溪新区).
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from kg.extract.pipeline import RESOLVE, component
 _BODY = re.compile(r"^[\u4e00-\u9fff]{1,3}(?<!总|本)(?<!事业)部$|(?:厅|委员会|协会|学会|商会|联合会|研究会)$")
 _RELATION_ONLY = re.compile(r"^(?:全资|控股|参股)?(?:子|分|母|孙)公司$")
 _RANKING = re.compile(r"^[\u4e00-\u9fff]{0,6}?(?:[0-9]+|[十百千]+)强")
-# 百亿级铜基新材料, 万吨级: a scale describes a cluster or a facility, it never opens a company's name.
+# 百亿级锌基新材料, 万吨级: a scale describes a cluster or a facility, it never opens a company's name.
 _SCALE = re.compile(r"^(?:[0-9]+|[十百千万亿]+)+级")
 _OPEN_QUOTES = "“\"「『‘"
 _CLOSE_QUOTES = "”\"」』’"
@@ -45,7 +45,7 @@ def _slogan(doc: Doc, name: str) -> bool:
 
 @component("not-names", RESOLVE - 2)
 def drop_what_is_not_a_company(doc: Doc) -> None:
-    # 川渝高竹 of 川渝高竹新区, 清源 of 清源经济技术开发区 (清源|数字经济产业园): the zone's
+    # 云岭青溪 of 云岭青溪新区, 清源 of 清源经济技术开发区 (清源|数字经济产业园): the zone's
     # locality, wherever a recogniser took it for a brand.
     localities = {z.name[:n] for z in doc.mentions_of("Zone") for n in range(2, len(z.name) - 1)}
     kept = []

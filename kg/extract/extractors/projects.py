@@ -224,7 +224,7 @@ def recognize_projects(doc: Doc) -> None:
         ranked = _RANKING.search(text, start, m.start())
         if ranked:
             start = ranked.end()  # 民营企业500强|X项目: the ranking describes X
-        start = after_park(doc, start, m.start())  # 大柴旦工业园|青海中天硼锂年产…项目
+        start = after_park(doc, start, m.start())  # 青石工业园|瑞辰精工年产…项目
         if start == m.start():
             continue
         # 调配糖浆生产、高档动物饲料母料生产项目: the head names every item before it.
