@@ -234,13 +234,11 @@ def _word_tags() -> dict[str, str]:
 
     tok = _tokenizer()  # sets jieba's log level first
     jieba.posseg.dt.initialize()
-    tags = jieba.posseg.dt.word_tag_tab
     # The project's own words carry their tags too (投资建设 v), where jieba has none:
-    # a compound verb of the user dictionary ends a name like any verb.
-    for word, _freq, tag, _before in tok.zonekg_added_words:
-        if tag and word not in tags:
-            tags[word] = tag
-    return tags
+    # a compound verb of the user dictionary ends a name like any verb. (A table of our
+    # own: jieba's is left as jieba has it.)
+    added = {word: tag for word, _freq, tag, _before in tok.zonekg_added_words if tag}
+    return added | jieba.posseg.dt.word_tag_tab
 
 
 # Dictionary part-of-speech tags that never occur inside a name: verbs (not verbal

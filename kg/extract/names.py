@@ -363,3 +363,15 @@ def after_park(doc: Doc, start: int, end: int) -> int:
         if place_prefix(doc.text[m.end():end]) or _OWNER_THEN_CAPACITY.match(doc.text, m.end(), end):
             start = m.end()
     return start
+
+
+# How big a zone wants something (百亿级, 千亿级, 500亿级, 万吨级, 5个百亿级): it never opens the
+# name of a company or of a cluster.
+SCALE = re.compile(r"(?:[0-9一二三四五六七八九十两几]+个)?(?:[0-9.]+|[十百千万亿]+)+(?:亿|万)?(?:元)?级")
+
+
+def zone_localities(doc: Doc) -> set[str]:
+    """The localities the article's zones are named after: every start of a zone's name
+    short of its head (清源, 清源经济 … of 清源经济技术开发区), which no recogniser should take
+    for a brand."""
+    return {z.name[:n] for z in doc.mentions_of("Zone") for n in range(2, len(z.name) - 1)}

@@ -5,7 +5,7 @@ import re
 
 from kg.extract.document import Doc
 from kg.extract.lexicon import industry_words, word_tag
-from kg.extract.names import GENERIC_MODIFIERS, is_generic_prefix, left_start
+from kg.extract.names import GENERIC_MODIFIERS, SCALE, is_generic_prefix, left_start
 from kg.extract.pipeline import RECOGNIZE, component
 
 _CHAIN = re.compile(r"产业链")
@@ -13,7 +13,6 @@ _CHAIN = re.compile(r"产业链")
 _CLUSTER = re.compile(r"产业集群|(?<=业)集群")
 
 
-_SCALE = re.compile(r"(?:[0-9一二三四五六七八九十两几]+个)?(?:[0-9.]+|[十百千万亿]+)+(?:亿|万)?(?:元)?级")
 # After a chain's name, a park head or a 式 makes it a description of something else.
 _BEFORE_NOUN = re.compile(r"式|园区|产业园|工业园|基地|模式|项目")
 
@@ -45,7 +44,7 @@ def recognize_chains(doc: Doc) -> None:
         for m in pattern.finditer(text):
             # For 现代服务业|集群 the industry word (ending in 业) is the token before 集群.
             start = _after_last_verb(doc, left_start(doc, m.start(), 12, allow_digits=True), m.start())
-            scale = _SCALE.match(text, start, m.start())
+            scale = SCALE.match(text, start, m.start())
             if scale:
                 start = scale.end()  # 千亿级|汽车产业集群: how big the zone wants it, not its name
             prefix = text[start:m.start()]

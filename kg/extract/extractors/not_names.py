@@ -13,14 +13,13 @@ from __future__ import annotations
 import re
 
 from kg.extract.document import Doc, Mention
+from kg.extract.names import SCALE, zone_localities
 from kg.extract.pipeline import RESOLVE, component
 
 # (部 only in a short name: X总部, X事业部 are a company's seats and divisions.)
 _BODY = re.compile(r"^[\u4e00-\u9fff]{1,3}(?<!总|本)(?<!事业)部$|(?:厅|委员会|协会|学会|商会|联合会|研究会)$")
 _RELATION_ONLY = re.compile(r"^(?:全资|控股|参股)?(?:子|分|母|孙)公司$")
 _RANKING = re.compile(r"^[\u4e00-\u9fff]{0,6}?(?:[0-9]+|[十百千]+)强")
-# 百亿级锌基新材料, 万吨级: a scale describes a cluster or a facility, it never opens a company's name.
-_SCALE = re.compile(r"^(?:[0-9]+|[十百千万亿]+)+级")
 _OPEN_QUOTES = "“\"「『‘"
 _CLOSE_QUOTES = "”\"」』’"
 
@@ -47,12 +46,12 @@ def _slogan(doc: Doc, name: str) -> bool:
 def drop_what_is_not_a_company(doc: Doc) -> None:
     # 云岭青溪 of 云岭青溪新区, 清源 of 清源经济技术开发区 (清源|数字经济产业园): the zone's
     # locality, wherever a recogniser took it for a brand.
-    localities = {z.name[:n] for z in doc.mentions_of("Zone") for n in range(2, len(z.name) - 1)}
+    localities = zone_localities(doc)
     kept = []
     for m in doc.mentions:
         if m.type == "Enterprise":
             if _BODY.search(m.name) or _RELATION_ONLY.match(m.name) or _slogan(doc, m.name) or \
-                    _SCALE.match(m.name) or m.name in localities:
+                    SCALE.match(m.name) or m.name in localities:
                 continue
             ranked = _RANKING.match(m.name)
             if ranked and m.end - (m.start + ranked.end()) >= 2 and m.name == doc.text[m.start:m.end]:

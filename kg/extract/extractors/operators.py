@@ -19,13 +19,15 @@ from kg.extract.extractors.projects import BUILT_BY as _BUILT_BY
 from kg.extract.names import place_prefix
 from kg.extract.pipeline import RELATE, component
 
-_BY = re.compile(r"[:：,，]?由(?P<who>[^，,。；;]{2,30}?)(?:负责)?(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造|实施)")
+# The verbs of 由X…: who builds, runs or carries out a project.
+_BUILDS = "(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造|实施)"
+_BY = re.compile(r"[:：,，]?由(?P<who>[^，,。；;]{2,30}?)(?:负责)?" + _BUILDS)
 # 建设单位为X, 投资主体:X — the builder named in a project's particulars.
 _BUILDER = re.compile(r"(?:建设|实施|投资|业主|承建|项目)(?:单位|主体|方|企业)(?:为|是|系|[:：])(?P<who>[^，,。；;]{2,40})")
-_BY_BEFORE = re.compile(r"由(?P<who>[^，,。；;]{2,30}?)(?:负责)?(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造|实施)的$")
+_BY_BEFORE = re.compile(r"由(?P<who>[^，,。；;]{2,30}?)(?:负责)?" + _BUILDS + "的$")
 # 该项目由X投资建设: the project the sentence refers back to (the last one named before it).
 _THIS_PROJECT_BY = re.compile(r"(?:(?:该|此|这一|这个|上述)项目|(?<=[。，,；;\n])项目)(?:(?:是)?由(?P<who>[^，,。；;]{2,40}?)"
-                              r"(?:负责|共同|联合|合作)?(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造|实施)|"
+                              r"(?:负责|共同|联合|合作)?" + _BUILDS + r"|"
                               r"的?(?:建设|实施|投资|业主)?(?:单位|主体|方|业主)(?:为|是|系|[:：])(?P<named>[^，,。；;]{2,40}))")
 _THIS_COMPANY = re.compile(r"(?:该|这家|此)(?:公司|企业|集团)(?:正在|将|拟|计划|已)?(?:投资建设|投资兴建|新建|兴建|建设|"
                            r"打造|投资|实施)(?:的)?")

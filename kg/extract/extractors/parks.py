@@ -10,7 +10,7 @@ import re
 
 from kg.extract.document import Doc
 from kg.extract.lexicon import is_boundary_word, words_of
-from kg.extract.names import brand_prefix, is_generic_prefix, left_start
+from kg.extract.names import brand_prefix, is_generic_prefix, left_start, zone_localities
 from kg.extract.pipeline import RECOGNIZE, component
 
 PARK_HEADS = "产业园区|工业园区|科技园区|产业园|工业园|科技园|物流园|孵化园|创业园|科创园|软件园|化工园|电商园|创意园|产业基地|园中园|区中园|泛在小镇|小镇|园区"
@@ -43,11 +43,6 @@ def _ranked(doc: Doc, start: int) -> bool:
     return _RANKED.search(doc.text, max(doc.sentence_at(start).start, start - 14), start) is not None
 
 
-def _zone_locality(doc: Doc, word: str) -> bool:
-    """青湾|新能源产业园 in an article on 青湾经济开发区: the zone's own locality, not a brand."""
-    return any(z.name.startswith(word) and len(z.name) > len(word) + 1 for z in doc.mentions_of("Zone"))
-
-
 def canonical_park_name(name: str) -> str:
     # 生物医药产业园区 and 生物医药产业园 are one park.
     return name[:-1] if name.endswith(("产业园区", "工业园区", "科技园区")) else name
@@ -56,6 +51,7 @@ def canonical_park_name(name: str) -> str:
 @component("parks", RECOGNIZE + 4)
 def recognize_parks(doc: Doc) -> None:
     text = doc.text
+    localities = zone_localities(doc)  # 青湾|新能源产业园 of 青湾经济开发区: the zone's, not a brand
     for m in _HEAD.finditer(text):
         if _COMPANY_AFTER.match(text, m.end()):
             continue
@@ -79,7 +75,7 @@ def recognize_parks(doc: Doc) -> None:
         # A brand with an industry after it (宏途|山药食品|产业园) makes a company's project;
         # a bare name before the head (南岗|科技园) is the park's own name.
         if brand is not None and not _HEAD_ONLY.match(text, brand[1], m.end()) and \
-                not _zone_locality(doc, text[brand[0]:brand[1]]) and \
+                text[brand[0]:brand[1]] not in localities and \
                 not text.startswith(("国家", "省级", "市级"), brand[1]):  # 杨凌|国家农业科技园区: a park of a level
             doc.claimed[span] = "Project"
             doc.add_mention("Project", start, m.end(), rule="branded-park")

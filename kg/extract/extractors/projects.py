@@ -64,10 +64,13 @@ _RANKING = re.compile(r"(?:[0-9]+|[十百千]+)强")
 _STOP_AFTER = re.compile(r"[，,。；;、：:！？!?\n（(]|[0-9]|等")
 
 
-def _owned(doc: Doc, start: int) -> bool:
-    """宁德时代新能源科技股份有限公司的|储能电池项目: a company's (legal name) project is one
-    project, however generic its own words; so is one that a company opening the clause
-    builds (韩国SK集团在开发区投资建设|存储芯片项目)."""
+def _built_by_someone(doc: Doc, start: int) -> bool:
+    """Whether the text before ``start`` says who builds what follows, which makes it one
+    project however generic its own words: 合作建设的|食品生产项目, a company's (legal name)
+    project (宁德时代新能源科技股份有限公司的|储能电池项目), or one that a company opening the
+    clause builds (韩国SK集团在开发区投资建设|存储芯片项目)."""
+    if _BUILT_BY_BEFORE.search(doc.text, max(start - 8, 0), start):
+        return True
     if start > 0 and doc.text[start - 1] == "的" and any(
             m.type == "Enterprise" and m.end == start - 1 and m.name.endswith(LEGAL_HEADS) for m in doc.mentions):
         return True
@@ -92,7 +95,7 @@ def _specific(doc: Doc, start: int, end: int) -> bool:
     rare = any(is_rare_word(w) for w in words)
     if doc.text.startswith("综合体", end):
         return rare  # 一峰智慧冷链产业综合体, but not every 党建综合体
-    if _BUILT_BY_BEFORE.search(doc.text, max(start - 8, 0), start) or _owned(doc, start):
+    if _built_by_someone(doc, start):
         return True  # 合作建设的食品生产项目: a project someone builds is one project
     if len(core) >= 8:
         return True
@@ -141,8 +144,7 @@ def add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
         return False  # 求新项目, 定址项目: two characters name a project only as its company's (卫龙项目)
     if rule != "list" and not _specific(doc, start, core_end):
         return False
-    if is_counted(core) or (is_sector_phrase(doc, start, core_end) and
-                            not _BUILT_BY_BEFORE.search(doc.text, max(start - 8, 0), start) and not _owned(doc, start)):
+    if is_counted(core) or (is_sector_phrase(doc, start, core_end) and not _built_by_someone(doc, start)):
         return False  # 5000万元以上项目, 农产品深加工项目: a number or a kind of projects
     if any(m.type == "Enterprise" and m.name == name for m in doc.mentions):
         return False  # 投资10亿元的富森生物投产: the company, not a project
@@ -284,7 +286,7 @@ def recognize_facility_projects(doc: Doc) -> None:
         if m.start() - start < 2:
             continue
         owner = next((c for c in companies if c.start == start and c.end < m.end()), None)
-        if owner is None and _company_prefix(doc, start, m.start()) is None and not _owned(doc, start):
+        if owner is None and _company_prefix(doc, start, m.start()) is None and not _built_by_someone(doc, start):
             continue  # (美国康宁公司在开发区设立|光纤预制棒生产基地: the company that builds it opens the clause)
         add_project(doc, start, m.end(), "facility")
 
