@@ -690,3 +690,16 @@ def test_gai_gongsi_builds_for_the_company_named_last() -> None:
             "该公司投资建设的智能农机装备项目明年投产。")
     assert ("operatedBy", "智能农机装备项目", "青湾恒达机械有限公司") in facts(text)
     assert ("operatedBy", "智能农机装备项目", "宁川鼎力科技有限公司") not in facts(text)
+
+
+def test_facilities_the_clause_says_are_being_built_are_projects() -> None:
+    # The verb after a list of facilities, or before it, says they are projects, company or not.
+    text = ("青湾经济开发区消息。园区内,金穗冷链物流中心、蓝湾数据中心相继开工建设,"
+            "开发区还新建了云岫食品加工厂。")
+    assert {"金穗冷链物流中心", "蓝湾数据中心", "云岫食品加工厂"} <= names(text, "Project")
+    assert ("locatedIn", "蓝湾数据中心", "青湾经济开发区") in facts(text)
+    # Not a kind of facility (孵化基地), not a facility that only qualifies another noun, and
+    # not one no verb says is being built.
+    assert not names("青湾经济开发区消息。开发区建设了智慧产业园作为项目孵化基地。", "Project") - {"智慧产业园"}
+    assert not names("青湾经济开发区消息。开发区实施“蓝湾数据中心智能化改造”。", "Project")
+    assert not names("青湾经济开发区消息。蓝湾数据中心的员工有200人。", "Project")

@@ -142,7 +142,7 @@ def add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
         return False  # 园区新开工项目15个: a count of projects of a kind, not one project's name
     if len(core) == 2 and not any(m.type == "Enterprise" and m.name == core for m in doc.mentions):
         return False  # 求新项目, 定址项目: two characters name a project only as its company's (卫龙项目)
-    if rule != "list" and not _specific(doc, start, core_end):
+    if rule not in ("list", "facility-under-way") and not _specific(doc, start, core_end):
         return False
     if is_counted(core) or (is_sector_phrase(doc, start, core_end) and not _built_by_someone(doc, start)):
         return False  # 5000万元以上项目, 农产品深加工项目: a number or a kind of projects
@@ -261,6 +261,22 @@ _FACILITY = re.compile(r"(?:生产|研发|制造|总部|产业化|物流|运营|
                        r"区域总部|总部|能源站|超市|医院|物流城|配件城")
 
 
+def _facility_start(doc: Doc, head_start: int, floor: int | None = None, inner_ok: frozenset[str] = frozenset()) -> int:
+    """Where the name of a facility whose head begins at ``head_start`` starts."""
+    text = doc.text
+    start = left_start(doc, head_start, 28, allow_digits=True, compound_verbs=True, extra_stops=_DESCRIBED_BY,
+                       floor=floor, inner_ok=inner_ok)
+    # A company with its country or place may hold words that end other names
+    # (美国康宁|特|全自动生产基地): start at the country or place when one opens the clause.
+    sent = doc.sentence_at(head_start)
+    clause = max([sent.start if floor is None else max(floor, sent.start)] +
+                 [text.rfind(c, sent.start, head_start) + 1 for c in "，,；;、：:"])
+    for s, _ in doc.tokens(sent):
+        if clause <= s < start and head_start - s <= 16 and _company_prefix(doc, s, head_start):
+            return s
+    return start
+
+
 @component("facility-projects", RECOGNIZE + 5)
 def recognize_facility_projects(doc: Doc) -> None:
     from kg.extract.extractors.company_lists import starts_with_place_or_country
@@ -274,21 +290,94 @@ def recognize_facility_projects(doc: Doc) -> None:
         if not any(m.start() - 28 <= c.start < m.start() for c in companies) and \
                 not any(starts_with_place_or_country(text, i) for i in range(max(0, m.start() - 16), m.start())):
             continue  # no company and no place or country before it: no company's facility
-        start = left_start(doc, m.start(), 28, allow_digits=True, compound_verbs=True, extra_stops=_DESCRIBED_BY)
-        # A company with its country or place may hold words that end other names
-        # (美国康宁|特|全自动生产基地): start at the country or place when one opens the clause.
-        sent = doc.sentence_at(m.start())
-        clause = max([sent.start] + [text.rfind(c, sent.start, m.start()) + 1 for c in "，,；;、：:"])
-        for s, _ in doc.tokens(sent):
-            if clause <= s < start and m.start() - s <= 16 and _company_prefix(doc, s, m.start()):
-                start = s
-                break
+        start = _facility_start(doc, m.start())
         if m.start() - start < 2:
             continue
         owner = next((c for c in companies if c.start == start and c.end < m.end()), None)
         if owner is None and _company_prefix(doc, start, m.start()) is None and not _built_by_someone(doc, start):
             continue  # (美国康宁公司在开发区设立|光纤预制棒生产基地: the company that builds it opens the clause)
         add_project(doc, start, m.end(), "facility")
+
+
+# A facility the clause says is being built, opened or signed is a project even with no
+# company before it: 远扬智能装备制造基地、金穗冷链物流中心相继开工建设; 建成投产了X生产线.
+# The verb must follow the list of facilities (or open it), with nothing but adverbs between.
+_UNDER_WAY = (r"(?:已|将|正式|顺利|相继|陆续|先后|全面|均|也|即将|已经|同时|目前|于[^，,。；;、]{1,10}?|正在|加快)*"
+              r"(?:开工|动工|开建|奠基|投产|竣工|建成|签约|落地|落户|封顶|试运行|试生产|投入使用|投用|开业|启动|开园)")
+_VERB_AFTER = re.compile(_UNDER_WAY)
+_VERB_BEFORE = re.compile(r"开工|新建|建成|投产|竣工|签约|落地|落户|建设|推进|实施|启动")
+_FACILITY_ITEM = re.compile(r"(?:生产|研发|制造|总部|产业化|物流|运营|结算|加工)?基地|"
+                            r"(?:研发|数据|计算|运营|结算|物流|服务|检测|仓储|分拨)中心|生产线|加工厂|工厂|能源站|医院|物流园")
+
+
+def _facility_list(doc: Doc, first: int, clause_start: int, clause_end: int) -> list[tuple[int, int]] | None:
+    """The heads of a list of facilities from ``first`` on, when the clause says they are under way."""
+    text = doc.text
+    heads = []
+    pos = first
+    while True:
+        m = _FACILITY_ITEM.search(text, pos, clause_end)
+        if m is None or "、" in text[pos:m.start()] or any(c in text[pos:m.start()] for c in "和及与"):
+            return None
+        heads.append((m.start(), m.end()))
+        if text.startswith("、", m.end()):
+            pos = m.end() + 1
+            continue
+        if text.startswith("和", m.end()) or text.startswith("及", m.end()):
+            pos = m.end() + 1
+            continue
+        if _VERB_AFTER.match(text, m.end(), clause_end):
+            return heads
+        # 建成投产了X生产线: the verb opens the list, the last facility ends the clause
+        if re.match(r"\s*(?:等|(?:的|项目)?建设|项目)?\s*$", text[m.end():clause_end]):
+            return [(-1, -1)] + heads
+        return None
+
+
+def _names_one(doc: Doc, start: int, head_start: int) -> bool:
+    """Whether the words before a facility's head make it one facility (云岫食品|加工厂),
+    not a kind of facility (孵化|基地): three characters or more, or a rare word."""
+    if head_start - start >= 3:
+        return True
+    words = [doc.text[max(s, start):min(e, head_start)] for s, e in doc.tokens(doc.sentence_at(start))
+             if e > start and s < head_start]
+    return head_start - start == 2 and any(is_rare_word(w) for w in words)
+
+
+@component("facility-under-way", RECOGNIZE + 5)
+def recognize_facilities_under_way(doc: Doc) -> None:
+    text = doc.text
+    done = set()
+    for m in _FACILITY_ITEM.finditer(text):
+        if m.start() in done:
+            continue
+        sent = doc.sentence_at(m.start())
+        clause_start = max([sent.start] + [text.rfind(c, sent.start, m.start()) + 1 for c in "，,；;：:"])
+        clause_end = min([sent.end] + [i for i in (text.find(c, m.end(), sent.end) for c in "，,；;。") if i >= 0])
+        first = max(clause_start, text.rfind("、", clause_start, m.start()) + 1)
+        if first != clause_start:
+            continue  # not the list's first item: found with the first
+        heads = _facility_list(doc, clause_start, clause_start, clause_end)
+        if not heads:
+            continue
+        verb_first = heads[0] == (-1, -1)
+        heads = heads[1:] if verb_first else heads
+        floor = clause_start
+        for hs, he in heads:
+            done.add(hs)
+            if text.startswith("项目", he) or any(x.type in ("Project", "Park", "Zone") and x.start < he <= x.end
+                                                  for x in doc.mentions):
+                floor = he + 1
+                continue
+            start = _facility_start(doc, hs, floor, inner_ok=_INSIDE_PROJECT_NAMES)
+            owner = next((c for c in doc.mentions_of("Enterprise") if c.end == start and c.start >= floor), None)
+            if owner is not None:
+                start = owner.start  # 远扬集团|智能装备制造基地: the company's facility, named with it
+            if verb_first and floor == clause_start and _VERB_BEFORE.search(text, clause_start, start) is None:
+                break  # no verb before the first name says the facilities are being built
+            if _names_one(doc, start, hs):
+                add_project(doc, start, he, "facility-under-way")
+            floor = he + 1
 
 
 # Descriptions of a company before its name end a project's name (领军企业|卢森堡埃维…).
