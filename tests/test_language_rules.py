@@ -703,3 +703,15 @@ def test_facilities_the_clause_says_are_being_built_are_projects() -> None:
     assert not names("青湾经济开发区消息。开发区建设了智慧产业园作为项目孵化基地。", "Project") - {"智慧产业园"}
     assert not names("青湾经济开发区消息。开发区实施“蓝湾数据中心智能化改造”。", "Project")
     assert not names("青湾经济开发区消息。蓝湾数据中心的员工有200人。", "Project")
+
+
+def test_a_list_head_may_list_the_kinds_of_its_items() -> None:
+    # 等新能源、新材料项目: the kinds are listed too; the items are still projects.
+    text = "青湾经济开发区消息。金穗冷链物流基地、蓝湾智能装备产业园等新能源、新材料项目相继签约。"
+    assert {"金穗冷链物流基地", "蓝湾智能装备产业园"} <= names(text, "Project")
+    # 等企业、项目为代表: two heads, not kinds; the items are companies.
+    text = "青湾经济开发区消息。以远扬生物、金穗智能等企业、项目为代表的产业集群加快形成。"
+    assert not names(text, "Project") & {"远扬生物", "金穗智能"}
+    # A kind of facility in such a list names no project.
+    text = "青湾经济开发区消息。金穗冷链物流基地、研发与产业化基地等新能源、新材料项目相继签约。"
+    assert "产业化基地" not in names(text, "Project")

@@ -205,6 +205,17 @@ GENERIC_MODIFIERS = frozenset(
 )
 
 
+# What a facility's name ends in (远扬冷链物流中心, 云岫食品加工厂): the heads of the
+# facilities that reports count as projects when they are being built.
+FACILITY_HEAD = re.compile(r"(?:生产|研发|制造|总部|产业化|物流|运营|结算|加工)?基地|中心|(?:区域)?总部|"
+                           r"生产线|加工厂|工厂|能源站|医院|物流园")
+
+
+def is_facility_kind(name: str) -> bool:
+    """产业化基地, 数据中心, 生产线: a kind of facility, naming none."""
+    return FACILITY_HEAD.fullmatch(name.removesuffix("项目")) is not None
+
+
 @lru_cache(maxsize=_MEMO)
 def is_generic_prefix(prefix: str) -> bool:
     """True when the part of a name before its head says nothing specific."""

@@ -20,6 +20,7 @@ from kg.extract.names import (
     after_park,
     brand_prefix,
     is_counted,
+    is_facility_kind,
     is_generic_prefix,
     is_organisation,
     is_sector_phrase,
@@ -31,7 +32,8 @@ from kg.extract.pipeline import RECOGNIZE, component
 # The tail of a list: 等 + a few words + a head noun, or a count + head noun.
 _TAIL = re.compile(
     r"(?:等(?:[0-9一二三四五六七八九十两几百]+(?:个|家|栋|项))?|(?<=[\u4e00-\u9fff])[0-9一二三四五六七八九十两]+(?:个|家))"
-    r"(?P<mod>[^，,。；;、：:！？!?“”()（）]{0,12})"
+    # the modifier may itself list kinds: 等新能源、新材料项目
+    r"(?P<mod>(?:(?!企业、|项目、|公司、|品牌、)[^，,。；;、：:！？!?“”()（）等]{2,8}、){0,3}[^，,。；;、：:！？!?“”()（）]{0,12})"
     r"(?P<head>项目|企业|品牌|公司|集团|园区|专业园区|产业园区)"
 )
 # 与A、B、C的(深度)合作 / 对接 / 洽谈: partners of a zone, typed as enterprises when
@@ -149,8 +151,8 @@ def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str, ba
             continue  # 砖厂、面粉厂等企业: kinds of works, not which
         if type_ == "Park" and not PARK_HEAD.search(name):
             continue  # 液压科技两个省级示范园区: fields, not parks
-        if type_ == "Project" and is_organisation(name):
-            continue  # 与X协会、Y部Z中心等签约: bodies, not projects
+        if type_ == "Project" and (is_organisation(name) or is_facility_kind(name)):
+            continue  # 与X协会、Y部Z中心等签约: bodies, not projects; 产业化基地: no facility in particular
         if type_ in ("Project", "Enterprise") and (is_counted(name) or is_sector_phrase(doc, s, e)):
             continue  # 石油化工、汽车电子等项目, 精密制造等大中型企业: trades, not projects or companies
         if type_ == "Project" and company_shape(strip_quotes(name), product_endings=False) == 2:

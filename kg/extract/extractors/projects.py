@@ -26,12 +26,14 @@ from kg.extract.lexicon import (
 )
 from kg.extract.money import INVESTED_OF
 from kg.extract.names import (
+    FACILITY_HEAD,
     FUNCTION_CHARS,
     GENERIC_MODIFIERS,
     QUOTES,
     after_park,
     brand_prefix,
     is_counted,
+    is_facility_kind,
     is_generic_prefix,
     is_organisation,
     is_rare_word,
@@ -138,6 +140,8 @@ def add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
         return False
     if is_organisation(core):
         return False  # X研究院, X协会: a body, not a project
+    if is_facility_kind(core):
+        return False  # 产业化基地, 数据中心: a kind of facility, not which one
     if name.endswith("项目") and _COUNT_AFTER.match(doc.text, end):
         return False  # 园区新开工项目15个: a count of projects of a kind, not one project's name
     if len(core) == 2 and not any(m.type == "Enterprise" and m.name == core for m in doc.mentions):
@@ -306,8 +310,6 @@ _UNDER_WAY = (r"(?:已|将|正式|顺利|相继|陆续|先后|全面|均|也|即
               r"(?:开工|动工|开建|奠基|投产|竣工|建成|签约|落地|落户|封顶|试运行|试生产|投入使用|投用|开业|启动|开园)")
 _VERB_AFTER = re.compile(_UNDER_WAY)
 _VERB_BEFORE = re.compile(r"开工|新建|建成|投产|竣工|签约|落地|落户|建设|推进|实施|启动")
-_FACILITY_ITEM = re.compile(r"(?:生产|研发|制造|总部|产业化|物流|运营|结算|加工)?基地|"
-                            r"(?:研发|数据|计算|运营|结算|物流|服务|检测|仓储|分拨)中心|生产线|加工厂|工厂|能源站|医院|物流园")
 
 
 def _facility_list(doc: Doc, first: int, clause_start: int, clause_end: int) -> list[tuple[int, int]] | None:
@@ -316,7 +318,7 @@ def _facility_list(doc: Doc, first: int, clause_start: int, clause_end: int) -> 
     heads = []
     pos = first
     while True:
-        m = _FACILITY_ITEM.search(text, pos, clause_end)
+        m = FACILITY_HEAD.search(text, pos, clause_end)
         if m is None or "、" in text[pos:m.start()] or any(c in text[pos:m.start()] for c in "和及与"):
             return None
         heads.append((m.start(), m.end()))
@@ -348,7 +350,7 @@ def _names_one(doc: Doc, start: int, head_start: int) -> bool:
 def recognize_facilities_under_way(doc: Doc) -> None:
     text = doc.text
     done = set()
-    for m in _FACILITY_ITEM.finditer(text):
+    for m in FACILITY_HEAD.finditer(text):
         if m.start() in done:
             continue
         sent = doc.sentence_at(m.start())
