@@ -715,3 +715,22 @@ def test_a_list_head_may_list_the_kinds_of_its_items() -> None:
     # A kind of facility in such a list names no project.
     text = "青湾经济开发区消息。金穗冷链物流基地、研发与产业化基地等新能源、新材料项目相继签约。"
     assert "产业化基地" not in names(text, "Project")
+
+
+def test_words_before_a_list_may_say_its_items_are_projects() -> None:
+    text = "青湾经济开发区消息。今年签约项目12个,主要有远扬智能装备制造基地、丰泰电子元器件生产线、金穗冷链物流中心。"
+    assert {"远扬智能装备制造基地", "丰泰电子元器件生产线", "金穗冷链物流中心"} <= names(text, "Project")
+    # One project's works are no projects, nor are the companies a list of projects names.
+    assert not names("青湾经济开发区消息。重点项目有厂房建设、道路硬化、绿化亮化。", "Project")
+    text = "青湾经济开发区消息。集中签约项目4个,包括远扬科技、丰泰电子、金穗智能,均为配套企业。"
+    assert not names(text, "Project")
+
+
+def test_a_list_of_parks_names_zones_and_places_them() -> None:
+    # A table of parks, one row each (the readers put a row's cells on one line, tab-separated).
+    text = ("宁波市园区名单\n\n序号\t园区名称\t所在县(市、区)\t主导产业\n"
+            "1\t青湾高新技术产业开发区\t鄞州区\t电子信息\n2\t蓝湾工业园区\t宁海县\t纺织服装\n"
+            "3\t云岫新材料产业园\t余姚市\t新材料\n")
+    assert {"青湾高新技术产业开发区", "蓝湾工业园区", "云岫新材料产业园"} <= names(text, "Zone")
+    assert not names(text, "Project") and not names(text, "Park")
+    assert {("locatedIn", "蓝湾工业园区", "宁海县"), ("locatedIn", "云岫新材料产业园", "余姚市")} <= facts(text)

@@ -16,6 +16,7 @@ from kg.extract.extractors.parks import PARK_HEAD
 from kg.extract.lexicon import word_tag
 from kg.extract.money import INVESTED_OF
 from kg.extract.names import (
+    FACILITY_HEAD,
     QUOTES,
     after_park,
     brand_prefix,
@@ -36,6 +37,12 @@ _TAIL = re.compile(
     r"(?P<mod>(?:(?!企业、|项目、|公司、|品牌、)[^，,。；;、：:！？!?“”()（）等]{2,8}、){0,3}[^，,。；;、：:！？!?“”()（）]{0,12})"
     r"(?P<head>项目|企业|品牌|公司|集团|园区|专业园区|产业园区)"
 )
+# Before a list, words that say its items are projects: 重点项目有A、B、C; 签约项目包括:A、B.
+# Projects of a kind or a count (not 项目包括厂房建设、道路硬化: one project's works).
+_PROJECT_CUE_BEFORE = re.compile(
+    r"(?:(?:重点|重大|签约|开工|新开工|在建|新建|续建|竣工|投产|招商|产业|工业|入驻|落地|落户)项目"
+    r"(?:[0-9一二三四五六七八九十两百]+(?:个|项))?|项目[0-9一二三四五六七八九十两百]+(?:个|项))"
+    r"[,，]?(?:主要)?(?:有|包括|包含|涵盖|分别是|分别为)[:：]?")
 # 与A、B、C的(深度)合作 / 对接 / 洽谈: partners of a zone, typed as enterprises when
 # one of them carries a company suffix.
 _PARTNERS = re.compile(r"与(?P<items>[^，,。；;与和]{2,80}?)的(?:深度|战略|全面|紧密)?(?:合作|对接|洽谈|沟通)")
@@ -170,6 +177,15 @@ def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str, ba
         doc.add_mention(item_type, s, e, strip_quotes(name), rule=rule)
 
 
+_PROJECT_ENDING = re.compile(r"(?:项目|" + FACILITY_HEAD.pattern + r"|园|城|综合体|[一二三四五六七八九十]期)$")
+
+
+def _ends_in_verb(doc: Doc, start: int, end: int) -> bool:
+    """道路硬化, 厂房建设: works being done, not a name."""
+    words = [(s, e) for s, e in doc.tokens(doc.sentence_at(start)) if start <= s < end]
+    return bool(words) and (word_tag(doc.text[words[-1][0]:min(words[-1][1], end)]) or "").startswith("v")
+
+
 @component("lists", RECOGNIZE)
 def recognize_lists(doc: Doc) -> None:
     text = doc.text
@@ -203,6 +219,18 @@ def recognize_lists(doc: Doc) -> None:
             bare = head == "项目" and not m["mod"] and re.match(r"等项目|[0-9一二三四五六七八九十两]+个项目", m.group()) is not None and \
                 not _continues_noun(doc, sent.start + m.end())  # 等项目厂房: the 厂房 of companies
             _add_items(doc, items, type_, rule=f"list-{head}", bare_head=bare)
+        for m in _PROJECT_CUE_BEFORE.finditer(stext):
+            s = sent.start + m.end()
+            e = min([sent.end] + [i for i in (text.find(c, s, sent.end) for c in "，,。；;：:") if i >= 0])
+            if "、" not in text[s:e] or "等" in text[s:e] or any(x.type == "Project" and s <= x.start < e
+                                                               and x.rule.startswith("list") for x in doc.mentions):
+                continue  # one name, or a list that ends in 等 (typed by its tail above)
+            items = _list_items(doc, s, e)
+            if _looks_like_names(doc, items) and not any(_ends_in_verb(doc, *item) for item in items):
+                # Only items that end like a project or a facility: 签约项目5个,包括A公司、B… names
+                # the companies whose projects they are.
+                _add_items(doc, [(a, b) for a, b in items if _PROJECT_ENDING.search(text, a, b)], "Project",
+                           rule="list-项目-before")
         for m in _PARTNERS.finditer(stext):
             s = sent.start + m.start("items")
             e = sent.start + m.end("items")

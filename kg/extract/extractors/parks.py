@@ -10,7 +10,7 @@ import re
 
 from kg.extract.document import Doc
 from kg.extract.lexicon import is_boundary_word, words_of
-from kg.extract.names import brand_prefix, is_generic_prefix, left_start, zone_localities
+from kg.extract.names import brand_prefix, is_generic_prefix, left_start, place_prefix, zone_localities
 from kg.extract.pipeline import RECOGNIZE, component
 
 PARK_HEADS = "产业园区|工业园区|科技园区|产业园|工业园|科技园|物流园|孵化园|创业园|科创园|软件园|化工园|电商园|创意园|产业基地|园中园|区中园|泛在小镇|小镇|园区"
@@ -48,6 +48,11 @@ def canonical_park_name(name: str) -> str:
     return name[:-1] if name.endswith(("产业园区", "工业园区", "科技园区")) else name
 
 
+def _only_a_place(prefix: str) -> bool:
+    bare = re.sub(r"(?:省|市|县|区)$", "", prefix)
+    return bool(bare) and place_prefix(bare) == bare
+
+
 @component("parks", RECOGNIZE + 4)
 def recognize_parks(doc: Doc) -> None:
     text = doc.text
@@ -67,6 +72,8 @@ def recognize_parks(doc: Doc) -> None:
             continue  # 军工产业基地 inside 海能达军工产业基地, a project
         if m.group() in ("园区", "小镇") and len(prefix) < 2:
             continue
+        if m.group() == "园区" and _only_a_place(prefix):
+            continue  # 宁波市园区: a city's parks, none by name
         span = (start, m.end())
         claimed = doc.claimed.get(span)
         if claimed is not None:

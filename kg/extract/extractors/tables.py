@@ -6,6 +6,10 @@ so a row's cells are known. The header row says which column holds what; a cell 
 the name column is a project whatever its words, the company in the same row runs it
 and the amount in the investment column (in the header's unit) is what it invests.
 Without a header, a cell that ends like a project is one, and its row's company runs it.
+
+A list of parks (园区名单: ``序号 | 园区名称 | 所在县(市、区) | 主导产业``) is a table too: each
+cell of its name column is an area of its own, a Zone (GUIDELINES: a park no larger named
+zone contains), and the place in its row is where that zone lies.
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from kg.extract.money import find_amounts, parse_number
 from kg.extract.pipeline import RECOGNIZE, RELATE, component
 
 _NAME_COLUMN = re.compile(r"^(?:项目名称|项目|名称|项目名)$")
+_ZONE_COLUMN = re.compile(r"^(?:园区|开发区|产业园区|工业园区|开发区[(（]园区[)）]|园区[(（]开发区[)）])(?:名称)?$")
 _COMPANY_COLUMN = re.compile(r"(?:建设|实施|业主|承建|投资|申报|责任)?(?:单位|主体|企业|公司)(?:名称)?$")
 _AMOUNT_COLUMN = re.compile(r"(?:总|计划|拟|累计)?投资(?:额|总额|规模)?\s*[(（]?(?P<unit>亿元|万元|元)?[)）]?$")
 _PROJECT_CELL = re.compile(r"(?:项目|工程|基地|中心|产业园|工业园|生产线|二期|三期|一期|综合体|总部)$")
@@ -26,6 +31,7 @@ _UNIT = {"亿元": 100_000_000, "万元": 10_000, "元": 1}
 @dataclass(frozen=True)
 class _Columns:
     name: int | None
+    zone: int | None
     company: int | None
     amount: int | None
     unit: int  # yuan per unit of the amount column
@@ -44,6 +50,9 @@ def _cells(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
 def _header(doc: Doc, cells: list[tuple[int, int]]) -> _Columns | None:
     texts = [re.sub(r"\s", "", doc.text[s:e]) for s, e in cells]
     name = next((i for i, t in enumerate(texts) if _NAME_COLUMN.match(t)), None)
+    zone = next((i for i, t in enumerate(texts) if _ZONE_COLUMN.match(t)), None)
+    if zone is not None:
+        return _Columns(None, zone, None, None, 1)
     if name is None:
         return None
     company = next((i for i, t in enumerate(texts) if i != name and _COMPANY_COLUMN.search(t)), None)
@@ -56,7 +65,7 @@ def _header(doc: Doc, cells: list[tuple[int, int]]) -> _Columns | None:
             if m["unit"]:
                 unit = _UNIT[m["unit"]]
             break
-    return _Columns(name, company, amount, unit)
+    return _Columns(name, None, company, amount, unit)
 
 
 def _rows(doc: Doc):
@@ -95,6 +104,13 @@ def recognize_table_projects(doc: Doc) -> None:
     from kg.extract.extractors.projects import add_project
 
     for cells, header in _rows(doc):
+        if header is not None and header.zone is not None:
+            span = _cell(doc, cells, header.zone)
+            if span and span[1] - span[0] >= 4 and (span not in doc.claimed) and \
+                    not any(m.type == "Zone" and m.start == span[0] and m.end == span[1] for m in doc.mentions):
+                doc.claimed[span] = "Zone"
+                doc.add_mention("Zone", span[0], span[1], rule="table-zone")
+            continue
         if header is not None and header.name is not None:
             span = _cell(doc, cells, header.name)
             if span and len(doc.text[span[0]:span[1]]) >= 4:
