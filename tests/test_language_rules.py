@@ -734,3 +734,16 @@ def test_a_list_of_parks_names_zones_and_places_them() -> None:
     assert {"青湾高新技术产业开发区", "蓝湾工业园区", "云岫新材料产业园"} <= names(text, "Zone")
     assert not names(text, "Project") and not names(text, "Park")
     assert {("locatedIn", "蓝湾工业园区", "宁海县"), ("locatedIn", "云岫新材料产业园", "余姚市")} <= facts(text)
+
+
+def test_the_builder_after_a_project_and_its_amount() -> None:
+    text = ("青湾经济开发区消息。开工项目包括:年产10万吨锂电池正极材料项目,总投资15亿元,"
+            "由江西恒岳锂业有限公司投资建设;精细化工中间体项目,总投资6亿元。")
+    assert {("operatedBy", "年产10万吨锂电池正极材料项目", "江西恒岳锂业有限公司"),
+            ("invests", "年产10万吨锂电池正极材料项目", 1500000000)} <= facts(text)
+    assert not any(f[0] == "operatedBy" and f[1] == "精细化工中间体项目" for f in facts(text))
+
+
+def test_a_rank_before_a_cluster_is_not_part_of_its_name() -> None:
+    text = "青湾经济开发区消息。开发区获批省级新能源产业集群,正在创建国家级生物医药产业集群。"
+    assert names(text, "IndustryCluster") == {"新能源产业集群", "生物医药产业集群"}

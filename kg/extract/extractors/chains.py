@@ -13,6 +13,8 @@ _CHAIN = re.compile(r"产业链")
 _CLUSTER = re.compile(r"产业集群|(?<=业)集群")
 
 
+_LEVEL = re.compile(r"(?:国家级|省级|市级|县级|自治区级|省市级)(?:重点|特色|优势)?")
+
 # After a chain's name, a park head or a 式 makes it a description of something else.
 _BEFORE_NOUN = re.compile(r"式|园区|产业园|工业园|基地|模式|项目")
 
@@ -47,6 +49,9 @@ def recognize_chains(doc: Doc) -> None:
             scale = SCALE.match(text, start, m.start())
             if scale:
                 start = scale.end()  # 千亿级|汽车产业集群: how big the zone wants it, not its name
+            level = _LEVEL.match(text, start, m.start())
+            if level:
+                start = level.end()  # 省级|新能源产业集群: the rank it was given, not its name
             prefix = text[start:m.start()]
             if type_ == "IndustryCluster" and m.group() == "集群":
                 prefix = prefix[:-1] if prefix.endswith("产业") else prefix
