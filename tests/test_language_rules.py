@@ -747,3 +747,16 @@ def test_the_builder_after_a_project_and_its_amount() -> None:
 def test_a_rank_before_a_cluster_is_not_part_of_its_name() -> None:
     text = "青湾经济开发区消息。开发区获批省级新能源产业集群,正在创建国家级生物医药产业集群。"
     assert names(text, "IndustryCluster") == {"新能源产业集群", "生物医药产业集群"}
+
+
+def test_a_company_named_later_without_its_country_builds_what_it_invests_in() -> None:
+    text = ("德国瑞斯康集团与青湾经济开发区签约。瑞斯康将在开发区投资8亿元建设电驱系统生产基地。")
+    x, ents = _article(text)
+    operated = {ents[f.object][1] for f in x.facts if f.rel == "operatedBy"}
+    assert any("德国瑞斯康集团" in names_ for names_ in operated)
+
+
+def test_kinds_of_projects_in_a_plan_are_no_projects() -> None:
+    text = "青湾高新区2026年重点建设项目计划\n\n二、新开工项目(8个)\n1.江西丰源食品精深加工项目,总投资2.5亿元。\n"
+    assert names(text, "Project") == {"江西丰源食品精深加工项目"}
+    assert "新开工" not in names(text, "Enterprise")

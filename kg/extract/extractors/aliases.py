@@ -98,7 +98,7 @@ def _propagate_short_names(doc: Doc) -> None:
     fulls = sorted({m.name for m in doc.mentions_of("Enterprise") if m.rule == "legal-head"})
     for full in fulls:
         place = place_prefix(full)
-        forms = {legal_base(full), core_name(full)}
+        forms = {legal_base(full), core_name(full), brand_base(full)}  # 德国博世集团 … 博世
         forms |= {place + f for f in forms if place}
         for form in sorted(forms, key=len, reverse=True):
             if form == full or len(form) < 2 or (len(form) == 2 and not is_rare_word(form)):
@@ -230,7 +230,7 @@ def resolve_aliases(doc: Doc) -> None:
         b = bases[short]
         if len(b) < 2 or short.endswith(LEGAL_HEADS) or core_name(b) != b or b in group_bases:
             continue  # only a bare brand (维斯康), not 许继配电 beside 许继集团, nor 蒙牛 of 蒙牛集团
-        longer = sorted({uf.find(("Enterprise", n)) for n in ents if n != short and len(bases[n]) > len(b)
+        longer = sorted({uf.find(("Enterprise", n)) for n in ents if n != short and len(n) > len(short)
                          and bases[n].startswith(b)} - {uf.find(("Enterprise", short))})
         groups = [k for k in longer if k[1].endswith("集团")]
         if len(longer) == 1 or len(groups) == 1:

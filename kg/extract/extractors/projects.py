@@ -53,7 +53,8 @@ _KIND_WORDS = frozenset("招商引资 招商 引资 技改 改造 文化 配套 
 _BUILDING = re.compile(r"(大厦|花园|广场|公寓|小区|家园|家苑|苑|府|城)$")
 # 投资15亿元的生物芯片研发制造基地 / 总投资30亿元的荣兴…项目
 _INVESTED = re.compile(r"(?:总)?投资(?:约|达|超|近|逾)?[0-9.一二三四五六七八九十两百千万亿]+(?:万|亿)?元(?:人民币)?" + INVESTED_OF)
-_GENERIC_PROJECT = re.compile(r"^(重点|重大|骨干|产业|建设|招商|签约|在建|新建|续建|亿元以上|省市|省|市|大|好|该|这些|各类|一批)+$")
+_GENERIC_PROJECT = re.compile(r"^(重点|重大|骨干|产业|建设|招商|签约|在建|新建|续建|新开工|开工|竣工|投产|计划|储备|前期|谋划|预备|"
+                              r"亿元以上|省市|省|市|大|好|该|这些|各类|一批)+$")
 _BUILDS_BEFORE = re.compile(r"(?:投资建设|投资兴建|新建|兴建|建设|设立|打造)")
 # (a profile's lines are often joined: the name ends at the next field's key)
 _NAMED_PROJECT = re.compile(r"项目名称[:：]\s*(?P<name>[^\s，,。；;:：、]{4,40}?)"
