@@ -760,3 +760,13 @@ def test_kinds_of_projects_in_a_plan_are_no_projects() -> None:
     text = "青湾高新区2026年重点建设项目计划\n\n二、新开工项目(8个)\n1.江西丰源食品精深加工项目,总投资2.5亿元。\n"
     assert names(text, "Project") == {"江西丰源食品精深加工项目"}
     assert "新开工" not in names(text, "Enterprise")
+
+
+def test_a_park_listed_beside_zones_is_an_area_of_its_own() -> None:
+    text = ("全市开发区发展综述\n\n东江经济技术开发区聚焦汽车产业,引进了远扬科技等企业;"
+            "西山高新技术产业开发区重点发展电子信息产业;南湖工业园区依托港口优势,大力发展物流。")
+    assert "南湖工业园区" in names(text, "Zone")
+    assert not any(f[0] == "hasPark" for f in facts(text))
+    # A park that opens no such clause stays the zone's part.
+    text = "西山高新技术产业开发区重点发展电子信息产业,其中南湖工业园聚焦集成电路。"
+    assert ("hasPark", "西山高新技术产业开发区", "南湖工业园") in facts(text)

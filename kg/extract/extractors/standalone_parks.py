@@ -1,10 +1,11 @@
 """A park that is the area itself: 青松工业园区, 临江工业园, 宏远产业园管委会.
 
 Guideline: a standalone 工业园 / 产业园 / 基地 that no larger named zone contains is the
-zone the article is about. Two signals say so: the park has an administration of its
+zone the article is about. These signals say so: the park has an administration of its
 own (X管委会, X管理委员会, X党工委), as only zones do; it is placed in a city or county
-(X工业园区位于Y县), as parks inside a zone are not; or the article names no zone at all,
-and then its most mentioned park is the area it is about.
+(X工业园区位于Y县), as parks inside a zone are not; it opens one of parallel clauses that
+zones open (甲经开区…;乙工业园区…); or the article names no zone at all, and then its most
+mentioned park is the area it is about.
 """
 from __future__ import annotations
 
@@ -36,6 +37,28 @@ def _placed_in_division(doc: Doc, m: Mention) -> bool:
     return (place_prefix(after) != "" or _DIVISION.match(after) is not None) and not re.match(r"[^，,。；;]{0,12}(?:开发区|高新区|经开区|新区|综保区|示范区)", after)
 
 
+def _opens(doc: Doc, m: Mention, sent) -> bool:
+    return sent.start <= m.start and not doc.text[sent.start:m.start].strip("　 ■●")
+
+
+def _beside_zones(doc: Doc, m: Mention) -> bool:
+    """甲经开区聚焦汽车…;乙高新区重点发展…;丙工业园区依托港口…: a park that opens one of the
+    parallel clauses (split at ;) whose neighbours open with zones is one of the areas
+    listed, not a part of them."""
+    if not m.name.endswith(("园区", "工业园", "产业园")):
+        return False
+    sent = doc.sentence_at(m.start)
+    if not _opens(doc, m, sent):
+        return False
+    neighbours = []
+    if sent.index > 0 and doc.text[sent.start - 1] in "；;":
+        neighbours.append(doc.sentences[sent.index - 1])
+    if sent.index + 1 < len(doc.sentences) and doc.text[sent.end - 1:sent.end + 1].strip()[:1] in ("；", ";"):
+        neighbours.append(doc.sentences[sent.index + 1])
+    return any(z.start >= n.start and z.end <= n.end and _opens(doc, z, n) and n.paragraph == sent.paragraph
+               for n in neighbours for z in doc.mentions_of("Zone"))
+
+
 def _as_zone(doc: Doc, m: Mention) -> Mention:
     # Named as written: 青松工业园区 (a park's name drops the 区, a zone's keeps it).
     return Mention("Zone", m.start, m.end, doc.text[m.start:m.end], m.rule + "+zone")
@@ -46,7 +69,8 @@ def promote_standalone_parks(doc: Doc) -> None:
     parks = list(doc.mentions_of("Park"))
     if not parks:
         return
-    promoted = {m.name for m in parks if _ADMINISTRATION.match(doc.text, m.end) or _placed_in_division(doc, m)}
+    promoted = {m.name for m in parks if _ADMINISTRATION.match(doc.text, m.end) or _placed_in_division(doc, m)
+                or _beside_zones(doc, m)}
     if not any(True for _ in doc.mentions_of("Zone")) and not promoted:
         counts = Counter(m.name for m in parks)
         first = {}
