@@ -770,3 +770,8 @@ def test_a_park_listed_beside_zones_is_an_area_of_its_own() -> None:
     # A park that opens no such clause stays the zone's part.
     text = "西山高新技术产业开发区重点发展电子信息产业,其中南湖工业园聚焦集成电路。"
     assert ("hasPark", "西山高新技术产业开发区", "南湖工业园") in facts(text)
+
+
+def test_the_verb_that_says_a_zone_has_parks_is_not_part_of_the_first() -> None:
+    text = "丹江经济技术开发区下辖汽车零部件产业园、绿色食品产业园和新材料产业园三个专业园区。"
+    assert names(text, "Park") == {"汽车零部件产业园", "绿色食品产业园", "新材料产业园"}
