@@ -775,3 +775,17 @@ def test_a_park_listed_beside_zones_is_an_area_of_its_own() -> None:
 def test_the_verb_that_says_a_zone_has_parks_is_not_part_of_the_first() -> None:
     text = "丹江经济技术开发区下辖汽车零部件产业园、绿色食品产业园和新材料产业园三个专业园区。"
     assert names(text, "Park") == {"汽车零部件产业园", "绿色食品产业园", "新材料产业园"}
+
+
+def test_a_new_area_before_its_administration_or_a_verb_is_a_zone() -> None:
+    text = "恒岳股份公告,公司与南京江北新区管理委员会签署协议,拟在江北新区建设研发总部。"
+    assert "南京江北新区" in names(text, "Zone")
+    assert not names("城市新区建设投资集团有限公司成立。", "Zone")
+    # A part of a city by its direction is no zone by name.
+    assert not names("一批项目将在北京南部新区落地。", "Zone")
+
+
+def test_a_companys_own_words_do_not_cut_a_project_named_after_it() -> None:
+    text = "青湾经济开发区签约项目:蓝山县鑫源农业开发有限公司农产品冷链物流园项目,总投资5亿元。"
+    assert names(text, "Project") == {"蓝山县鑫源农业开发有限公司农产品冷链物流园项目"}
+    assert ("operatedBy", "蓝山县鑫源农业开发有限公司农产品冷链物流园项目", "蓝山县鑫源农业开发有限公司") in facts(text)

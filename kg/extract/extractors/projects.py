@@ -232,6 +232,10 @@ def recognize_projects(doc: Doc) -> None:
         if ranked:
             start = ranked.end()  # 民营企业500强|X项目: the ranking describes X
         start = after_park(doc, start, m.start())  # 青石工业园|瑞辰精工年产…项目
+        cut = next((e for e in doc.mentions_of("Enterprise") if e.rule == "legal-head" and e.start < start < e.end
+                    and e.end <= m.start()), None)
+        if cut is not None:
+            start = cut.start  # 鑫源农业开发有限公司冷链物流园项目: a company's words (开发) end no name inside it
         if start == m.start():
             continue
         # 调配糖浆生产、高档动物饲料母料生产项目: the head names every item before it.

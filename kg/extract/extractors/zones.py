@@ -24,7 +24,8 @@ _IN_ZONE_NAMES = frozenset("开发 开放 改革 创新 转型 融合 合作 发
 # Heads that are also ordinary words (城市新区, 新城控股, 老工业区): taken only after a
 # specific name and never inside a company's name.
 _WEAK_HEADS = frozenset({"新区", "新城", "工业区", "功能区", "试验区", "实验区"})
-_COMPANY_AFTER = re.compile(r"控股|集团|公司|有限|股份|置业|建设|投资|发展|管理")
+# (建设, 投资 … only as a company's words: 新区建设投资集团, not 在江北新区建设研发总部.)
+_COMPANY_AFTER = re.compile(r"控股|集团|公司|有限|股份|置业|(?:建设|投资|发展|管理|开发)[\u4e00-\u9fff]{0,6}?(?:集团|公司|有限|股份)")
 # 中原电气谷, 武汉光谷: a region and an industry followed by 谷.
 _VALLEY = re.compile(r"谷")
 # Words between a place and the head that do not make a zone specific.
@@ -78,6 +79,8 @@ def recognize_zones(doc: Doc) -> None:
             continue  # 宿州新城 is a zone; 电子新城, 枢纽新城 are developments
         if m.group() in ("试验区", "实验区") and not _division_prefix(prefix) and not _PILOT_OF_ECONOMY.search(prefix):
             continue  # a pilot zone names its place or its economy (循环经济, 开发开放); 共同富裕先行试验区 is a policy
+        if m.group() in _WEAK_HEADS and re.fullmatch(r"(?:东|西|南|北|中|东南|东北|西南|西北)部", prefix[len(place_prefix(prefix)):]):
+            continue  # 北京南部新区: a part of a city, not a zone by name
         if m.group() in _WEAK_HEADS and (_COMPANY_AFTER.match(text, m.end()) or len(prefix) < 2):
             if m.group() in BARE_REFERENCES and len(prefix) < 2 and not _COMPANY_AFTER.match(text, m.end()):
                 doc.home_refs.append((m.start(), m.end()))
