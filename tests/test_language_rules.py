@@ -789,3 +789,12 @@ def test_a_companys_own_words_do_not_cut_a_project_named_after_it() -> None:
     text = "青湾经济开发区签约项目:蓝山县鑫源农业开发有限公司农产品冷链物流园项目,总投资5亿元。"
     assert names(text, "Project") == {"蓝山县鑫源农业开发有限公司农产品冷链物流园项目"}
     assert ("operatedBy", "蓝山县鑫源农业开发有限公司农产品冷链物流园项目", "蓝山县鑫源农业开发有限公司") in facts(text)
+
+
+def test_a_group_before_its_facility_is_the_facilitys_company() -> None:
+    text = "青湾经济开发区新签约项目15个,包括远扬电气青湾分公司、金穗集团智能家电基地等。"
+    assert "金穗集团智能家电基地" in names(text, "Project")
+    assert ("operatedBy", "金穗集团智能家电基地", "金穗集团") in facts(text)
+    # A group's regional headquarters acting as a party is no project.
+    text = "青湾经济开发区签约项目21个。其中,金穗集团西南区域总部、青湾城投集团将投资120亿元,改造老城。"
+    assert "金穗集团西南区域总部" not in names(text, "Project")

@@ -283,7 +283,12 @@ def _facility_start(doc: Doc, head_start: int, floor: int | None = None, inner_o
     for s, _ in doc.tokens(sent):
         if clause <= s < start and head_start - s <= 16 and _company_prefix(doc, s, head_start):
             return s
-    return start
+    # 美的集团|智能家电基地: 集团 ends a description before a name, but here it ends the
+    # company whose facility this is.
+    # Not before a 总部: 中交集团|西南区域总部 may be the group's office acting, not a project.
+    owner = next((c for c in doc.mentions_of("Enterprise") if c.end == start and c.start >= clause), None)
+    return owner.start if owner is not None and not doc.text.startswith(("总部", "区域总部"), head_start) \
+        else start
 
 
 @component("facility-projects", RECOGNIZE + 5)
@@ -377,9 +382,6 @@ def recognize_facilities_under_way(doc: Doc) -> None:
                 floor = he + 1
                 continue
             start = _facility_start(doc, hs, floor, inner_ok=_INSIDE_PROJECT_NAMES)
-            owner = next((c for c in doc.mentions_of("Enterprise") if c.end == start and c.start >= floor), None)
-            if owner is not None:
-                start = owner.start  # 远扬集团|智能装备制造基地: the company's facility, named with it
             if verb_first and floor == clause_start and _VERB_BEFORE.search(text, clause_start, start) is None:
                 break  # no verb before the first name says the facilities are being built
             if _names_one(doc, start, hs):
