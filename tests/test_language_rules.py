@@ -798,3 +798,12 @@ def test_a_group_before_its_facility_is_the_facilitys_company() -> None:
     # A group's regional headquarters acting as a party is no project.
     text = "青湾经济开发区签约项目21个。其中,金穗集团西南区域总部、青湾城投集团将投资120亿元,改造老城。"
     assert "金穗集团西南区域总部" not in names(text, "Project")
+
+
+def test_what_stands_before_the_zones_locality_in_a_project_is_its_company() -> None:
+    text = "西岭经开区消息。宁德时代西岭基地项目进展顺利。"
+    assert ("operatedBy", "宁德时代西岭基地项目", "宁德时代") in facts(text)
+    assert ("hosts", "西岭经开区", "宁德时代") in facts(text)
+    # Not the zone's own project, nor a park named brand, place, head (荣兴|鹤壁|科技产业园).
+    assert not names("西岭经开区消息。西岭智慧物流园项目开工。", "Enterprise")
+    assert not names("鹤壁经开区消息。荣光鹤壁科技产业园项目开工。", "Enterprise")

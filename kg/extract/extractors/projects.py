@@ -413,6 +413,7 @@ def recognize_project_brands(doc: Doc) -> None:
     """The enterprise a project's name starts with: 宏途|山药食品产业园, 碧桂园·芙蓉台."""
     enterprises = {m.name for m in doc.mentions_of("Enterprise")}
     ends = {m.end for m in doc.mentions_of("Enterprise")}
+    localities = {z.name[:n] for z in doc.mentions_of("Zone") for n in (2, 3) if len(z.name) > n + 2}
     for p in list(doc.mentions_of("Project")):
         name = p.name
         built = BUILT_BY.search(doc.text, max(p.start - 8, 0), p.start)
@@ -423,6 +424,11 @@ def recognize_project_brands(doc: Doc) -> None:
             continue  # 凯顺新材料公司投资5亿元建设的|改性塑料项目: likewise, with the amount between
         if any(name.startswith(e) for e in enterprises):
             continue  # operatedBy will link it; the enterprise is already known
+        local = _before_locality(doc, p, localities)
+        if local is not None:
+            doc.add_mention("Enterprise", p.start, p.start + local, rule="brand-before-locality")
+            enterprises.add(name[:local])
+            continue
         if _BUILDING.search(name.removesuffix("项目")) and "·" not in name:
             continue
         spec = _SPEC.search(doc.text, p.start + 2, p.end)
@@ -467,6 +473,26 @@ def recognize_project_brands(doc: Doc) -> None:
             continue
         doc.add_mention("Enterprise", s, e, rule="project-brand")
         enterprises.add(brand)
+
+
+_PARK_AFTER_PLACE = re.compile(r"(?:科技|产业|工业|经济|高新)*(?:园区|园|基地|小镇)(?:项目)?$")
+
+
+def _before_locality(doc: Doc, p, localities: set[str]) -> int | None:
+    """宁德时代|西岭|基地项目 in 西岭经开区: a company names its plant after the zone's
+    locality, so what stands before the locality is the company (its length)."""
+    if p.name != doc.text[p.start:p.end]:
+        return None
+    for i in range(2, min(len(p.name) - 3, 10)):
+        # After a place, a park's head alone makes the name the park's own (荣兴|鹤壁|科技产业园).
+        if any(p.name.startswith(loc, i) and len(p.name) - i - len(loc) >= 2 and
+               not (loc in places() and _PARK_AFTER_PLACE.match(p.name, i + len(loc))) for loc in localities):
+            owner = p.name[:i]
+            if owner in places() or owner in stopwords() or is_generic_prefix(owner) or \
+                    re.search(r"[0-9年产]|大学|学院|研究", owner) or any(owner.startswith(loc) for loc in localities):
+                return None
+            return i
+    return None
 
 
 def _company_prefix(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
