@@ -807,3 +807,14 @@ def test_what_stands_before_the_zones_locality_in_a_project_is_its_company() -> 
     # Not the zone's own project, nor a park named brand, place, head (荣兴|鹤壁|科技产业园).
     assert not names("西岭经开区消息。西岭智慧物流园项目开工。", "Enterprise")
     assert not names("鹤壁经开区消息。荣光鹤壁科技产业园项目开工。", "Enterprise")
+
+
+def test_a_description_of_a_company_ends_before_its_legal_name() -> None:
+    text = "昌北综合保税区消息。区内龙头企业江西华芯电子有限公司进出口额超30亿元。"
+    assert names(text, "Enterprise") == {"江西华芯电子有限公司"}
+
+
+def test_a_bare_company_opening_a_clause_stands_for_the_one_named_before() -> None:
+    text = ("黔南高新区消息。在贵州恒通新材料有限公司的生产车间里,工人们正在调试新设备。"
+            "公司负责人介绍,企业总投资3.5亿元的年产2万吨电子级硅材料项目已于6月投产。")
+    assert ("operatedBy", "年产2万吨电子级硅材料项目", "贵州恒通新材料有限公司") in facts(text)

@@ -43,7 +43,8 @@ _DESCRIPTOR = re.compile(r"(?:企业|品牌|厂商|巨头|公司)(?P<name>[\u4e0
 
 # Words that describe a company and so end its name when scanning leftwards.
 _DESCRIPTOR_WORDS = frozenset("企业 公司 品牌 厂商 巨头 龙头 集团 行业 投资者 投资方 合作方 股东 控股股东 母公司 子公司 "
-                              "全资子公司 签约方".split())
+                              "全资子公司 签约方 龙头企业 骨干企业 重点企业 知名企业 领军企业 头部企业 链主企业 "
+                              "规上企业 外资企业 民营企业 国有企业 上市公司".split())
 # Verbs that are ordinary inside a company's name (城市建设投资有限公司, 中电光谷联合控股,
 # 粤商产业发展(集团)有限公司), though they end other names.
 _IN_COMPANY_NAMES = frozenset("建设 投资 发展 开发 联合 实业 置业 经营 管理".split())

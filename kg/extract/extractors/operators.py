@@ -32,7 +32,9 @@ _THIS_PROJECT_BY = re.compile(r"(?:(?:该|此|这一|这个|上述)项目|(?<=[�
                               r"(?:负责|共同|联合|合作)?" + _BUILDS + r"|"
                               r"的?(?:建设|实施|投资|业主)?(?:单位|主体|方|业主)(?:为|是|系|[:：])(?P<named>[^，,。；;]{2,40}))")
 _THIS_COMPANY = re.compile(r"(?:该|这家|此)(?:公司|企业|集团)(?:正在|将|拟|计划|已)?(?:投资建设|投资兴建|新建|兴建|建设|"
-                           r"打造|投资|实施)(?:的)?")
+                           r"打造|投资|实施)(?:的)?|"
+                           # 公司负责人介绍,企业总投资3.5亿元的P: a bare 企业 opening a clause, with the amount
+                           r"(?<=[，,。；;:：])(?:公司|企业)(?:总)?投资[^，,。；;的]{1,12}?元(?:建设|新建|兴建|打造|实施)?的")
 _INVESTS = re.compile(r"(?:将|拟|计划|准备|预计)?(?:总)?投资[^，,。；;]{1,12}元")
 _SIGNED_WITH = re.compile(r"与(?P<who>[^，,。；;与]{2,30}?)(?:正式|成功)?(?:签订|签署|签约)")
 _LEGAL_ENDINGS = ("公司", "集团", "厂")
@@ -126,7 +128,7 @@ def relate_operators(doc: Doc) -> None:
                     if opener and _INVESTS.match(doc.text, opener[0].end):
                         link(pk, doc.resolve(opener[0].key), sent.index, "subject-invests")
         # 该公司投资建设的P, 该公司正在建设P: the company named last before, in its paragraph.
-        this = _THIS_COMPANY.search(doc.text, max(sent.start, p.start - 16), p.start)
+        this = _THIS_COMPANY.search(doc.text, max(sent.start, p.start - 24), p.start)
         if this and this.end() == p.start:
             para = doc.paragraphs[sent.paragraph] if sent.paragraph < len(doc.paragraphs) else (0, p.start)
             named = [e for e in ents if para[0] <= e.start and e.end <= this.start()]
