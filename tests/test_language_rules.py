@@ -818,3 +818,13 @@ def test_a_bare_company_opening_a_clause_stands_for_the_one_named_before() -> No
     text = ("黔南高新区消息。在贵州恒通新材料有限公司的生产车间里,工人们正在调试新设备。"
             "公司负责人介绍,企业总投资3.5亿元的年产2万吨电子级硅材料项目已于6月投产。")
     assert ("operatedBy", "年产2万吨电子级硅材料项目", "贵州恒通新材料有限公司") in facts(text)
+
+
+def test_the_company_a_zone_signs_a_project_with_runs_it_and_its_amount_follows() -> None:
+    text = ("沅水高新区消息。11月20日,沅水高新区与湖南星驰智能科技有限公司举行智能网联汽车测试基地项目签约仪式。\n\n"
+            "据介绍,该项目占地500亩,总投资10亿元,建成后将成为省内规模最大的汽车测试基地。")
+    f = facts(text)
+    assert ("operatedBy", "智能网联汽车测试基地项目", "湖南星驰智能科技有限公司") in f
+    assert ("invests", "智能网联汽车测试基地项目", 1000000000) in f
+    # What it will become (建成后将成为…基地) is no facility being built.
+    assert "省内规模最大的汽车测试基地" not in names(text, "Project")

@@ -3,6 +3,7 @@
 - 投资15亿元的P: the amount right before the project's name.
 - P…总投资75亿元 in the same sentence, or in the next paragraph of a project profile
   (项目概况 … 基本情况:总投资75亿元).
+- 该项目…总投资10亿元: the project named last before, in that paragraph or the one before.
 Sums over several projects are not a project's amount: a sentence that counts
 projects (5个亿元以上重大项目…总投资39.2亿元) or lists several is skipped.
 """
@@ -18,6 +19,7 @@ _OF = re.compile(INVESTED_OF)
 _SUM = re.compile(r"[0-9一二三四五六七八九十两几]+个|累计|合计|共计|总计|共有|分别|全区|等")
 # The project is the first item of a list (A、B两个项目, A、B等项目).
 _LIST_AFTER = re.compile(r"[、和及与][^，,。；;]{1,40}?(?:等|[0-9一二三四五六七八九十两几]+个)")
+_THIS_PROJECT = re.compile(r"(?:该|此|这一|这个|上述)项目")
 _INVEST_WORD = re.compile(r"(?:总)?投资(?:额|总额)?(?:约|达|超|近|逾|为|[:：])?$")
 
 
@@ -62,6 +64,11 @@ def relate_investments(doc: Doc) -> None:
                 add(max(own, key=lambda p: p.end), a, sent.index, "amount-in-clause")
             elif len({doc.resolve(p.key) for p in before}) == 1 and not any(p.start >= clause_start for p in in_sent if p.start > a.end):
                 add(before[0], a, sent.index, "amount-after")
+            elif not in_sent and _THIS_PROJECT.search(text, sent.start, a.start):
+                # 该项目占地500亩,总投资10亿元: the project named last before (in this paragraph or the one before).
+                prev = [p for p in projects if p.end <= sent.start and sent.paragraph - doc.sentence_at(p.start).paragraph <= 1]
+                if prev:
+                    add(max(prev, key=lambda p: (p.end, -p.start)), a, sent.index, "this-project")
             elif not in_sent:
                 # A project profile: the amount sits in a later paragraph than the name.
                 prev = [p for p in projects if p.end <= sent.start and sent.paragraph - doc.sentence_at(p.start).paragraph <= 1]

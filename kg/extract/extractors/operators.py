@@ -37,6 +37,9 @@ _THIS_COMPANY = re.compile(r"(?:该|这家|此)(?:公司|企业|集团)(?:正在
                            r"(?<=[，,。；;:：])(?:公司|企业)(?:总)?投资[^，,。；;的]{1,12}?元(?:建设|新建|兴建|打造|实施)?的")
 _INVESTS = re.compile(r"(?:将|拟|计划|准备|预计)?(?:总)?投资[^，,。；;]{1,12}元")
 _SIGNED_WITH = re.compile(r"与(?P<who>[^，,。；;与]{2,30}?)(?:正式|成功)?(?:签订|签署|签约)")
+# 开发区与X举行P项目签约仪式, 与X签订P投资协议: the company the zone signs the project with.
+_SIGNS_PROJECT_WITH = re.compile(r"与(?P<who>[^，,。；;与]{2,30}?)(?:举行|举办|签署|签订|正式签订|正式签署|成功签约|签约)了?$")
+_SIGNING_AFTER = re.compile(r"(?:项目)?(?:签约仪式|签约活动|合作协议|投资协议|框架协议|投资合同|合同|协议)")
 _LEGAL_ENDINGS = ("公司", "集团", "厂")
 _BUILD_VERBS = ("建设", "新建", "打造", "兴建", "实施", "设立")
 _SUBJECT_BUILDS = re.compile(r"(?:将|拟|计划|准备|预计)?(?:投资|出资)[^，,。；;]{0,16}?(?:建设|新建|打造|兴建|实施|设立)$|"
@@ -127,6 +130,9 @@ def relate_operators(doc: Doc) -> None:
                     opener = [e for e in ents if e.start == prev_start and e.end < clause_start]
                     if opener and _INVESTS.match(doc.text, opener[0].end):
                         link(pk, doc.resolve(opener[0].key), sent.index, "subject-invests")
+        signs = _SIGNS_PROJECT_WITH.search(doc.text, max(sent.start, p.start - 40), p.start)
+        if signs and _SIGNING_AFTER.match(doc.text, p.end):
+            link_within(pk, signs.start("who"), signs.end("who"), sent.index, "signs-project-with")
         # 该公司投资建设的P, 该公司正在建设P: the company named last before, in its paragraph.
         this = _THIS_COMPANY.search(doc.text, max(sent.start, p.start - 24), p.start)
         if this and this.end() == p.start:

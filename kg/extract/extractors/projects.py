@@ -382,8 +382,9 @@ def recognize_facilities_under_way(doc: Doc) -> None:
                 floor = he + 1
                 continue
             start = _facility_start(doc, hs, floor, inner_ok=_INSIDE_PROJECT_NAMES)
-            if verb_first and floor == clause_start and _VERB_BEFORE.search(text, clause_start, start) is None:
-                break  # no verb before the first name says the facilities are being built
+            if verb_first and floor == clause_start and not any(
+                    not re.search(r"成为|为|后|是", text[v.end():start]) for v in _VERB_BEFORE.finditer(text, clause_start, start)):
+                break  # no verb before the first name says the facilities are being built (建成后将成为…基地 does not)
             if _names_one(doc, start, hs):
                 add_project(doc, start, he, "facility-under-way")
             floor = he + 1
