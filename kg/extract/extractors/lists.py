@@ -13,10 +13,11 @@ from kg.extract.document import Doc
 from kg.extract.extractors.company_lists import company_shape
 from kg.extract.extractors.enterprises import ENTERPRISE_SUFFIX
 from kg.extract.extractors.parks import PARK_HEAD
-from kg.extract.lexicon import word_tag
+from kg.extract.lexicon import stopwords, word_tag
 from kg.extract.money import INVESTED_OF
 from kg.extract.names import (
     FACILITY_HEAD,
+    FUNCTION_CHARS,
     QUOTES,
     after_park,
     brand_prefix,
@@ -134,8 +135,16 @@ def _looks_like_names(doc: Doc, items: list[tuple[int, int]]) -> bool:
 def _first_item_start(doc: Doc, start: int, end: int) -> int:
     """The first item's left edge: after the verb or preposition that introduces the list."""
     # Only 及其 may stay inside the first item; 与/和 before it introduce the list.
-    return left_start(doc, end, _MAX_ITEM, allow_digits=True, floor=start, inner_ok=frozenset({"及其"}),
-                      compound_verbs=True, extra_stops=_DESCRIBING)
+    found = left_start(doc, end, _MAX_ITEM, allow_digits=True, floor=start, inner_ok=frozenset({"及其"}),
+                       compound_verbs=True, extra_stops=_DESCRIBING)
+    # Right after punctuation, words that only look like verbs (远扬|科技, 天合光|能) are the
+    # name's own when nothing that introduces a list (a stop word) stands before them.
+    if start < found < end and end - start <= 8 and (start == 0 or doc.text[start - 1] in "，,：:；;\n") and \
+            doc.text[start] not in FUNCTION_CHARS and \
+            not any(doc.text[s:e] in stopwords() or doc.text[s:e] in _DESCRIBING
+                    for s, e in doc.tokens(doc.sentence_at(start)) if start <= s < found):
+        return start
+    return found
 
 
 def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str, bare_head: bool = False) -> None:
@@ -199,7 +208,7 @@ def recognize_lists(doc: Doc) -> None:
             prev_tail = sent.start + m.end()
             if m["head"] in ("企业", "品牌", "公司", "集团") and _continues_noun(doc, sent.start + m.end()):
                 continue  # 等非公企业|党建阵地: the head is 阵地, not 企业
-            if m["head"] in ("企业", "公司", "集团", "品牌") and re.search(r"行业|领域|业务|板块|业态|方面|方式|方法|措施|形式|途径", m["mod"]):
+            if m["head"] in ("企业", "公司", "集团", "品牌") and re.search(r"(?:行业|领域|业务|板块|业态|方面|方式|方法|措施|形式|途径)(?!龙头|头部|领军|知名|骨干|重点|领先)", m["mod"]):
                 continue  # 集地产、酒店、金融等行业的集团公司: the items are trades
             if m.group().startswith(tuple("0123456789一二三四五六七八九十两")) and "、" not in text[region_start:end]:
                 continue  # 统筹规划三个园区: a count after one phrase is not a list

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.document import Doc
+from kg.extract.extractors.aliases import brand_base
 from kg.extract.extractors.enterprises import LEGAL_HEADS
 from kg.extract.extractors.parks import PARK_HEAD
 from kg.extract.lexicon import (
@@ -415,6 +416,8 @@ def recognize_project_brands(doc: Doc) -> None:
     enterprises = {m.name for m in doc.mentions_of("Enterprise")}
     ends = {m.end for m in doc.mentions_of("Enterprise")}
     localities = {z.name[:n] for z in doc.mentions_of("Zone") for n in (2, 3) if len(z.name) > n + 2}
+    bases = {b for m in doc.mentions_of("Enterprise") if m.rule == "legal-head" and len(b := brand_base(m.name)) >= 2
+             and b != m.name}
     for p in list(doc.mentions_of("Project")):
         name = p.name
         built = BUILT_BY.search(doc.text, max(p.start - 8, 0), p.start)
@@ -423,8 +426,8 @@ def recognize_project_brands(doc: Doc) -> None:
         paid = _PAID_TO_BUILD.search(doc.text, max(p.start - 24, 0), p.start)
         if paid and paid.end() == p.start and paid.start() in ends:
             continue  # 凯顺新材料公司投资5亿元建设的|改性塑料项目: likewise, with the amount between
-        if any(name.startswith(e) for e in enterprises):
-            continue  # operatedBy will link it; the enterprise is already known
+        if any(name.startswith(e) for e in enterprises) or any(name.startswith(b) for b in bases):
+            continue  # operatedBy will link it; the enterprise is already known (蓝科 of 广州蓝科集团)
         local = _before_locality(doc, p, localities)
         if local is not None:
             doc.add_mention("Enterprise", p.start, p.start + local, rule="brand-before-locality")
