@@ -835,11 +835,12 @@ def test_leading_companies_of_a_trade_are_companies() -> None:
     assert {"远扬科技", "丰泰电源"} <= names(text, "Enterprise")
     # but 等行业的企业: the items are trades
     assert not names("青湾经济开发区消息。开发区引进新能源、新材料等行业的企业30家。", "Enterprise")
+    # 以 opens the clause, not the name
+    text = "青湾经济开发区消息。目前,以远扬生物、丰泰电源等企业为代表的产业集群加快形成。"
+    assert not any(n.startswith("以") for n in names(text, "Enterprise"))
 
 
 def test_a_project_named_after_a_known_groups_brand_is_the_groups() -> None:
     text = ("青湾高新区消息。观摩组来到蓝科生物医药产业园现场。据了解,蓝科生物医药产业园由广州蓝科集团投资建设。")
     assert ("operatedBy", "蓝科生物医药产业园", "广州蓝科集团") in facts(text)
     assert "蓝科生物" not in names(text, "Enterprise")
-    text = "青湾经济开发区消息。目前,以远扬生物、丰泰电源等企业为代表的产业集群加快形成。"
-    assert not any(n.startswith("以") for n in names(text, "Enterprise"))
