@@ -844,3 +844,10 @@ def test_a_project_named_after_a_known_groups_brand_is_the_groups() -> None:
     text = ("青湾高新区消息。观摩组来到蓝科生物医药产业园现场。据了解,蓝科生物医药产业园由广州蓝科集团投资建设。")
     assert ("operatedBy", "蓝科生物医药产业园", "广州蓝科集团") in facts(text)
     assert "蓝科生物" not in names(text, "Enterprise")
+
+
+def test_a_numbered_list_of_the_companies_that_settled() -> None:
+    text = ("金岭工业园区企业情况\n\n1、远扬陶粒厂:2003年11月落户园区,现已停产。\n"
+            "2、宁川机动车检测中心(驻园单位):2012年入驻。\n3、重点项目:开工建设。\n")
+    assert names(text, "Enterprise") == {"远扬陶粒厂", "宁川机动车检测中心"}
+    assert ("hosts", "金岭工业园区", "远扬陶粒厂") in facts(text)

@@ -390,3 +390,25 @@ def _partners_by_shape(doc: Doc) -> None:
         if any(x.start < b and a < x.end for x in doc.mentions):
             continue  # a zone, a place or a company already there
         doc.add_mention("Enterprise", a, b, rule="partner-shape")
+
+
+# A numbered list of a park's companies, each with when it came: 2、秀林选球厂:2006年9月落户…
+_NUMBERED_ENTRY = re.compile(r"^[ \t]*[0-9一二三四五六七八九十]{1,3}[、.．][ \t]*(?P<name>[^:：，,。;；\s()（）]{3,24})"
+                             r"(?:[(（][^)）\n]{1,8}[)）])?[:：](?P<rest>[^\n]*)", re.M)
+_ENTRY_SETTLED = re.compile(r"落户|入驻|入园|进驻|注册|成立|投产|开工|建成")
+_ENTRY_HEAD = re.compile(r"(?:厂|公司|集团|中心|站|场|合作社)$")
+
+
+@component("numbered-companies", RECOGNIZE + 3)
+def recognize_numbered_companies(doc: Doc) -> None:
+    """Each entry of a numbered list that says when it settled (落户, 投产…) names a company,
+    when its name ends like a works or a company (选球厂, 检测中心)."""
+    for m in _NUMBERED_ENTRY.finditer(doc.text):
+        s, e = m.span("name")
+        name = m["name"]
+        if not _ENTRY_HEAD.search(name) or not _ENTRY_SETTLED.search(m["rest"][:40]) or \
+                name.endswith("项目") or is_generic_prefix(name[:-1]) or \
+                any(x.start < e and s < x.end for x in doc.mentions):
+            continue
+        doc.claimed[(s, e)] = "Enterprise"
+        doc.add_mention("Enterprise", s, e, rule="numbered-company")
