@@ -851,3 +851,9 @@ def test_a_numbered_list_of_the_companies_that_settled() -> None:
             "2、宁川机动车检测中心(驻园单位):2012年入驻。\n3、重点项目:开工建设。\n")
     assert names(text, "Enterprise") == {"远扬陶粒厂", "宁川机动车检测中心"}
     assert ("hosts", "金岭工业园区", "远扬陶粒厂") in facts(text)
+
+
+def test_a_bare_gongsi_opening_a_clause_builds_the_project_after_it() -> None:
+    text = ("青湾经济开发区消息。\n\n位于开发区的宁川鑫晶电子材料有限公司第一批晶体出炉。该公司副总经理说,"
+            "公司在建工业蓝宝石制造加工项目总投资78亿元。")
+    assert ("operatedBy", "工业蓝宝石制造加工项目", "宁川鑫晶电子材料有限公司") in facts(text)
