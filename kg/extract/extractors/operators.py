@@ -136,8 +136,9 @@ def relate_operators(doc: Doc) -> None:
         if signs and _SIGNING_AFTER.match(doc.text, p.end):
             link_within(pk, signs.start("who"), signs.end("who"), sent.index, "signs-project-with")
         # 该公司投资建设的P, 该公司正在建设P: the company named last before, in its paragraph.
-        this = _THIS_COMPANY.search(doc.text, max(sent.start, p.start - 24), p.start)
-        if this and this.end() == p.start:
+        this = next((t for t in _THIS_COMPANY.finditer(doc.text, max(sent.start, p.start - 24), p.start)
+                     if t.end() == p.start), None)
+        if this:
             para = doc.paragraphs[sent.paragraph] if sent.paragraph < len(doc.paragraphs) else (0, p.start)
             named = [e for e in ents if para[0] <= e.start and e.end <= this.start()]
             if named:
