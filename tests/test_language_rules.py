@@ -857,3 +857,10 @@ def test_a_bare_gongsi_opening_a_clause_builds_the_project_after_it() -> None:
     text = ("青湾经济开发区消息。\n\n位于开发区的宁川鑫晶电子材料有限公司第一批晶体出炉。该公司副总经理说,"
             "公司在建工业蓝宝石制造加工项目总投资78亿元。")
     assert ("operatedBy", "工业蓝宝石制造加工项目", "宁川鑫晶电子材料有限公司") in facts(text)
+
+
+def test_a_table_of_companies_names_each_and_nothing_in_its_other_cells() -> None:
+    text = ("青湾工业园区入驻企业名录\n\n序号\t企业名称\t主营产品\t入驻时间\n"
+            "1\t宁川远扬机械有限公司\t农机配件\t2019年\n2\t金穗食品\t速冻食品\t2020年\n")
+    assert names(text, "Enterprise") == {"宁川远扬机械有限公司", "金穗食品"}
+    assert ("hosts", "青湾工业园区", "宁川远扬机械有限公司") in facts(text)

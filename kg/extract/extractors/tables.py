@@ -7,9 +7,11 @@ the name column is a project whatever its words, the company in the same row run
 and the amount in the investment column (in the header's unit) is what it invests.
 Without a header, a cell that ends like a project is one, and its row's company runs it.
 
-A list of parks (园区名单: ``序号 | 园区名称 | 所在县(市、区) | 主导产业``) is a table too: each
-cell of its name column is an area of its own, a Zone (GUIDELINES: a park no larger named
-zone contains), and the place in its row is where that zone lies.
+A list of companies (入驻企业名录: ``序号 | 企业名称 | 主营产品``) makes each cell of its name
+column a company, and nothing in its other cells one. A list of parks (园区名单:
+``序号 | 园区名称 | 所在县(市、区) | 主导产业``) makes each cell of its name column an area
+of its own, a Zone (GUIDELINES: a park no larger named zone contains), and the place in
+its row is where that zone lies.
 """
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ from kg.extract.money import find_amounts, parse_number
 from kg.extract.pipeline import RECOGNIZE, RELATE, component
 
 _NAME_COLUMN = re.compile(r"^(?:项目名称|项目|名称|项目名)$")
+# A list of companies (入驻企业名录: 序号 | 企业名称 | 主营产品 | 入驻时间): no project column.
+_COMPANIES_COLUMN = re.compile(r"^(?:企业|公司|单位|厂商|入驻企业|入园企业)(?:名称)?$")
 _ZONE_COLUMN = re.compile(r"^(?:园区|开发区|产业园区|工业园区|开发区[(（]园区[)）]|园区[(（]开发区[)）])(?:名称)?$")
 _COMPANY_COLUMN = re.compile(r"(?:建设|实施|业主|承建|投资|申报|责任)?(?:单位|主体|企业|公司)(?:名称)?$")
 _AMOUNT_COLUMN = re.compile(r"(?:总|计划|拟|累计)?投资(?:额|总额|规模)?\s*[(（]?(?P<unit>亿元|万元|元)?[)）]?$")
@@ -32,6 +36,7 @@ _UNIT = {"亿元": 100_000_000, "万元": 10_000, "元": 1}
 class _Columns:
     name: int | None
     zone: int | None
+    companies: int | None
     company: int | None
     amount: int | None
     unit: int  # yuan per unit of the amount column
@@ -52,9 +57,10 @@ def _header(doc: Doc, cells: list[tuple[int, int]]) -> _Columns | None:
     name = next((i for i, t in enumerate(texts) if _NAME_COLUMN.match(t)), None)
     zone = next((i for i, t in enumerate(texts) if _ZONE_COLUMN.match(t)), None)
     if zone is not None:
-        return _Columns(None, zone, None, None, 1)
+        return _Columns(None, zone, None, None, None, 1)
     if name is None:
-        return None
+        companies = next((i for i, t in enumerate(texts) if _COMPANIES_COLUMN.match(t)), None)
+        return None if companies is None else _Columns(None, None, companies, None, None, 1)
     company = next((i for i, t in enumerate(texts) if i != name and _COMPANY_COLUMN.search(t)), None)
     amount = None
     unit = 10_000  # 万元 is the usual unit of a project list that does not say
@@ -65,7 +71,7 @@ def _header(doc: Doc, cells: list[tuple[int, int]]) -> _Columns | None:
             if m["unit"]:
                 unit = _UNIT[m["unit"]]
             break
-    return _Columns(name, None, company, amount, unit)
+    return _Columns(name, None, None, company, amount, unit)
 
 
 def _rows(doc: Doc):
@@ -99,11 +105,29 @@ def _cell(doc: Doc, cells: list[tuple[int, int]], i: int | None) -> tuple[int, i
     return (s, e) if e > s else None
 
 
+def _company_row(doc: Doc, cells: list[tuple[int, int]], column: int) -> None:
+    """A row of a list of companies: its name cell is a company whatever its words
+    (宁川远扬机械有限公司, cut by other rules at the verb 远扬); the other cells (products,
+    dates) name none."""
+    span = _cell(doc, cells, column)
+    others = [c for i in range(len(cells)) if i != column and (c := _cell(doc, cells, i))]
+    doc.mentions = [m for m in doc.mentions if not (m.type == "Enterprise" and (
+        (span and span[0] <= m.start and m.end <= span[1] and (m.start, m.end) != span) or
+        any(a <= m.start and m.end <= b for a, b in others)))]
+    if span and span[1] - span[0] >= 2 and not any(
+            m.type == "Enterprise" and (m.start, m.end) == span for m in doc.mentions):
+        doc.claimed[span] = "Enterprise"
+        doc.add_mention("Enterprise", span[0], span[1], rule="table-company")
+
+
 @component("table-projects", RECOGNIZE + 3)
 def recognize_table_projects(doc: Doc) -> None:
     from kg.extract.extractors.projects import add_project
 
     for cells, header in _rows(doc):
+        if header is not None and header.companies is not None:
+            _company_row(doc, cells, header.companies)
+            continue
         if header is not None and header.zone is not None:
             span = _cell(doc, cells, header.zone)
             if span and span[1] - span[0] >= 4 and (span not in doc.claimed) and \
