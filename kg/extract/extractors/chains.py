@@ -13,6 +13,7 @@ _CHAIN = re.compile(r"产业链")
 _CLUSTER = re.compile(r"产业集群|(?<=业)集群")
 
 
+# A rank a cluster was given (省级新能源产业集群), which is not part of its name.
 _LEVEL = re.compile(r"(?:国家级|省级|市级|县级|自治区级|省市级)(?:重点|特色|优势)?")
 
 # After a chain's name, a park head or a 式 makes it a description of something else.

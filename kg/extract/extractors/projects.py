@@ -323,11 +323,12 @@ _VERB_AFTER = re.compile(_UNDER_WAY)
 _VERB_BEFORE = re.compile(r"开工|新建|建成|投产|竣工|签约|落地|落户|建设|推进|实施|启动")
 
 
-def _facility_list(doc: Doc, first: int, clause_start: int, clause_end: int) -> list[tuple[int, int]] | None:
-    """The heads of a list of facilities from ``first`` on, when the clause says they are under way."""
+def _facility_list(doc: Doc, clause_start: int, clause_end: int) -> tuple[list[tuple[int, int]], bool] | None:
+    """The heads of the list of facilities that opens a clause, when the clause says they are
+    under way, and whether the verb comes before them (建成投产了X生产线) rather than after."""
     text = doc.text
     heads = []
-    pos = first
+    pos = clause_start
     while True:
         m = FACILITY_HEAD.search(text, pos, clause_end)
         if m is None or "、" in text[pos:m.start()] or any(c in text[pos:m.start()] for c in "和及与"):
@@ -340,10 +341,10 @@ def _facility_list(doc: Doc, first: int, clause_start: int, clause_end: int) -> 
             pos = m.end() + 1
             continue
         if _VERB_AFTER.match(text, m.end(), clause_end):
-            return heads
+            return heads, False
         # 建成投产了X生产线: the verb opens the list, the last facility ends the clause
         if re.match(r"\s*(?:等|(?:的|项目)?建设|项目)?\s*$", text[m.end():clause_end]):
-            return [(-1, -1)] + heads
+            return heads, True
         return None
 
 
@@ -370,11 +371,10 @@ def recognize_facilities_under_way(doc: Doc) -> None:
         first = max(clause_start, text.rfind("、", clause_start, m.start()) + 1)
         if first != clause_start:
             continue  # not the list's first item: found with the first
-        heads = _facility_list(doc, clause_start, clause_start, clause_end)
-        if not heads:
+        found = _facility_list(doc, clause_start, clause_end)
+        if found is None:
             continue
-        verb_first = heads[0] == (-1, -1)
-        heads = heads[1:] if verb_first else heads
+        heads, verb_first = found
         floor = clause_start
         for hs, he in heads:
             done.add(hs)
