@@ -864,3 +864,12 @@ def test_a_table_of_companies_names_each_and_nothing_in_its_other_cells() -> Non
             "1\t宁川远扬机械有限公司\t农机配件\t2019年\n2\t金穗食品\t速冻食品\t2020年\n")
     assert names(text, "Enterprise") == {"宁川远扬机械有限公司", "金穗食品"}
     assert ("hosts", "青湾工业园区", "宁川远扬机械有限公司") in facts(text)
+
+
+def test_a_partner_in_an_agreement_of_intent_is_not_hosted() -> None:
+    text = "青湾经济开发区消息。开发区还与深圳远扬资本有限公司签订了战略合作协议。"
+    assert "深圳远扬资本有限公司" in names(text, "Enterprise")
+    assert not any(f[0] == "hosts" for f in facts(text))
+    # but one that invests in the same sentence is
+    text = "青湾经济开发区消息。开发区与深圳远扬资本有限公司签订战略合作协议,将投资10亿元建设数据中心项目。"
+    assert ("hosts", "青湾经济开发区", "深圳远扬资本有限公司") in facts(text)

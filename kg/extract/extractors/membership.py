@@ -16,12 +16,26 @@ from kg.extract.scope import ZoneScope
 _REL_OF = {"Enterprise": "hosts", "Park": "hasPark", "IndustryChain": "hasChain", "IndustryCluster": "hasCluster"}
 
 
-# 加强与X、Y的洽谈对接: talks with a company are not its presence in the zone.
+# 加强与X、Y的洽谈对接: talks with a company are not its presence in the zone; nor is
+# an agreement of intent (below).
 _NEGOTIATION = re.compile(r"与(?P<who>[^，,。；;]{2,60}?)的[^，,。；;]{0,4}?(?:对接|洽谈|治谈|沟通|接洽)")
 
 
+# 与X签署战略合作协议: a partner in an agreement of intent, when the sentence names no
+# project and no investment, is not present in the zone.
+_AGREEMENT = re.compile(r"与(?P<who>[^，,。；;]{2,60}?)(?:正式)?(?:签署|签订|达成)了?[^，,。；;]{0,12}?"
+                        r"(?:战略合作|合作框架|框架合作|全面合作)(?:协议|备忘录|关系)")
+_INVESTMENT = re.compile(r"投资[^，,。；;]{0,12}?元|项目")
+
+
 def _negotiation_spans(doc: Doc) -> list[tuple[int, int]]:
-    return [m.span("who") for m in _NEGOTIATION.finditer(doc.text)]
+    spans = [m.span("who") for m in _NEGOTIATION.finditer(doc.text)]
+    for m in _AGREEMENT.finditer(doc.text):
+        sent = doc.sentence_at(m.start())
+        if not _INVESTMENT.search(doc.sentence_text(sent)) and \
+                not any(p.start >= sent.start and p.end <= sent.end for p in doc.mentions_of("Project")):
+            spans.append(m.span("who"))
+    return spans
 
 
 # 宁远县引进X…, 永宁县签约Y…: a clause whose subject is another city or county tells
