@@ -53,14 +53,14 @@ _IN_COMPANY_NAMES = frozenset("建设 投资 发展 开发 联合 实业 置业 
 def _back_to_place(doc: Doc, start: int, head: int) -> int:
     """辽宁|新|坐标|科技有限公司, 沈阳|每日|食品有限公司: a company's name runs back to the
     place it starts with, over a few words that end other names (an adjective, a verb),
-    when the place opens a list item or a clause."""
+    when the place opens a list item or a clause, or follows a preposition (与深圳|远扬|资本有限公司)."""
     sent = doc.sentence_at(start)
     toks = [(s, e) for s, e in doc.tokens(sent) if e <= start and start - s <= 5]
     for s, e in toks:
         word = doc.text[s:e]
         if word in places() and places()[word].level in ("province", "city") and \
                 (s == sent.start or doc.text[s - 1] in "、，,:：;；(（“\"" or
-                 any(doc.text.endswith(w, 0, s) for w in ("包括", "引进", "如", "有"))):
+                 any(doc.text.endswith(w, 0, s) for w in ("包括", "引进", "如", "有", "与", "由", "和", "同"))):
             between = [doc.text[a:b] for a, b in doc.tokens(sent) if a >= e and b <= start]
             if between and all(w not in stopwords() and len(w) <= 2 for w in between):
                 return s
