@@ -873,3 +873,10 @@ def test_a_partner_in_an_agreement_of_intent_is_not_hosted() -> None:
     # but one that invests in the same sentence is
     text = "青湾经济开发区消息。开发区与深圳远扬资本有限公司签订战略合作协议,将投资10亿元建设数据中心项目。"
     assert ("hosts", "青湾经济开发区", "深圳远扬资本有限公司") in facts(text)
+
+
+def test_a_brand_that_is_a_rare_verb_stays_in_a_legal_name() -> None:
+    assert names("青湾经济开发区消息。园区内,远扬机械有限公司正在扩建。", "Enterprise") == {"远扬机械有限公司"}
+    assert names("青湾经济开发区消息。开发区引进了宁波远扬机械有限公司。", "Enterprise") == {"宁波远扬机械有限公司"}
+    # a common verb is the clause's: 扶持|机械有限公司 names no company
+    assert not names("青湾经济开发区消息。开发区重点扶持机械有限公司发展。", "Enterprise")

@@ -12,8 +12,18 @@ from __future__ import annotations
 import re
 
 from kg.extract.document import Doc
-from kg.extract.lexicon import countries, industry_words, is_boundary_word, places, sector_words, stopwords, words_of
-from kg.extract.names import GENERIC_MODIFIERS, is_generic_prefix, is_rare_word, left_start
+from kg.extract.lexicon import (
+    countries,
+    industry_words,
+    is_boundary_word,
+    places,
+    sector_words,
+    stopwords,
+    word_frequency,
+    word_tag,
+    words_of,
+)
+from kg.extract.names import FUNCTION_CHARS, GENERIC_MODIFIERS, is_generic_prefix, is_rare_word, left_start
 from kg.extract.pipeline import RECOGNIZE, component
 
 LEGAL_HEADS = ("股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司", "有限公司", "集团", "公司")
@@ -67,6 +77,33 @@ def _back_to_place(doc: Doc, start: int, head: int) -> int:
     return start
 
 
+# How often (jieba's dictionary count) a verb may occur and still be read as a brand: 远扬 (66),
+# 腾飞 (91) are; 扶持 (624), 创新 (4,681) are not.
+_RARE_VERB = 300
+
+
+def _over_verb_brand(doc: Doc, start: int, head: int) -> int:
+    """远扬|机械有限公司, 宁波|远扬|机械有限公司: a brand that is an ordinary verb ends the
+    leftward scan, but before a legal form it is the name's own when a boundary (punctuation,
+    a stop word) stands right before it, or before the place in front of it."""
+    if start == head:
+        return start
+    toks = [(s, e) for s, e in doc.tokens(doc.sentence_at(start)) if e <= start]
+    if not toks or toks[-1][1] != start:
+        return start
+    word = doc.text[toks[-1][0]:toks[-1][1]]
+    if len(word) < 2 or word in stopwords() or word in _DESCRIPTOR_WORDS or any(c in FUNCTION_CHARS for c in word) or \
+            not (word_tag(word) or "").startswith("v") or word_frequency(word) >= _RARE_VERB:
+        return start  # a common verb (扶持|机械有限公司) is the clause's, not the name's
+    i = len(toks) - 1
+    if i > 0 and doc.text[toks[i - 1][0]:toks[i - 1][1]] in places():
+        i -= 1  # 宁波|远扬
+    before = doc.text[toks[i - 1][0]:toks[i - 1][1]] if i > 0 else ""
+    if i == 0 or before in stopwords() or not before.strip("，,、：:；;（(“\"　 ") or before in _DESCRIPTOR_WORDS:
+        return toks[i][0]
+    return start
+
+
 def _valid(name: str) -> bool:
     return len(name) >= 2 and not _NOT_ENTERPRISE.search(name)
 
@@ -83,6 +120,7 @@ def recognize_enterprises(doc: Doc) -> None:
         # 城市建设投资有限公司: in a company's name 建设 is a business, not the verb.
         start = left_start(doc, m.start(), 24, extra_stops=_DESCRIPTOR_WORDS, inner_ok=_IN_COMPANY_NAMES)
         start = _back_to_place(doc, start, m.start())
+        start = _over_verb_brand(doc, start, m.start())
         if start == m.start() and m.group() == "公司":
             # 平平公司: a short name that the tagger takes for an ordinary word, right
             # after a list separator or the start of a clause.
