@@ -53,8 +53,11 @@ _DESCRIPTOR = re.compile(r"(?:企业|品牌|厂商|巨头|公司)(?P<name>[\u4e0
 
 # Words that describe a company and so end its name when scanning leftwards.
 _DESCRIPTOR_WORDS = frozenset("企业 公司 品牌 厂商 巨头 龙头 集团 行业 投资者 投资方 合作方 股东 控股股东 母公司 子公司 "
-                              "全资子公司 签约方 龙头企业 骨干企业 重点企业 知名企业 领军企业 头部企业 链主企业 "
-                              "规上企业 外资企业 民营企业 国有企业 上市公司".split())
+                              "全资子公司 签约方".split())
+# Before a legal name, descriptions that jieba keeps as one word end it too (龙头企业|江西华芯电子有限公司);
+# before a brand the descriptor rule below takes them (骨干企业华米科技).
+_DESCRIPTOR_WORDS_BEFORE_LEGAL = _DESCRIPTOR_WORDS | frozenset(
+    "龙头企业 骨干企业 重点企业 知名企业 领军企业 头部企业 链主企业 规上企业 外资企业 民营企业 国有企业 上市公司".split())
 # Verbs that are ordinary inside a company's name (城市建设投资有限公司, 中电光谷联合控股,
 # 粤商产业发展(集团)有限公司), though they end other names.
 _IN_COMPANY_NAMES = frozenset("建设 投资 发展 开发 联合 实业 置业 经营 管理".split())
@@ -99,7 +102,7 @@ def _over_verb_brand(doc: Doc, start: int, head: int) -> int:
     if i > 0 and doc.text[toks[i - 1][0]:toks[i - 1][1]] in places():
         i -= 1  # 宁波|远扬
     before = doc.text[toks[i - 1][0]:toks[i - 1][1]] if i > 0 else ""
-    if i == 0 or before in stopwords() or not before.strip("，,、：:；;（(“\"　 ") or before in _DESCRIPTOR_WORDS:
+    if i == 0 or before in stopwords() or not before.strip("，,、：:；;（(“\"　 ") or before in _DESCRIPTOR_WORDS_BEFORE_LEGAL:
         return toks[i][0]
     return start
 
@@ -118,7 +121,7 @@ def recognize_enterprises(doc: Doc) -> None:
     # 1. Legal-form heads.
     for m in _LEGAL.finditer(text):
         # 城市建设投资有限公司: in a company's name 建设 is a business, not the verb.
-        start = left_start(doc, m.start(), 24, extra_stops=_DESCRIPTOR_WORDS, inner_ok=_IN_COMPANY_NAMES)
+        start = left_start(doc, m.start(), 24, extra_stops=_DESCRIPTOR_WORDS_BEFORE_LEGAL, inner_ok=_IN_COMPANY_NAMES)
         start = _back_to_place(doc, start, m.start())
         start = _over_verb_brand(doc, start, m.start())
         if start == m.start() and m.group() == "公司":
