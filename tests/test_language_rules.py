@@ -880,3 +880,11 @@ def test_a_brand_that_is_a_rare_verb_stays_in_a_legal_name() -> None:
     assert names("青湾经济开发区消息。开发区引进了宁波远扬机械有限公司。", "Enterprise") == {"宁波远扬机械有限公司"}
     # a common verb is the clause's: 扶持|机械有限公司 names no company
     assert not names("青湾经济开发区消息。开发区重点扶持机械有限公司发展。", "Enterprise")
+
+
+def test_a_phase_inside_a_project_name_is_part_of_it() -> None:
+    text = "青湾经开区消息。其中,瑞川石化青湾基地三期项目投资28亿元。"
+    assert names(text, "Project") == {"瑞川石化青湾基地三期项目"}
+    assert ("invests", "瑞川石化青湾基地三期项目", 2800000000) in facts(text)
+    # an industry before the locality is no company (石化|青湾基地)
+    assert not names("青湾经开区消息。石化青湾基地三期项目开工。", "Enterprise")

@@ -168,7 +168,8 @@ def add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
 
 # Words that never end a project's name when read leftwards: 及 joins two products, 级 grades
 # one (电子级氢氟酸, 万吨级码头).
-_INSIDE_PROJECT_NAMES = frozenset({"及", "及其", "级"})
+# A phase (恒逸石化钦州基地|三期|项目) is a time word to jieba but part of the name.
+_INSIDE_PROJECT_NAMES = frozenset({"及", "及其", "级"} | {f"{n}期" for n in "一二三四五六七八九十"})
 _RESEARCH_TOPICS = ("技术", "研究", "课题", "方案", "工艺", "理论")
 _QUOTED = re.compile(r"[\u3400-\u9fffA-Za-z0-9]{6,24}")  # shorter, in quotes, is a slogan (“抢天夺时”)
 
@@ -492,7 +493,7 @@ def _before_locality(doc: Doc, p, localities: set[str]) -> int | None:
         if any(p.name.startswith(loc, i) and len(p.name) - i - len(loc) >= 2 and
                not (loc in places() and _PARK_AFTER_PLACE.match(p.name, i + len(loc))) for loc in localities):
             owner = p.name[:i]
-            if owner in places() or owner in stopwords() or is_generic_prefix(owner) or \
+            if owner in places() or owner in stopwords() or owner in industry_words() or is_generic_prefix(owner) or \
                     re.search(r"[0-9年产]|大学|学院|研究", owner) or any(owner.startswith(loc) for loc in localities):
                 return None
             return i
