@@ -888,3 +888,9 @@ def test_a_phase_inside_a_project_name_is_part_of_it() -> None:
     assert ("invests", "瑞川石化青湾基地三期项目", 2800000000) in facts(text)
     # an industry before the locality is no company (石化|青湾基地)
     assert not names("青湾经开区消息。石化青湾基地三期项目开工。", "Enterprise")
+
+
+def test_a_zone_named_by_its_region_before_an_industry_is_a_zone() -> None:
+    text = "消息。黄河三角洲农业高新技术产业示范区今年引进远扬科技有限公司。"
+    assert names(text, "Zone") == {"黄河三角洲农业高新技术产业示范区"}
+    assert not names("消息。全省共有高新技术产业示范区5个。", "Zone")

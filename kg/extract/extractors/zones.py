@@ -39,7 +39,8 @@ BARE_REFERENCES = ("开发区", "经开区", "高新区", "示范区", "全区",
 
 def _is_generic_zone(prefix: str) -> bool:
     p = strip_quotes(prefix)
-    return not p or bool(_QUALIFIERS.match(p)) or len(p) < 2 or p.endswith(("产业", "工业")) or \
+    # 高新技术产业|示范区 is a kind; 黄河三角洲农业高新技术产业|示范区 names one by its region
+    return not p or bool(_QUALIFIERS.match(p)) or len(p) < 2 or (p.endswith(("产业", "工业")) and len(p) <= 8) or \
         is_generic_prefix(p)
 
 
