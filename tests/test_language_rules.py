@@ -894,3 +894,10 @@ def test_a_zone_named_by_its_region_before_an_industry_is_a_zone() -> None:
     text = "消息。黄河三角洲农业高新技术产业示范区今年引进远扬科技有限公司。"
     assert names(text, "Zone") == {"黄河三角洲农业高新技术产业示范区"}
     assert not names("消息。全省共有高新技术产业示范区5个。", "Zone")
+
+
+def test_a_foreign_company_that_builds_in_the_zone_is_a_company() -> None:
+    text = "青湾经开区消息。德国瑞斯康(RSK)在开发区投资建设催化剂工厂。"
+    assert names(text, "Enterprise") == {"德国瑞斯康"}
+    assert ("operatedBy", "催化剂工厂", "德国瑞斯康") in facts(text)
+    assert not names("青湾经开区消息。全市在开发区建设项目10个。", "Enterprise")

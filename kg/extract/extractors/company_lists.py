@@ -381,8 +381,15 @@ _PARTNER = re.compile(r"(?:与|同|携手|联手|引进|引入)(?P<name>[\u4e00-
                       r"(?:(?:正式|成功|共同)?(?:签署|签订|签约|合作|达成|落户|入驻)|(?=[，,。；;]))")
 
 
+# 德国巴斯夫(BASF)在开发区投资建设…: a company-shaped subject that settles or builds in the zone,
+# opening its clause.
+_SETTLER = re.compile(r"(?:^|(?<=[，,。；;：:\n]))(?P<name>[\u4e00-\u9fffA-Za-z]{3,12}?)(?:[(（][A-Za-z ]{2,20}[)）])?"
+                      r"(?:将|拟|已|计划|正式)?在(?:开发区|经开区|高新区|园区|新区|综保区|[\u4e00-\u9fff]{2,12}?(?:开发区|经开区|高新区|园区|新区|综保区))"
+                      r"(?:投资|建设|设立|落户|布局|新建|兴建)", re.M)
+
+
 def _partners_by_shape(doc: Doc) -> None:
-    for m in _PARTNER.finditer(doc.text):
+    for m in list(_PARTNER.finditer(doc.text)) + list(_SETTLER.finditer(doc.text)):
         a, b = m.span("name")
         if company_shape(doc.text[a:b]) != 2 or not (_COUNTRY_AT_START().match(doc.text, a) or
                                                      place_prefix(doc.text[a:b])):
