@@ -901,3 +901,11 @@ def test_a_foreign_company_that_builds_in_the_zone_is_a_company() -> None:
     assert names(text, "Enterprise") == {"德国瑞斯康"}
     assert ("operatedBy", "催化剂工厂", "德国瑞斯康") in facts(text)
     assert not names("青湾经开区消息。全市在开发区建设项目10个。", "Enterprise")
+
+
+def test_the_company_that_signs_with_the_zone_runs_the_project_the_sentence_names() -> None:
+    text = ("青湾新区消息。同日,广东远扬集团有限公司与青湾新区签署合作协议,"
+            "总投资达100亿元的青湾科技小镇项目落户青湾新区。")
+    assert ("operatedBy", "青湾科技小镇项目", "广东远扬集团有限公司") in facts(text)
+    # and the zone's locality with a trade (青湾|科技) read off the project is no company
+    assert names(text, "Enterprise") == {"广东远扬集团有限公司"}

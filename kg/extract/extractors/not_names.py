@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.document import Doc, Mention
+from kg.extract.lexicon import industry_words
 from kg.extract.names import SCALE, zone_localities
 from kg.extract.pipeline import RESOLVE, component
 
@@ -42,6 +43,13 @@ def _slogan(doc: Doc, name: str) -> bool:
     return _quoted(doc.text, name)
 
 
+def _locality_and_trade(m: Mention, localities: set[str]) -> bool:
+    """沈抚|科技 of 沈抚科技小镇项目 in 沈抚新区: a brand read off a project's name that is the
+    zone's locality and a trade word is the zone's, not a company's."""
+    return m.rule == "project-brand" and any(
+        m.name.startswith(loc) and m.name[len(loc):] in industry_words() for loc in localities if len(loc) >= 2)
+
+
 @component("not-names", RESOLVE - 2)
 def drop_what_is_not_a_company(doc: Doc) -> None:
     # 云岭青溪 of 云岭青溪新区, 清源 of 清源经济技术开发区 (清源|数字经济产业园): the zone's
@@ -51,7 +59,7 @@ def drop_what_is_not_a_company(doc: Doc) -> None:
     for m in doc.mentions:
         if m.type == "Enterprise":
             if _BODY.search(m.name) or _RELATION_ONLY.match(m.name) or _slogan(doc, m.name) or \
-                    SCALE.match(m.name) or m.name in localities:
+                    SCALE.match(m.name) or m.name in localities or _locality_and_trade(m, localities):
                 continue
             ranked = _RANKING.match(m.name)
             if ranked and m.end - (m.start + ranked.end()) >= 2 and m.name == doc.text[m.start:m.end]:

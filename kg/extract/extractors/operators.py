@@ -42,6 +42,8 @@ _SIGNED_WITH = re.compile(r"与(?P<who>[^，,。；;与]{2,30}?)(?:正式|成功
 # 开发区与X举行P项目签约仪式, 与X签订P投资协议: the company the zone signs the project with.
 _SIGNS_PROJECT_WITH = re.compile(r"与(?P<who>[^，,。；;与]{2,30}?)(?:举行|举办|签署|签订|正式签订|正式签署|成功签约|签约)了?$")
 _SIGNING_AFTER = re.compile(r"(?:项目)?(?:签约仪式|签约活动|合作协议|投资协议|框架协议|投资合同|合同|协议)")
+_SIGNS_WITH_ZONE = re.compile(r"(?:[0-9]+月[0-9]+日[,，]?|同日[,，]?|当天[,，]?)?(?P<who>[^，,。；;与]{2,30}?)与[^，,。；;]{2,20}?"
+                              r"(?:开发区|经开区|高新区|新区|园区|综保区|管委会|管理委员会)(?:正式)?(?:签署|签订|签约)")
 _LEGAL_ENDINGS = ("公司", "集团", "厂")
 _BUILD_VERBS = ("建设", "新建", "打造", "兴建", "实施", "设立")
 _SUBJECT_BUILDS = re.compile(r"(?:将|拟|计划|准备|预计)?(?:投资|出资)[^，,。；;]{0,16}?(?:建设|新建|打造|兴建|实施|设立)$|"
@@ -135,6 +137,14 @@ def relate_operators(doc: Doc) -> None:
         signs = _SIGNS_PROJECT_WITH.search(doc.text, max(sent.start, p.start - 40), p.start)
         if signs and _SIGNING_AFTER.match(doc.text, p.end):
             link_within(pk, signs.start("who"), signs.end("who"), sent.index, "signs-project-with")
+        # X与开发区签署合作协议,总投资100亿元的P落户…: the company that opens the sentence signing
+        # with the zone runs the one project the sentence names.
+        signer = _SIGNS_WITH_ZONE.match(doc.text, sent.start, p.start)
+        if signer and len({doc.resolve(q.key) for q in doc.mentions_of("Project")
+                           if sent.start <= q.start < sent.end}) == 1:
+            opener = [e for e in ents if e.start == signer.start("who") and e.end == signer.end("who")]
+            if opener:
+                link(pk, doc.resolve(opener[0].key), sent.index, "signs-with-zone")
         # 该公司投资建设的P, 该公司正在建设P: the company named last before, in its paragraph.
         this = next((t for t in _THIS_COMPANY.finditer(doc.text, max(sent.start, p.start - 24), p.start)
                      if t.end() == p.start), None)
