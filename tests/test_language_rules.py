@@ -909,3 +909,9 @@ def test_the_company_that_signs_with_the_zone_runs_the_project_the_sentence_name
     assert ("operatedBy", "青湾科技小镇项目", "广东远扬集团有限公司") in facts(text)
     # and the zone's locality with a trade (青湾|科技) read off the project is no company
     assert names(text, "Enterprise") == {"广东远扬集团有限公司"}
+
+
+def test_a_park_a_company_builds_is_its_project() -> None:
+    text = "青湾经开区消息。远扬传媒集团有限公司拟在开发区核心区建设集影视、动漫、创意于一体的传媒产业园。开发区还有光电产业园。"
+    assert "传媒产业园" in names(text, "Project") and names(text, "Park") == {"光电产业园"}
+    assert ("operatedBy", "传媒产业园", "远扬传媒集团有限公司") in facts(text)

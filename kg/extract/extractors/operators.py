@@ -102,6 +102,12 @@ def relate_operators(doc: Doc) -> None:
         by = _BY.match(doc.text, p.end)
         if by:
             link_within(pk, by.start("who"), by.end("who"), sent.index, "by")
+        # X有限公司拟在…建设…的传媒产业园: the company that opens the clause builds the park it ends with.
+        if p.rule == "park-a-company-builds":
+            clause = max([sent.start] + [doc.text.rfind(c, sent.start, p.start) + 1 for c in "，,；;。"])
+            for e in ents:
+                if e.start == clause and e.end < p.start:
+                    link(pk, doc.resolve(e.key), sent.index, "park-builder")
         # A profile's lines (项目名称:P / 建设单位:X): the builder named before the next project.
         if p.rule == "named-project":
             nxt = min([q.start for q in doc.mentions_of("Project") if q.start > p.end] + [len(doc.text)])

@@ -53,6 +53,22 @@ def _only_a_place(prefix: str) -> bool:
     return bool(bare) and place_prefix(bare) == bare
 
 
+_BUILDS = re.compile(r"(?:投资建设|投资兴建|建设|兴建|打造|新建)")
+
+
+def _built_by_company(doc: Doc, start: int, end: int) -> bool:
+    """X有限公司拟在…建设集影视、动漫…于一体的传媒产业园: a park a company builds, the object
+    that ends the clause the company opens, is that company's project."""
+    text = doc.text
+    sent = doc.sentence_at(start)
+    clause = max([sent.start] + [text.rfind(c, sent.start, start) + 1 for c in "，,；;。"])
+    if not re.match(r"\s*(?:[，,。；;]|$)", text[end:end + 2]) and end != sent.end:
+        return False
+    opener = next((e for e in doc.mentions_of("Enterprise") if e.start == clause and e.end < start), None)
+    return opener is not None and opener.name.endswith(("公司", "集团")) and \
+        _BUILDS.search(text, opener.end, start) is not None
+
+
 @component("parks", RECOGNIZE + 4)
 def recognize_parks(doc: Doc) -> None:
     text = doc.text
@@ -86,5 +102,9 @@ def recognize_parks(doc: Doc) -> None:
                 not text.startswith(("国家", "省级", "市级"), brand[1]):  # 杨凌|国家农业科技园区: a park of a level
             doc.claimed[span] = "Project"
             doc.add_mention("Project", start, m.end(), rule="branded-park")
+            continue
+        if _built_by_company(doc, start, m.end()):
+            doc.claimed[span] = "Project"
+            doc.add_mention("Project", start, m.end(), rule="park-a-company-builds")
             continue
         doc.add_mention("Park", start, m.end(), canonical_park_name(text[start:m.end()]), rule="park-head")
