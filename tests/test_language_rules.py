@@ -915,3 +915,11 @@ def test_a_park_a_company_builds_is_its_project() -> None:
     text = "青湾经开区消息。远扬传媒集团有限公司拟在开发区核心区建设集影视、动漫、创意于一体的传媒产业园。开发区还有光电产业园。"
     assert "传媒产业园" in names(text, "Project") and names(text, "Park") == {"光电产业园"}
     assert ("operatedBy", "传媒产业园", "远扬传媒集团有限公司") in facts(text)
+
+
+def test_a_park_named_by_the_tail_of_a_park_zone_is_that_zone() -> None:
+    # The article shortens its zone: 蔗林循环经济产业园区 … 入驻经济产业园
+    text = ("今年以来,江州区加大东湖循环经济产业园区建设力度。目前,远扬糖业有限公司、法国瑞斯康等多家大型企业"
+            "已入驻经济产业园。")
+    assert not names(text, "Park")
+    assert not any(f[0] == "hasPark" for f in facts(text))
