@@ -713,7 +713,7 @@ def test_a_list_head_may_list_the_kinds_of_its_items() -> None:
     text = "青湾经济开发区消息。以远扬生物、金穗智能等企业、项目为代表的产业集群加快形成。"
     assert not names(text, "Project") & {"远扬生物", "金穗智能"}
     # A kind of facility in such a list names no project.
-    text = "青湾经济开发区消息。金穗冷链物流基地、研发与产业化基地等新能源、新材料项目相继签约。"
+    text = "青湾经济开发区消息。金穗冷链物流基地、检测与产业化基地等新能源、新材料项目相继签约。"
     assert "产业化基地" not in names(text, "Project")
 
 
@@ -782,13 +782,13 @@ def test_a_new_area_before_its_administration_or_a_verb_is_a_zone() -> None:
     assert "南京江北新区" in names(text, "Zone")
     assert not names("城市新区建设投资集团有限公司成立。", "Zone")
     # A part of a city by its direction is no zone by name.
-    assert not names("一批项目将在北京南部新区落地。", "Zone")
+    assert not names("一批项目将在宁波南部新区落地。", "Zone")
 
 
 def test_a_companys_own_words_do_not_cut_a_project_named_after_it() -> None:
-    text = "青湾经济开发区签约项目:蓝山县鑫源农业开发有限公司农产品冷链物流园项目,总投资5亿元。"
-    assert names(text, "Project") == {"蓝山县鑫源农业开发有限公司农产品冷链物流园项目"}
-    assert ("operatedBy", "蓝山县鑫源农业开发有限公司农产品冷链物流园项目", "蓝山县鑫源农业开发有限公司") in facts(text)
+    text = "青湾经济开发区签约项目:蓝山县金禾农业开发有限公司农产品冷链物流园项目,总投资5亿元。"
+    assert names(text, "Project") == {"蓝山县金禾农业开发有限公司农产品冷链物流园项目"}
+    assert ("operatedBy", "蓝山县金禾农业开发有限公司农产品冷链物流园项目", "蓝山县金禾农业开发有限公司") in facts(text)
 
 
 def test_a_group_before_its_facility_is_the_facilitys_company() -> None:
@@ -796,8 +796,8 @@ def test_a_group_before_its_facility_is_the_facilitys_company() -> None:
     assert "金穗集团智能家电基地" in names(text, "Project")
     assert ("operatedBy", "金穗集团智能家电基地", "金穗集团") in facts(text)
     # A group's regional headquarters acting as a party is no project.
-    text = "青湾经济开发区签约项目21个。其中,金穗集团西南区域总部、青湾城投集团将投资120亿元,改造老城。"
-    assert "金穗集团西南区域总部" not in names(text, "Project")
+    text = "青湾经济开发区签约项目9个。其中,金穗集团华东区域总部、青湾城建集团拟出资80亿元,改造老城。"
+    assert "金穗集团华东区域总部" not in names(text, "Project")
 
 
 def test_what_stands_before_the_zones_locality_in_a_project_is_its_company() -> None:
@@ -848,15 +848,15 @@ def test_a_project_named_after_a_known_groups_brand_is_the_groups() -> None:
 
 def test_a_numbered_list_of_the_companies_that_settled() -> None:
     text = ("金岭工业园区企业情况\n\n1、远扬陶粒厂:2003年11月落户园区,现已停产。\n"
-            "2、宁川机动车检测中心(驻园单位):2012年入驻。\n3、重点项目:开工建设。\n")
-    assert names(text, "Enterprise") == {"远扬陶粒厂", "宁川机动车检测中心"}
+            "2、宁川农机维修中心(驻园单位):2012年入驻。\n3、重点项目:开工建设。\n")
+    assert names(text, "Enterprise") == {"远扬陶粒厂", "宁川农机维修中心"}
     assert ("hosts", "金岭工业园区", "远扬陶粒厂") in facts(text)
 
 
 def test_a_bare_gongsi_opening_a_clause_builds_the_project_after_it() -> None:
-    text = ("青湾经济开发区消息。\n\n位于开发区的宁川鑫晶电子材料有限公司第一批晶体出炉。该公司副总经理说,"
-            "公司在建工业蓝宝石制造加工项目总投资78亿元。")
-    assert ("operatedBy", "工业蓝宝石制造加工项目", "宁川鑫晶电子材料有限公司") in facts(text)
+    text = ("青湾经济开发区消息。\n\n开发区的宁川鑫晶光电有限公司今年满负荷生产。企业董事长表示,"
+            "公司在建高纯石英坩埚生产项目年底投产。")
+    assert ("operatedBy", "高纯石英坩埚生产项目", "宁川鑫晶光电有限公司") in facts(text)
 
 
 def test_a_table_of_companies_names_each_and_nothing_in_its_other_cells() -> None:
@@ -904,22 +904,21 @@ def test_a_foreign_company_that_builds_in_the_zone_is_a_company() -> None:
 
 
 def test_the_company_that_signs_with_the_zone_runs_the_project_the_sentence_names() -> None:
-    text = ("青湾新区消息。同日,广东远扬集团有限公司与青湾新区签署合作协议,"
-            "总投资达100亿元的青湾科技小镇项目落户青湾新区。")
-    assert ("operatedBy", "青湾科技小镇项目", "广东远扬集团有限公司") in facts(text)
+    text = ("青湾新区消息。当天,浙江金禾控股集团有限公司与青湾新区正式签约,"
+            "计划投资60亿元的青湾科技创新小镇项目将落地青湾新区。")
+    assert ("operatedBy", "青湾科技创新小镇项目", "浙江金禾控股集团有限公司") in facts(text)
     # and the zone's locality with a trade (青湾|科技) read off the project is no company
-    assert names(text, "Enterprise") == {"广东远扬集团有限公司"}
+    assert names(text, "Enterprise") == {"浙江金禾控股集团有限公司"}
 
 
 def test_a_park_a_company_builds_is_its_project() -> None:
-    text = "青湾经开区消息。远扬传媒集团有限公司拟在开发区核心区建设集影视、动漫、创意于一体的传媒产业园。开发区还有光电产业园。"
-    assert "传媒产业园" in names(text, "Project") and names(text, "Park") == {"光电产业园"}
-    assert ("operatedBy", "传媒产业园", "远扬传媒集团有限公司") in facts(text)
+    text = "青湾经开区消息。远扬文化集团有限公司将在园区北区建设集研发、展示、交易于一体的文创产业园。开发区还有智能装备产业园。"
+    assert "文创产业园" in names(text, "Project") and names(text, "Park") == {"智能装备产业园"}
+    assert ("operatedBy", "文创产业园", "远扬文化集团有限公司") in facts(text)
 
 
 def test_a_park_named_by_the_tail_of_a_park_zone_is_that_zone() -> None:
-    # The article shortens its zone: 蔗林循环经济产业园区 … 入驻经济产业园
-    text = ("今年以来,江州区加大东湖循环经济产业园区建设力度。目前,远扬糖业有限公司、法国瑞斯康等多家大型企业"
-            "已入驻经济产业园。")
+    # The article shortens its zone: 东湖循环经济产业园区 … 入驻经济产业园
+    text = "今年,东湖循环经济产业园区招商成效明显。目前,远扬糖业有限公司等20家企业落户经济产业园,形成集聚。"
     assert not names(text, "Park")
     assert not any(f[0] == "hasPark" for f in facts(text))

@@ -399,7 +399,7 @@ def _partners_by_shape(doc: Doc) -> None:
         doc.add_mention("Enterprise", a, b, rule="partner-shape")
 
 
-# A numbered list of a park's companies, each with when it came: 2、秀林选球厂:2006年9月落户…
+# A numbered list of a park's companies, each with when it came: 2、远扬陶粒厂:2015年3月落户…
 _NUMBERED_ENTRY = re.compile(r"^[ \t]*[0-9一二三四五六七八九十]{1,3}[、.．][ \t]*(?P<name>[^:：，,。;；\s()（）]{3,24})"
                              r"(?:[(（][^)）\n]{1,8}[)）])?[:：](?P<rest>[^\n]*)", re.M)
 _ENTRY_SETTLED = re.compile(r"落户|入驻|入园|进驻|注册|成立|投产|开工|建成")
@@ -409,7 +409,7 @@ _ENTRY_HEAD = re.compile(r"(?:厂|公司|集团|中心|站|场|合作社)$")
 @component("numbered-companies", RECOGNIZE + 3)
 def recognize_numbered_companies(doc: Doc) -> None:
     """Each entry of a numbered list that says when it settled (落户, 投产…) names a company,
-    when its name ends like a works or a company (选球厂, 检测中心)."""
+    when its name ends like a works or a company (陶粒厂, 维修中心)."""
     for m in _NUMBERED_ENTRY.finditer(doc.text):
         s, e = m.span("name")
         name = m["name"]

@@ -44,7 +44,7 @@ def _slogan(doc: Doc, name: str) -> bool:
 
 
 def _locality_and_trade(m: Mention, localities: set[str]) -> bool:
-    """沈抚|科技 of 沈抚科技小镇项目 in 沈抚新区: a brand read off a project's name that is the
+    """青湾|科技 of 青湾科技小镇项目 in 青湾新区: a brand read off a project's name that is the
     zone's locality and a trade word is the zone's, not a company's."""
     return m.rule == "project-brand" and any(
         m.name.startswith(loc) and m.name[len(loc):] in industry_words() for loc in localities if len(loc) >= 2)

@@ -102,7 +102,7 @@ def relate_operators(doc: Doc) -> None:
         by = _BY.match(doc.text, p.end)
         if by:
             link_within(pk, by.start("who"), by.end("who"), sent.index, "by")
-        # X有限公司拟在…建设…的传媒产业园: the company that opens the clause builds the park it ends with.
+        # X有限公司将在园区建设…的文创产业园: the company that opens the clause builds the park it ends with.
         if p.rule == "park-a-company-builds":
             clause = max([sent.start] + [doc.text.rfind(c, sent.start, p.start) + 1 for c in "，,；;。"])
             for e in ents:

@@ -57,7 +57,7 @@ _BUILDS = re.compile(r"(?:投资建设|投资兴建|建设|兴建|打造|新建)
 
 
 def _built_by_company(doc: Doc, start: int, end: int) -> bool:
-    """X有限公司拟在…建设集影视、动漫…于一体的传媒产业园: a park a company builds, the object
+    """X有限公司将在园区建设集研发、展示于一体的文创产业园: a park a company builds, the object
     that ends the clause the company opens, is that company's project."""
     text = doc.text
     sent = doc.sentence_at(start)

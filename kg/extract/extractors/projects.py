@@ -237,7 +237,7 @@ def recognize_projects(doc: Doc) -> None:
         cut = next((e for e in doc.mentions_of("Enterprise") if e.rule == "legal-head" and e.start < start < e.end
                     and e.end <= m.start()), None)
         if cut is not None:
-            start = cut.start  # 鑫源农业开发有限公司冷链物流园项目: a company's words (开发) end no name inside it
+            start = cut.start  # 金禾农业开发有限公司冷链物流园项目: a company's words (开发) end no name inside it
         if start == m.start():
             continue
         # 调配糖浆生产、高档动物饲料母料生产项目: the head names every item before it.
@@ -287,7 +287,7 @@ def _facility_start(doc: Doc, head_start: int, floor: int | None = None, inner_o
             return s
     # 美的集团|智能家电基地: 集团 ends a description before a name, but here it ends the
     # company whose facility this is.
-    # Not before a 总部: 中交集团|西南区域总部 may be the group's office acting, not a project.
+    # Not before a 总部: 金穗集团|华东区域总部 may be the group's office acting, not a project.
     owner = next((c for c in doc.mentions_of("Enterprise") if c.end == start and c.start >= clause), None)
     return owner.start if owner is not None and not doc.text.startswith(("总部", "区域总部"), head_start) \
         else start

@@ -81,7 +81,7 @@ def recognize_zones(doc: Doc) -> None:
         if m.group() in ("试验区", "实验区") and not _division_prefix(prefix) and not _PILOT_OF_ECONOMY.search(prefix):
             continue  # a pilot zone names its place or its economy (循环经济, 开发开放); 共同富裕先行试验区 is a policy
         if m.group() in _WEAK_HEADS and re.fullmatch(r"(?:东|西|南|北|中|东南|东北|西南|西北)部", prefix[len(place_prefix(prefix)):]):
-            continue  # 北京南部新区: a part of a city, not a zone by name
+            continue  # 宁波南部新区: a part of a city, not a zone by name
         if m.group() in _WEAK_HEADS and (_COMPANY_AFTER.match(text, m.end()) or len(prefix) < 2):
             if m.group() in BARE_REFERENCES and len(prefix) < 2 and not _COMPANY_AFTER.match(text, m.end()):
                 doc.home_refs.append((m.start(), m.end()))
