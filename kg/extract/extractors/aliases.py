@@ -195,8 +195,8 @@ def resolve_aliases(doc: Doc) -> None:
     doc.mentions = [m for m in doc.mentions if m.type != "Zone" or not any(
         o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end) for o in zone_spans)]
 
-    # A park named by the tail of a zone that is a park itself (经济产业园 of 东湖循环经济产业园区,
-    # cut at a verb) is that zone, not a park of it.
+    # A park named by the tail of a zone that is a park itself (…落户经济产业园 in an article on
+    # 东湖循环经济产业园区: the article's short form) is that zone, not a park of it.
     zone_names = {m.name for m in doc.mentions if m.type == "Zone" and m.name.endswith(("园区", "园"))}
     doc.mentions = [m for m in doc.mentions if m.type != "Park" or not any(
         z != m.name and len(m.name) >= 4 and (z.endswith(m.name) or z.endswith(m.name + "区")) for z in zone_names)]
