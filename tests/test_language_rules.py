@@ -922,3 +922,8 @@ def test_a_park_named_by_the_tail_of_a_park_zone_is_that_zone() -> None:
     text = "今年,东湖循环经济产业园区招商成效明显。目前,远扬糖业有限公司等20家企业落户经济产业园,形成集聚。"
     assert not names(text, "Park")
     assert not any(f[0] == "hasPark" for f in facts(text))
+
+
+def test_such_as_glued_to_the_first_company_is_not_its_name() -> None:
+    text = "青湾经开区消息。园区集聚了如金穗科技、丰泰电子等一批企业。"
+    assert names(text, "Enterprise") == {"金穗科技", "丰泰电子"}

@@ -367,6 +367,8 @@ def recognize_company_lists(doc: Doc) -> None:
                     if span:
                         found.append(span)
             for a, b in found:
+                if b - a >= 4 and doc.text[a] in "如像":
+                    a += 1  # 集聚了如|金穗科技、…: "such as" glued to the first name
                 if doc.claimed.get((a, b)) not in (None, "Enterprise", "Project"):
                     continue
                 if any(m.type == "Enterprise" and m.start <= a and b <= m.end for m in doc.mentions):
