@@ -927,3 +927,12 @@ def test_a_park_named_by_the_tail_of_a_park_zone_is_that_zone() -> None:
 def test_such_as_glued_to_the_first_company_is_not_its_name() -> None:
     text = "青湾经开区消息。园区集聚了如金穗科技、丰泰电子等一批企业。"
     assert names(text, "Enterprise") == {"金穗科技", "丰泰电子"}
+
+
+def test_a_companys_customers_are_not_hosted() -> None:
+    for text in ("青湾经开区消息。远扬电子有限公司落户开发区,产品主要供应金穗科技、丰泰电子等知名企业。",
+                 "青湾经开区消息。远扬电子有限公司落户开发区,客户包括金穗科技、丰泰电子等企业。",
+                 "青湾经开区消息。远扬电子有限公司是金穗科技、丰泰电子等企业的一级供应商。"):
+        hosted = {f[2] for f in facts(text) if f[0] == "hosts"}
+        assert hosted == {"远扬电子有限公司"}, text
+        assert {"金穗科技", "丰泰电子"} <= names(text, "Enterprise"), text

@@ -17,7 +17,7 @@ _REL_OF = {"Enterprise": "hosts", "Park": "hasPark", "IndustryChain": "hasChain"
 
 
 # 加强与X、Y的洽谈对接: talks with a company are not its presence in the zone; nor is
-# an agreement of intent (below).
+# an agreement of intent, nor being a customer (below).
 _NEGOTIATION = re.compile(r"与(?P<who>[^，,。；;]{2,60}?)的[^，,。；;]{0,4}?(?:对接|洽谈|治谈|沟通|接洽)")
 
 
@@ -28,8 +28,18 @@ _AGREEMENT = re.compile(r"与(?P<who>[^，,。；;]{2,60}?)(?:正式)?(?:签署|
 _INVESTMENT = re.compile(r"投资[^，,。；;]{0,12}?元|项目")
 
 
+# A company's customers are not in the zone: 产品主要供应A、B等企业; 客户包括A、B; 是A、B的一级供应商.
+_CUSTOMERS = re.compile(r"(?:客户|用户)(?:主要)?(?:包括|有|涵盖|遍及|为)|(?:供应|供货|销往|远销)(?:给|于|到)?")
+_SUPPLIER_OF = re.compile(r"是(?P<who>[^，,。；;]{2,40}?)的(?:一级|二级|核心|主要|重要|长期)?(?:供应商|配套商|供货商)")
+
+
 def _negotiation_spans(doc: Doc) -> list[tuple[int, int]]:
     spans = [m.span("who") for m in _NEGOTIATION.finditer(doc.text)]
+    spans += [m.span("who") for m in _SUPPLIER_OF.finditer(doc.text)]
+    for m in _CUSTOMERS.finditer(doc.text):
+        sent = doc.sentence_at(m.start())
+        end = min([sent.end] + [i for i in (doc.text.find(c, m.end(), sent.end) for c in "，,；;。") if i >= 0])
+        spans.append((m.end(), end))
     for m in _AGREEMENT.finditer(doc.text):
         sent = doc.sentence_at(m.start())
         if not _INVESTMENT.search(doc.sentence_text(sent)) and \
