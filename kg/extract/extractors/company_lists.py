@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from kg.extract.document import Doc
 from kg.extract.extractors.enterprises import INDUSTRY_HEADS, LEGAL_HEADS
+from kg.extract.extractors.zones import ZONE_REFERENCE
 from kg.extract.lexicon import (
     countries,
     industry_words,
@@ -386,8 +387,7 @@ _PARTNER = re.compile(r"(?:与|同|携手|联手|引进|引入)(?P<name>[\u4e00-
 # 德国巴斯夫(BASF)在开发区投资建设…: a company-shaped subject that settles or builds in the zone,
 # opening its clause.
 _SETTLER = re.compile(r"(?:^|(?<=[，,。；;：:\n]))(?P<name>[\u4e00-\u9fffA-Za-z]{3,12}?)(?:[(（][A-Za-z ]{2,20}[)）])?"
-                      r"(?:将|拟|已|计划|正式)?在(?:开发区|经开区|高新区|园区|新区|综保区|[\u4e00-\u9fff]{2,12}?(?:开发区|经开区|高新区|园区|新区|综保区))"
-                      r"(?:投资|建设|设立|落户|布局|新建|兴建)", re.M)
+                      r"(?:将|拟|已|计划|正式)?在" + ZONE_REFERENCE + r"(?:投资|建设|设立|落户|布局|新建|兴建)", re.M)
 
 
 def _partners_by_shape(doc: Doc) -> None:

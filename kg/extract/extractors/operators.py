@@ -16,6 +16,7 @@ import re
 from kg.extract.document import Doc
 from kg.extract.extractors.aliases import core_name, legal_base
 from kg.extract.extractors.projects import BUILT_BY as _BUILT_BY
+from kg.extract.extractors.zones import ZONE_REFERENCE
 from kg.extract.names import place_prefix
 from kg.extract.pipeline import RELATE, component
 
@@ -42,8 +43,8 @@ _SIGNED_WITH = re.compile(r"与(?P<who>[^，,。；;与]{2,30}?)(?:正式|成功
 # 开发区与X举行P项目签约仪式, 与X签订P投资协议: the company the zone signs the project with.
 _SIGNS_PROJECT_WITH = re.compile(r"与(?P<who>[^，,。；;与]{2,30}?)(?:举行|举办|签署|签订|正式签订|正式签署|成功签约|签约)了?$")
 _SIGNING_AFTER = re.compile(r"(?:项目)?(?:签约仪式|签约活动|合作协议|投资协议|框架协议|投资合同|合同|协议)")
-_SIGNS_WITH_ZONE = re.compile(r"(?:[0-9]+月[0-9]+日[,，]?|同日[,，]?|当天[,，]?)?(?P<who>[^，,。；;与]{2,30}?)与[^，,。；;]{2,20}?"
-                              r"(?:开发区|经开区|高新区|新区|园区|综保区|管委会|管理委员会)(?:正式)?(?:签署|签订|签约)")
+_SIGNS_WITH_ZONE = re.compile(r"(?:[0-9]+月[0-9]+日[,，]?|同日[,，]?|当天[,，]?)?(?P<who>[^，,。；;与]{2,30}?)与" +
+                              ZONE_REFERENCE + r"(?:管委会|管理委员会)?(?:正式)?(?:签署|签订|签约)")
 _LEGAL_ENDINGS = ("公司", "集团", "厂")
 _BUILD_VERBS = ("建设", "新建", "打造", "兴建", "实施", "设立")
 _SUBJECT_BUILDS = re.compile(r"(?:将|拟|计划|准备|预计)?(?:投资|出资)[^，,。；;]{0,16}?(?:建设|新建|打造|兴建|实施|设立)$|"

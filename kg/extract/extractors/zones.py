@@ -18,6 +18,9 @@ ZONE_HEADS = (
     "试验区|实验区|新区|台商投资区|台商区|出口加工区|工业区|新城|功能区"
 )
 _HEAD = re.compile(rf"(?:{ZONE_HEADS})")
+# A zone named in a clause (开发区, 青湾经开区, 中国(浙江)自由贸易试验区) or a park that is one (园区),
+# for the patterns of other recognisers that need "in the zone" or "with the zone".
+ZONE_REFERENCE = rf"[\u4e00-\u9fff()（）]{{0,16}}?(?:{ZONE_HEADS}|园区)"
 _PILOT_OF_ECONOMY = re.compile(r"经济|开发|开放|贸易|保税|产业|科技|金融|农业|物流|港")
 # Verbs that are part of a zone's name (重点开发开放试验区, 综合改革试验区, 自主创新示范区).
 _IN_ZONE_NAMES = frozenset("开发 开放 改革 创新 转型 融合 合作 发展 综合".split())
