@@ -16,6 +16,7 @@ its row is where that zone lies.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from kg.extract.document import Doc
@@ -105,33 +106,45 @@ def _cell(doc: Doc, cells: list[tuple[int, int]], i: int | None) -> tuple[int, i
     return (s, e) if e > s else None
 
 
-def _company_row(doc: Doc, cells: list[tuple[int, int]], column: int) -> None:
-    """A row of a list of companies: its name cell is a company whatever its words
+def _company_rows(doc: Doc, rows: list[tuple[list[tuple[int, int]], int]]) -> None:
+    """The rows of lists of companies: a name cell is a company whatever its words
     (宁川远扬机械有限公司, cut by other rules at the verb 远扬); the other cells (products,
-    dates) name none."""
-    span = _cell(doc, cells, column)
-    others = [c for i in range(len(cells)) if i != column and (c := _cell(doc, cells, i))]
-    doc.mentions = [m for m in doc.mentions if not (m.type == "Enterprise" and (
-        (span and span[0] <= m.start and m.end <= span[1] and (m.start, m.end) != span) or
-        any(a <= m.start and m.end <= b for a, b in others)))]
-    if span and span[1] - span[0] >= 2 and not any(
-            m.type == "Enterprise" and (m.start, m.end) == span for m in doc.mentions):
-        doc.claimed[span] = "Enterprise"
-        doc.add_mention("Enterprise", span[0], span[1], rule="table-company")
+    dates) and the parts of a name cell name none. The mentions are filtered once for all rows."""
+    names, others = [], []
+    for cells, column in rows:
+        for i in range(len(cells)):
+            span = _cell(doc, cells, i)
+            if span:
+                (names if i == column else others).append(span)
+    name_spans = set(names)
+    inside = sorted(names + others)
+    starts = [a for a, _ in inside]
+
+    def covered(m) -> bool:
+        k = bisect_right(starts, m.start) - 1
+        return k >= 0 and m.end <= inside[k][1] and (m.start, m.end) not in name_spans
+
+    doc.mentions = [m for m in doc.mentions if m.type != "Enterprise" or not covered(m)]
+    have = {(m.start, m.end) for m in doc.mentions_of("Enterprise")}
+    for span in names:
+        if span[1] - span[0] >= 2 and span not in have:
+            doc.claimed[span] = "Enterprise"
+            doc.add_mention("Enterprise", span[0], span[1], rule="table-company")
 
 
 @component("table-projects", RECOGNIZE + 3)
 def recognize_table_projects(doc: Doc) -> None:
     from kg.extract.extractors.projects import add_project
 
+    company_rows = []
+    zones = {(m.start, m.end) for m in doc.mentions_of("Zone")}
     for cells, header in _rows(doc):
         if header is not None and header.companies is not None:
-            _company_row(doc, cells, header.companies)
+            company_rows.append((cells, header.companies))
             continue
         if header is not None and header.zone is not None:
             span = _cell(doc, cells, header.zone)
-            if span and span[1] - span[0] >= 4 and (span not in doc.claimed) and \
-                    not any(m.type == "Zone" and m.start == span[0] and m.end == span[1] for m in doc.mentions):
+            if span and span[1] - span[0] >= 4 and span not in doc.claimed and span not in zones:
                 doc.claimed[span] = "Zone"
                 doc.add_mention("Zone", span[0], span[1], rule="table-zone")
             continue
@@ -144,6 +157,8 @@ def recognize_table_projects(doc: Doc) -> None:
             span = _cell(doc, cells, i)
             if span and span[1] - span[0] >= 6 and _PROJECT_CELL.search(doc.text, span[0], span[1]):
                 add_project(doc, span[0], span[1], "table-cell")
+    if company_rows:
+        _company_rows(doc, company_rows)
 
 
 @component("table-facts", RELATE + 2)
