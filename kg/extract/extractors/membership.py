@@ -33,7 +33,9 @@ _CUSTOMERS = re.compile(r"(?:客户|用户)(?:主要)?(?:包括|有|涵盖|遍�
 _SUPPLIER_OF = re.compile(r"是(?P<who>[^，,。；;]{2,40}?)的(?:一级|二级|核心|主要|重要|长期)?(?:供应商|配套商|供货商)")
 
 
-def _negotiation_spans(doc: Doc) -> list[tuple[int, int]]:
+def _not_present_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Where the text names companies that are not in the zone: in talks, in an agreement of
+    intent, as customers."""
     spans = [m.span("who") for m in _NEGOTIATION.finditer(doc.text)]
     spans += [m.span("who") for m in _SUPPLIER_OF.finditer(doc.text)]
     for m in _CUSTOMERS.finditer(doc.text):
@@ -117,7 +119,7 @@ def relate_membership(doc: Doc) -> None:
         if m.type in _REL_OF or m.type == "Project":
             first.setdefault(doc.resolve(m.key), m)
     parks = {doc.resolve(m.key): m.name for m in doc.mentions_of("Park")}
-    talks = _negotiation_spans(doc)
+    talks = _not_present_spans(doc)
     in_talks_only = set()
     for key in {doc.resolve(m.key) for m in doc.mentions_of("Enterprise")}:
         spans = [(m.start, m.end) for m in doc.mentions_of("Enterprise") if doc.resolve(m.key) == key]

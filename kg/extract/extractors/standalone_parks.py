@@ -50,10 +50,13 @@ def _beside_zones(doc: Doc, m: Mention) -> bool:
     sent = doc.sentence_at(m.start)
     if not _opens(doc, m, sent):
         return False
+    def after_semicolon(s) -> bool:
+        return s.start > 0 and doc.text[s.start - 1] in "；;"
+
     neighbours = []
-    if sent.index > 0 and doc.text[sent.start - 1] in "；;":
+    if sent.index > 0 and after_semicolon(sent):
         neighbours.append(doc.sentences[sent.index - 1])
-    if sent.index + 1 < len(doc.sentences) and doc.text[sent.end - 1:sent.end + 1].strip()[:1] in ("；", ";"):
+    if sent.index + 1 < len(doc.sentences) and after_semicolon(doc.sentences[sent.index + 1]):
         neighbours.append(doc.sentences[sent.index + 1])
     return any(z.start >= n.start and z.end <= n.end and _opens(doc, z, n) and n.paragraph == sent.paragraph
                for n in neighbours for z in doc.mentions_of("Zone"))
