@@ -205,6 +205,12 @@ GENERIC_MODIFIERS = frozenset(
 )
 
 
+# One-word descriptions of companies (jieba keeps 龙头企业 whole): they come before a name, never
+# inside one, and so end it when it is read leftwards (龙头企业|江西华芯电子有限公司).
+COMPANY_DESCRIPTIONS = frozenset("龙头企业 骨干企业 重点企业 知名企业 领军企业 头部企业 链主企业 规上企业 外资企业 "
+                                 "民营企业 国有企业 上市公司".split())
+
+
 # What a facility's name ends in (远扬冷链物流中心, 云岫食品加工厂): the heads of the
 # facilities that reports count as projects when they are being built.
 FACILITY_HEAD = re.compile(r"(?:生产|研发|制造|总部|产业化|物流|运营|结算|加工)?基地|中心|(?:区域)?总部|"

@@ -23,7 +23,14 @@ from kg.extract.lexicon import (
     word_tag,
     words_of,
 )
-from kg.extract.names import FUNCTION_CHARS, GENERIC_MODIFIERS, is_generic_prefix, is_rare_word, left_start
+from kg.extract.names import (
+    COMPANY_DESCRIPTIONS,
+    FUNCTION_CHARS,
+    GENERIC_MODIFIERS,
+    is_generic_prefix,
+    is_rare_word,
+    left_start,
+)
 from kg.extract.pipeline import RECOGNIZE, component
 
 LEGAL_HEADS = ("股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司", "有限公司", "集团", "公司")
@@ -56,8 +63,7 @@ _DESCRIPTOR_WORDS = frozenset("企业 公司 品牌 厂商 巨头 龙头 集团 
                               "全资子公司 签约方".split())
 # Before a legal name, descriptions that jieba keeps as one word end it too (龙头企业|江西华芯电子有限公司);
 # before a brand the descriptor rule below takes them (骨干企业华米科技).
-_DESCRIPTOR_WORDS_BEFORE_LEGAL = _DESCRIPTOR_WORDS | frozenset(
-    "龙头企业 骨干企业 重点企业 知名企业 领军企业 头部企业 链主企业 规上企业 外资企业 民营企业 国有企业 上市公司".split())
+_DESCRIPTOR_WORDS_BEFORE_LEGAL = _DESCRIPTOR_WORDS | COMPANY_DESCRIPTIONS
 # Verbs that are ordinary inside a company's name (城市建设投资有限公司, 中电光谷联合控股,
 # 粤商产业发展(集团)有限公司), though they end other names.
 _IN_COMPANY_NAMES = frozenset("建设 投资 发展 开发 联合 实业 置业 经营 管理".split())

@@ -16,6 +16,7 @@ from kg.extract.extractors.parks import PARK_HEAD
 from kg.extract.lexicon import stopwords, word_tag
 from kg.extract.money import INVESTED_OF
 from kg.extract.names import (
+    COMPANY_DESCRIPTIONS,
     FACILITY_HEAD,
     FUNCTION_CHARS,
     QUOTES,
@@ -50,7 +51,7 @@ _PARTNERS = re.compile(r"与(?P<items>[^，,。；;与和]{2,80}?)的(?:深度|�
 _HEAD_TYPE = {"项目": "Project", "企业": "Enterprise", "品牌": "Enterprise", "公司": "Enterprise",
               "集团": "Enterprise", "园区": "Park", "专业园区": "Park", "产业园区": "Park"}
 # Words that describe the items and so end the first one: 龙头企业|晶能光电、…
-_DESCRIBING = frozenset("企业 龙头企业 骨干企业 重点企业 知名企业 领军企业 头部企业 品牌 知名品牌 龙头 重点项目 重大项目".split())
+_DESCRIBING = COMPANY_DESCRIPTIONS | frozenset("企业 品牌 知名品牌 龙头 重点项目 重大项目".split())
 _HEAD_WORDS = frozenset("集团 公司 企业 有限公司 股份 食品 电气 科技 生物 项目 园区 产业园".split())
 # What joins the last two items of a list besides 、 (see _list_items).
 _CONJUNCTIONS = frozenset({"及", "以及", "和", "与"})
