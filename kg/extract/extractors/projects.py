@@ -268,6 +268,8 @@ def recognize_projects(doc: Doc) -> None:
 # A company's facility is one of its projects: 美国康宁特全自动生产基地, 法斯特北方基地,
 # 中海油综合能源站, 华云合肥云计算大数据中心. Taken only when a company stands at the head
 # of the name (a known enterprise or a brand with its place or country).
+# (Narrower than names.FACILITY_HEAD, the heads of facilities a verb says are being built: with
+# only a company before it, 中心 must say what kind it is, or every 服务中心 of a firm would be one.)
 _FACILITY = re.compile(r"(?:生产|研发|制造|总部|产业化|物流|运营|结算|加工)?基地|(?:研发|数据|计算|运营|结算|物流|服务|检测)中心|"
                        r"区域总部|总部|能源站|超市|医院|物流城|配件城")
 
