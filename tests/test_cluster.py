@@ -280,7 +280,9 @@ def test_a_scheduler_without_workers_is_a_one_line_error(tmp_path):
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_ctrl_c_stops_a_cluster_build_and_keeps_the_work_done(cluster, tmp_path):
     big = tmp_path / "big"
-    generated_corpus(big, 1.0, seed=12)
+    # 2 MB: on a loaded machine the workers' results can arrive in a burst, and 1 MB was seen
+    # to finish between the 20th cached extraction and the signal.
+    generated_corpus(big, 2.0, seed=12)
     out = tmp_path / "out"
     proc = subprocess.Popen([*kg_command(), "build", str(big), "-o", str(out), "--cluster", cluster, "--no-validate"],
                             cwd=tmp_path, env=env_with_kg(TIMEOUT), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
