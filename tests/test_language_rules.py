@@ -936,3 +936,14 @@ def test_a_companys_customers_are_not_hosted() -> None:
         hosted = {f[2] for f in facts(text) if f[0] == "hosts"}
         assert hosted == {"远扬电子有限公司"}, text
         assert {"金穗科技", "丰泰电子"} <= names(text, "Enterprise"), text
+
+
+def test_items_listed_with_projects_are_projects() -> None:
+    # One item is a project by its head (…项目); the names listed with it are projects too.
+    text = "青湾经开区消息。今年以来,开发区先后开工了鑫远电子元器件项目、金穗生物疫苗项目、丰泰食品深加工、瑞川包装材料扩建,总投资28亿元。"
+    assert {"丰泰食品深加工", "瑞川包装材料扩建"} <= names(text, "Project")
+    assert ("locatedIn", "丰泰食品深加工", "青湾经开区") in facts(text)
+    # trades listed with a project are no projects, nor is a project's own clause
+    assert names("青湾经开区消息。围绕新能源汽车项目、新材料、生物医药,开展精准招商。", "Project") <= {"新能源汽车项目"}
+    assert names("青湾经开区消息。鑫远电子元器件项目、金穗生物疫苗项目加快建设。", "Project") == \
+        {"鑫远电子元器件项目", "金穗生物疫苗项目"}

@@ -252,3 +252,37 @@ def recognize_lists(doc: Doc) -> None:
             items = _list_items(doc, s, e)
             if any(ENTERPRISE_SUFFIX.search(text[a:b] + "\0") for a, b in items):
                 _add_items(doc, items, "Enterprise", rule="list-partners")
+
+
+_LIST_BREAK = re.compile(r"[，,。；;：:！？!?()（）\n“”]")
+
+
+@component("project-list-siblings", RECOGNIZE + 5)
+def recognize_project_siblings(doc: Doc) -> None:
+    """Items listed with projects are projects: 开工了A电子元器件项目、B医药、C食品深加工 —
+    a list joins things of one kind, so once one item is a project by its head (…项目), the
+    items around it that read as names (not trades, not verbs) are projects too."""
+    text = doc.text
+    heads = [m for m in doc.mentions_of("Project") if m.rule == "project-head"]
+    if not heads:
+        return
+    taken = {(m.start, m.end) for m in doc.mentions}
+    for sent in {doc.sentence_at(m.start).index: doc.sentence_at(m.start) for m in heads}.values():
+        if "、" not in doc.sentence_text(sent):
+            continue
+        breaks = [x.start() for x in _LIST_BREAK.finditer(text, sent.start, sent.end) if not _inner_paren(text, x.start())]
+        for rs, re_ in zip([sent.start] + [b + 1 for b in breaks], breaks + [sent.end]):
+            if "、" not in text[rs:re_]:
+                continue
+            items = _list_items(doc, rs, re_)
+            first_s, first_e = items[0]
+            items[0] = (_first_item_start(doc, first_s, first_e), first_e)
+            projects = [(s, e) for s, e in items
+                        if any(m.end == e and s <= m.start < e and m.name.endswith("项目") for m in heads)]
+            if not projects or len(projects) == len(items):
+                continue
+            rest = [(s, e) for s, e in items if (s, e) not in projects and (s, e) not in taken
+                    and (s, e) not in doc.claimed and not text[s:e].endswith(("项目", "公司", "集团"))
+                    and not any(m.start < e and s < m.end for m in doc.mentions_of("Project", "Zone", "Park"))]
+            if rest and _looks_like_names(doc, rest):
+                _add_items(doc, rest, "Project", rule="list-sibling")
