@@ -947,3 +947,11 @@ def test_items_listed_with_projects_are_projects() -> None:
     assert names("青湾经开区消息。围绕新能源汽车项目、新材料、生物医药,开展精准招商。", "Project") <= {"新能源汽车项目"}
     assert names("青湾经开区消息。鑫远电子元器件项目、金穗生物疫苗项目加快建设。", "Project") == \
         {"鑫远电子元器件项目", "金穗生物疫苗项目"}
+
+
+def test_names_listed_with_a_companys_legal_name_are_companies() -> None:
+    text = "青湾经开区消息。近年来,鑫远集团、金穗、丰泰和瑞川相继落户开发区。"
+    assert names(text, "Enterprise") == {"鑫远集团", "金穗", "丰泰", "瑞川"}
+    assert {f[2] for f in facts(text) if f[0] == "hosts"} == {"鑫远集团", "金穗", "丰泰", "瑞川"}
+    # not trades listed with a company
+    assert names("青湾经开区消息。鑫远集团、新材料、生物医药等产业加快发展。", "Enterprise") == {"鑫远集团"}

@@ -257,17 +257,22 @@ def recognize_lists(doc: Doc) -> None:
 _LIST_BREAK = re.compile(r"[，,。；;：:！？!?()（）\n“”]")
 
 
-@component("project-list-siblings", RECOGNIZE + 5)
-def recognize_project_siblings(doc: Doc) -> None:
-    """Items listed with projects are projects: 开工了A电子元器件项目、B医药、C食品深加工 —
-    a list joins things of one kind, so once one item is a project by its head (…项目), the
-    items around it that read as names (not trades, not verbs) are projects too."""
+def _last_item_end(doc: Doc, start: int, end: int) -> int:
+    """The last item of a list runs into the clause's predicate: 丰泰和瑞川|相继落户开发区."""
+    for s, e in doc.tokens(doc.sentence_at(start)):
+        if s > start and s < end and (word_tag(doc.text[s:e]) or "").startswith(("v", "d", "p")) and \
+                s - start >= 2:
+            return s
+    return end
+
+
+def _lists_with(doc: Doc, anchors: list, trim_last: bool = False) -> list[tuple[list[tuple[int, int]], list[tuple[int, int]]]]:
+    """The 、 lists of the anchors' sentences that hold an anchor as an item: (the items,
+    the items an anchor ends). With ``trim_last`` the last item ends before a verb (names
+    of companies hold none; projects' names do: 包装材料扩建)."""
     text = doc.text
-    heads = [m for m in doc.mentions_of("Project") if m.rule == "project-head"]
-    if not heads:
-        return
-    taken = {(m.start, m.end) for m in doc.mentions}
-    for sent in {doc.sentence_at(m.start).index: doc.sentence_at(m.start) for m in heads}.values():
+    out = []
+    for sent in {doc.sentence_at(m.start).index: doc.sentence_at(m.start) for m in anchors}.values():
         if "、" not in doc.sentence_text(sent):
             continue
         breaks = [x.start() for x in _LIST_BREAK.finditer(text, sent.start, sent.end) if not _inner_paren(text, x.start())]
@@ -277,12 +282,42 @@ def recognize_project_siblings(doc: Doc) -> None:
             items = _list_items(doc, rs, re_)
             first_s, first_e = items[0]
             items[0] = (_first_item_start(doc, first_s, first_e), first_e)
-            projects = [(s, e) for s, e in items
-                        if any(m.end == e and s <= m.start < e and m.name.endswith("项目") for m in heads)]
-            if not projects or len(projects) == len(items):
-                continue
-            rest = [(s, e) for s, e in items if (s, e) not in projects and (s, e) not in taken
-                    and (s, e) not in doc.claimed and not text[s:e].endswith(("项目", "公司", "集团"))
-                    and not any(m.start < e and s < m.end for m in doc.mentions_of("Project", "Zone", "Park"))]
-            if rest and _looks_like_names(doc, rest):
-                _add_items(doc, rest, "Project", rule="list-sibling")
+            if trim_last:
+                items[-1] = (items[-1][0], _last_item_end(doc, *items[-1]))
+            anchored = [(s, e) for s, e in items if any(m.end == e and s <= m.start < e for m in anchors)]
+            if anchored and len(anchored) < len(items):
+                out.append((items, anchored))
+    return out
+
+
+@component("project-list-siblings", RECOGNIZE + 5)
+def recognize_project_siblings(doc: Doc) -> None:
+    """Items listed with projects are projects: 开工了A电子元器件项目、B医药、C食品深加工 —
+    a list joins things of one kind, so once one item is a project by its head (…项目), the
+    items around it that read as names (not trades, not verbs) are projects too."""
+    text = doc.text
+    heads = [m for m in doc.mentions_of("Project") if m.rule == "project-head" and m.name.endswith("项目")]
+    if not heads:
+        return
+    taken = {(m.start, m.end) for m in doc.mentions}
+    for items, projects in _lists_with(doc, heads):
+        rest = [(s, e) for s, e in items if (s, e) not in projects and (s, e) not in taken
+                and (s, e) not in doc.claimed and not text[s:e].endswith(("项目", "公司", "集团"))
+                and not any(m.start < e and s < m.end for m in doc.mentions_of("Project", "Zone", "Park"))]
+        if rest and _looks_like_names(doc, rest):
+            _add_items(doc, rest, "Project", rule="list-sibling")
+
+
+@component("company-list-siblings", RECOGNIZE + 5)
+def recognize_company_siblings(doc: Doc) -> None:
+    """Names listed with a company's legal name are companies: 引进了A科技有限公司、B、C."""
+    legal = [m for m in doc.mentions_of("Enterprise") if m.rule == "legal-head"]
+    if not legal:
+        return
+    text = doc.text
+    for items, companies in _lists_with(doc, legal, trim_last=True):
+        rest = [(s, e) for s, e in items if (s, e) not in companies and (s, e) not in doc.claimed
+                and not any(m.start < e and s < m.end for m in doc.mentions)
+                and company_shape(strip_quotes(text[s:e])) >= 1]
+        if rest and _looks_like_names(doc, rest):
+            _add_items(doc, rest, "Enterprise", rule="list-sibling")
