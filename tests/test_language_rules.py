@@ -947,6 +947,8 @@ def test_items_listed_with_projects_are_projects() -> None:
     assert names("青湾经开区消息。围绕新能源汽车项目、新材料、生物医药,开展精准招商。", "Project") <= {"新能源汽车项目"}
     assert names("青湾经开区消息。鑫远电子元器件项目、金穗生物疫苗项目加快建设。", "Project") == \
         {"鑫远电子元器件项目", "金穗生物疫苗项目"}
+    # a list that ends in 等 (and so on): 等 is no part of the last name
+    assert "丰泰食品深加工" in names("青湾经开区消息。开发区开工了鑫远电子元器件项目、丰泰食品深加工等。", "Project")
 
 
 def test_names_listed_with_a_companys_legal_name_are_companies() -> None:

@@ -279,6 +279,8 @@ def _lists_with(doc: Doc, anchors: list, trim_last: bool = False) -> list[tuple[
         for rs, re_ in zip([sent.start] + [b + 1 for b in breaks], breaks + [sent.end]):
             if "、" not in text[rs:re_]:
                 continue
+            if text[re_ - 1] == "等":
+                re_ -= 1  # A、B、C等。: "and so on", not part of C
             items = _list_items(doc, rs, re_)
             first_s, first_e = items[0]
             items[0] = (_first_item_start(doc, first_s, first_e), first_e)
