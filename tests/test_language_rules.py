@@ -957,3 +957,12 @@ def test_names_listed_with_a_companys_legal_name_are_companies() -> None:
     assert {f[2] for f in facts(text) if f[0] == "hosts"} == {"鑫远集团", "金穗", "丰泰", "瑞川"}
     # not trades listed with a company
     assert names("青湾经开区消息。鑫远集团、新材料、生物医药等产业加快发展。", "Enterprise") == {"鑫远集团"}
+
+
+def test_a_key_pilot_zone_keeps_its_kind_in_its_name() -> None:
+    # 重点开发开放试验区 is a kind of zone; the name runs back past 重点 to its place.
+    text = "作为全省唯一的重点开发开放试验区,云岭青湾重点开发开放试验区(以下简称试验区)加快发展。试验区招引鑫远科技等企业落户。"
+    assert names(text, "Zone") == {"云岭青湾重点开发开放试验区"}
+    assert ("hosts", "云岭青湾重点开发开放试验区", "鑫远科技") in facts(text)
+    # the kind alone names no zone
+    assert not names("全省重点开发开放试验区建设加快推进。", "Zone")

@@ -23,7 +23,7 @@ _HEAD = re.compile(rf"(?:{ZONE_HEADS})")
 ZONE_REFERENCE = rf"[\u4e00-\u9fff()（）]{{0,16}}?(?:{ZONE_HEADS}|园区)"
 _PILOT_OF_ECONOMY = re.compile(r"经济|开发|开放|贸易|保税|产业|科技|金融|农业|物流|港")
 # Verbs that are part of a zone's name (重点开发开放试验区, 综合改革试验区, 自主创新示范区).
-_IN_ZONE_NAMES = frozenset("开发 开放 改革 创新 转型 融合 合作 发展 综合".split())
+_IN_ZONE_NAMES = frozenset("开发 开放 改革 创新 转型 融合 合作 发展 综合 重点".split())
 # Heads that are also ordinary words (城市新区, 新城控股, 老工业区): taken only after a
 # specific name and never inside a company's name.
 _WEAK_HEADS = frozenset({"新区", "新城", "工业区", "功能区", "试验区", "实验区"})
