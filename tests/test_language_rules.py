@@ -961,7 +961,7 @@ def test_names_listed_with_a_companys_legal_name_are_companies() -> None:
 
 def test_a_key_pilot_zone_keeps_its_kind_in_its_name() -> None:
     # 重点开发开放试验区 is a kind of zone; the name runs back past 重点 to its place.
-    text = "作为全省唯一的重点开发开放试验区,云岭青湾重点开发开放试验区(以下简称试验区)加快发展。试验区招引鑫远科技等企业落户。"
+    text = "作为全省唯一的重点开发开放试验区,云岭青湾重点开发开放试验区(以下简称试验区)加快发展。试验区招引鑫远科技、金穗电子等企业落户。"
     assert names(text, "Zone") == {"云岭青湾重点开发开放试验区"}
     assert ("hosts", "云岭青湾重点开发开放试验区", "鑫远科技") in facts(text)
     # the kind alone names no zone
