@@ -966,3 +966,10 @@ def test_a_key_pilot_zone_keeps_its_kind_in_its_name() -> None:
     assert ("hosts", "云岭青湾重点开发开放试验区", "鑫远科技") in facts(text)
     # the kind alone names no zone
     assert not names("全省重点开发开放试验区建设加快推进。", "Zone")
+
+
+def test_a_place_and_a_direction_before_a_trade_name_a_company() -> None:
+    # 甘肃|北部|铝业: the region's works of a trade, at the head of its project
+    text = "青湾经开区消息。甘肃北部铝业年产5万吨铝合金材料项目开工建设。"
+    assert names(text, "Enterprise") == {"甘肃北部铝业"}
+    assert ("operatedBy", "甘肃北部铝业年产5万吨铝合金材料项目", "甘肃北部铝业") in facts(text)

@@ -140,11 +140,18 @@ def company_shape(name: str, product_endings: bool = True) -> int:
     if ending and ending in INDUSTRY_HEADS and len(core) == 2 and len(words) == 1 and \
             (word_tag(core) or "").startswith(("n", "a", "nz", "b")) and not _not_a_brand(core):
         return 1
+    # 青海|西部|镁业, 宁夏|东方|钽业: after a place, a direction before a trade is a common
+    # company name (the region's works of that trade).
+    if rest != name and ending and core in _DIRECTION_CORES:
+        return 2
     # 浙江|海鸥: after a place, a short common noun can still be the brand; weak evidence.
     if rest != name and 2 <= len(core) <= 3 and len(words) == 1 and (word_tag(core) or "n").startswith("n") and \
             core not in industry_words() and core not in sector_words() and not is_boundary_word(core):
         return 1
     return 0
+
+
+_DIRECTION_CORES = frozenset("东方 西方 南方 北方 东部 西部 南部 北部 中部 华北 华东 华南 华中 西北 东北 西南 东南".split())
 
 
 def _not_a_brand(core: str) -> bool:
