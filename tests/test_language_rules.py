@@ -973,3 +973,11 @@ def test_a_place_and_a_direction_before_a_trade_name_a_company() -> None:
     text = "青湾经开区消息。甘肃北部铝业年产5万吨铝合金材料项目开工建设。"
     assert names(text, "Enterprise") == {"甘肃北部铝业"}
     assert ("operatedBy", "甘肃北部铝业年产5万吨铝合金材料项目", "甘肃北部铝业") in facts(text)
+
+
+def test_two_capacities_joined_by_and_are_one_project() -> None:
+    text = "青湾经开区消息。总投资5亿元的鑫远年产30万吨饲料加工和20万吨有机肥项目开工。"
+    assert names(text, "Project") == {"鑫远年产30万吨饲料加工和20万吨有机肥项目"}
+    assert ("operatedBy", "鑫远年产30万吨饲料加工和20万吨有机肥项目", "鑫远") in facts(text)
+    # without a capacity before it, 和 ends the name
+    assert not any("和" in n for n in names("青湾经开区消息。开发区配套建设物流仓储和20万吨有机肥项目。", "Project"))

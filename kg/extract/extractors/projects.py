@@ -233,6 +233,11 @@ def recognize_projects(doc: Doc) -> None:
         ranked = _RANKING.search(text, start, m.start())
         if ranked:
             start = ranked.end()  # 民营企业500强|X项目: the ranking describes X
+        if start >= 2 and text[start - 1] == "和" and text[start].isdigit() and \
+                re.search(r"年产[0-9.]+", text[max(start - 24, 0):start - 1]):
+            # 年产30万吨饲料加工和|20万吨有机肥项目: 和 joins two capacities of one project
+            start = left_start(doc, start - 1, 28, allow_digits=True, inner_ok=_INSIDE_PROJECT_NAMES,
+                               compound_verbs=True, extra_stops=_DESCRIBED_BY)
         start = after_park(doc, start, m.start())  # 青石工业园|瑞辰精工年产…项目
         cut = next((e for e in doc.mentions_of("Enterprise") if e.rule == "legal-head" and e.start < start < e.end
                     and e.end <= m.start()), None)
