@@ -981,3 +981,15 @@ def test_two_capacities_joined_by_and_are_one_project() -> None:
     assert ("operatedBy", "鑫远年产30万吨饲料加工和20万吨有机肥项目", "鑫远") in facts(text)
     # without a capacity before it, 和 ends the name
     assert not any("和" in n for n in names("青湾经开区消息。开发区配套建设物流仓储和20万吨有机肥项目。", "Project"))
+
+
+def test_a_facility_under_way_in_the_zone_is_a_project() -> None:
+    # the place between the facility and its verb (在开发区开工) does not hide the verb
+    assert names("青湾经开区消息。鑫远综合能源站在开发区建成投用。", "Project") == {"鑫远综合能源站"}
+    assert names("青湾经开区消息。滨河数据中心在园区正式投用。", "Project") == {"滨河数据中心"}
+
+
+def test_two_functions_joined_inside_a_facilitys_name() -> None:
+    text = "青湾经开区消息。金穗医药靶向药研发与产业化基地在开发区开工建设。"
+    assert names(text, "Project") == {"金穗医药靶向药研发与产业化基地"}
+    assert ("operatedBy", "金穗医药靶向药研发与产业化基地", "金穗医药") in facts(text)

@@ -13,6 +13,7 @@ from kg.extract.document import Doc
 from kg.extract.extractors.aliases import brand_base
 from kg.extract.extractors.enterprises import LEGAL_HEADS
 from kg.extract.extractors.parks import PARK_HEAD
+from kg.extract.extractors.zones import ZONE_REFERENCE
 from kg.extract.lexicon import (
     countries,
     industry_words,
@@ -279,11 +280,21 @@ _FACILITY = re.compile(r"(?:生产|研发|制造|总部|产业化|物流|运营|
                        r"区域总部|总部|能源站|超市|医院|物流城|配件城")
 
 
+# What a facility does, two of which 与/和/及 may join inside its name (研发与产业化基地).
+_FUNCTIONS = ("研发", "生产", "制造", "销售", "加工", "仓储", "检测", "展示", "交易", "孵化", "产业化", "中试", "物流",
+              "培训", "运营", "结算", "设计", "试验")
+
+
 def _facility_start(doc: Doc, head_start: int, floor: int | None = None, inner_ok: frozenset[str] = frozenset()) -> int:
     """Where the name of a facility whose head begins at ``head_start`` starts."""
     text = doc.text
     start = left_start(doc, head_start, 28, allow_digits=True, compound_verbs=True, extra_stops=_DESCRIBED_BY,
                        floor=floor, inner_ok=inner_ok)
+    if start >= 3 and text[start - 1] in "与和及" and text.startswith(_FUNCTIONS, start) and \
+            text.endswith(_FUNCTIONS, 0, start - 1) and (floor is None or start - 1 > floor):
+        # 靶向药研发与|产业化基地: 与 joins two of the facility's functions, inside its name
+        start = left_start(doc, start - 1, 28, allow_digits=True, compound_verbs=True, extra_stops=_DESCRIBED_BY,
+                           floor=floor, inner_ok=inner_ok)
     # A company with its country or place may hold words that end other names
     # (美国康宁|特|全自动生产基地): start at the country or place when one opens the clause.
     sent = doc.sentence_at(head_start)
@@ -325,7 +336,8 @@ def recognize_facility_projects(doc: Doc) -> None:
 # A facility the clause says is being built, opened or signed is a project even with no
 # company before it: 远扬智能装备制造基地、金穗冷链物流中心相继开工建设; 建成投产了X生产线.
 # The verb must follow the list of facilities (or open it), with nothing but adverbs between.
-_UNDER_WAY = (r"(?:已|将|正式|顺利|相继|陆续|先后|全面|均|也|即将|已经|同时|目前|于[^，,。；;、]{1,10}?|正在|加快)*"
+_UNDER_WAY = (r"(?:已|将|正式|顺利|相继|陆续|先后|全面|均|也|即将|已经|同时|目前|于[^，,。；;、]{1,10}?|正在|加快|"
+              r"在" + ZONE_REFERENCE + r")*"
               r"(?:开工|动工|开建|奠基|投产|竣工|建成|签约|落地|落户|封顶|试运行|试生产|投入使用|投用|开业|启动|开园)")
 _VERB_AFTER = re.compile(_UNDER_WAY)
 _VERB_BEFORE = re.compile(r"开工|新建|建成|投产|竣工|签约|落地|落户|建设|推进|实施|启动")
