@@ -282,6 +282,9 @@ def _lists_with(doc: Doc, anchors: list, trim_last: bool = False) -> list[tuple[
             if text[re_ - 1] == "等":
                 re_ -= 1  # A、B、C等。: "and so on", not part of C
             items = _list_items(doc, rs, re_)
+            ends = {m.end for m in anchors if rs <= m.start < re_}
+            if not any(e in ends for _, e in items):
+                continue  # (checked before reading the items' edges, which segments the sentence)
             first_s, first_e = items[0]
             items[0] = (_first_item_start(doc, first_s, first_e), first_e)
             if trim_last:
