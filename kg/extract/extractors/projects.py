@@ -236,7 +236,7 @@ def recognize_projects(doc: Doc) -> None:
             start = ranked.end()  # 民营企业500强|X项目: the ranking describes X
         if start >= 2 and text[start - 1] == "和" and text[start].isdigit() and \
                 re.search(r"年产[0-9.]+", text[max(start - 24, 0):start - 1]):
-            # 年产30万吨饲料加工和|20万吨有机肥项目: 和 joins two capacities of one project
+            # 年产30万吨面粉加工和|20万吨有机肥项目: 和 joins two capacities of one project
             start = left_start(doc, start - 1, 28, allow_digits=True, inner_ok=_INSIDE_PROJECT_NAMES,
                                compound_verbs=True, extra_stops=_DESCRIBED_BY)
         start = after_park(doc, start, m.start())  # 青石工业园|瑞辰精工年产…项目
@@ -280,7 +280,7 @@ _FACILITY = re.compile(r"(?:生产|研发|制造|总部|产业化|物流|运营|
                        r"区域总部|总部|能源站|超市|医院|物流城|配件城")
 
 
-# What a facility does, two of which 与/和/及 may join inside its name (研发与产业化基地).
+# What a facility does, two of which 与/和/及 may join inside its name (设计与生产基地).
 _FUNCTIONS = ("研发", "生产", "制造", "销售", "加工", "仓储", "检测", "展示", "交易", "孵化", "产业化", "中试", "物流",
               "培训", "运营", "结算", "设计", "试验")
 
@@ -292,7 +292,7 @@ def _facility_start(doc: Doc, head_start: int, floor: int | None = None, inner_o
                        floor=floor, inner_ok=inner_ok)
     if start >= 3 and text[start - 1] in "与和及" and text.startswith(_FUNCTIONS, start) and \
             text.endswith(_FUNCTIONS, 0, start - 1) and (floor is None or start - 1 > floor):
-        # 靶向药研发与|产业化基地: 与 joins two of the facility's functions, inside its name
+        # 抗体药物设计与|生产基地: 与 joins two of the facility's functions, inside its name
         start = left_start(doc, start - 1, 28, allow_digits=True, compound_verbs=True, extra_stops=_DESCRIBED_BY,
                            floor=floor, inner_ok=inner_ok)
     # A company with its country or place may hold words that end other names
