@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.document import Doc
+from kg.extract.document import Doc, Mention
 from kg.extract.extractors.company_lists import company_shape
 from kg.extract.extractors.enterprises import ENTERPRISE_SUFFIX
 from kg.extract.extractors.parks import PARK_HEAD
@@ -266,7 +266,8 @@ def _last_item_end(doc: Doc, start: int, end: int) -> int:
     return end
 
 
-def _lists_with(doc: Doc, anchors: list, trim_last: bool = False) -> list[tuple[list[tuple[int, int]], list[tuple[int, int]]]]:
+def _lists_with(doc: Doc, anchors: list[Mention], trim_last: bool = False
+                ) -> list[tuple[list[tuple[int, int]], list[tuple[int, int]]]]:
     """The 、 lists of the anchors' sentences that hold an anchor as an item: (the items,
     the items an anchor ends). With ``trim_last`` the last item ends before a verb (names
     of companies hold none; projects' names do: 包装材料扩建)."""
@@ -284,7 +285,7 @@ def _lists_with(doc: Doc, anchors: list, trim_last: bool = False) -> list[tuple[
             items = _list_items(doc, rs, re_)
             ends = {m.end for m in anchors if rs <= m.start < re_}
             if not any(e in ends for _, e in items):
-                continue  # (checked before reading the items' edges, which segments the sentence)
+                continue  # no anchor ends an item (checked before the first item's edge is read)
             first_s, first_e = items[0]
             items[0] = (_first_item_start(doc, first_s, first_e), first_e)
             if trim_last:
@@ -299,7 +300,7 @@ def _lists_with(doc: Doc, anchors: list, trim_last: bool = False) -> list[tuple[
 def recognize_project_siblings(doc: Doc) -> None:
     """Items listed with projects are projects: 开工了A电子元器件项目、B医药、C食品深加工 —
     a list joins things of one kind, so once one item is a project by its head (…项目), the
-    items around it that read as names (not trades, not verbs) are projects too."""
+    items around it that read as names (not trades, not already typed) are projects too."""
     text = doc.text
     heads = [m for m in doc.mentions_of("Project") if m.rule == "project-head" and m.name.endswith("项目")]
     if not heads:
