@@ -84,6 +84,12 @@ class Doc:
         i = bisect.bisect_right(self._sentence_starts, pos) - 1
         return self.sentences[max(i, 0)]
 
+    def clause_start(self, pos: int, marks: str = "，,；;") -> int:
+        """Where the clause holding ``pos`` starts: after the last of ``marks`` before it in
+        its sentence, or at the sentence's start."""
+        sent = self.sentence_at(pos)
+        return max([sent.start] + [self.text.rfind(c, sent.start, pos) + 1 for c in marks])
+
     def sentence_text(self, sent: Sentence) -> str:
         return self.text[sent.start : sent.end]
 

@@ -56,7 +56,7 @@ def relate_investments(doc: Doc) -> None:
                 continue  # 总投资30亿元的A、B两个项目: the sum of a list, not A's amount
             if _SUM.search(text[sent.start:a.start]):
                 continue
-            clause_start = max(text.rfind(c, sent.start, a.start) for c in "，,；;") + 1
+            clause_start = doc.clause_start(a.start)
             before = [p for p in in_sent if p.end <= a.start]
             # P投资8亿元, Q投资3亿元: each project with the amount that follows it in its clause.
             own = [p for p in before if p.start >= clause_start and not _SUM.search(text, p.end, a.start)]

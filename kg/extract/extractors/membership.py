@@ -60,7 +60,7 @@ def _about_elsewhere(doc: Doc, zone, pos: int) -> bool:
     from kg.extract.lexicon import places, word_tag
 
     sent = doc.sentence_at(pos)
-    clause = max([sent.start] + [doc.text.rfind(c, sent.start, pos) + 1 for c in "，,；;"])
+    clause = doc.clause_start(pos)
     toks = [(s, e) for s, e in doc.tokens(sent) if s >= clause]
     if len(toks) < 2:
         return False

@@ -103,11 +103,11 @@ def relate_operators(doc: Doc) -> None:
         by = _BY.match(doc.text, p.end)
         if by:
             link_within(pk, by.start("who"), by.end("who"), sent.index, "by")
+        clause_start = doc.clause_start(p.start)
         # X有限公司将在园区建设…的文创产业园: the company that opens the clause builds the park it ends with.
         if p.rule == "park-a-company-builds":
-            clause = max([sent.start] + [doc.text.rfind(c, sent.start, p.start) + 1 for c in "，,；;。"])
             for e in ents:
-                if e.start == clause and e.end < p.start:
+                if e.start == clause_start and e.end < p.start:
                     link(pk, doc.resolve(e.key), sent.index, "park-builder")
         # A profile's lines (项目名称:P / 建设单位:X): the builder named before the next project.
         if p.rule == "named-project":
@@ -122,7 +122,6 @@ def relate_operators(doc: Doc) -> None:
                 link_within(pk, bm.start("who"), bm.end("who"), sent.index, "builder")
             break
         # X(将)投资20亿元建设P: the company that is the clause's subject builds P.
-        clause_start = max([sent.start] + [doc.text.rfind(c, sent.start, p.start) + 1 for c in "，,；;。"])
         sub = _SUBJECT_BUILDS.search(doc.text, clause_start, p.start) if doc.text.endswith(
             _BUILD_VERBS, clause_start, p.start) else None
         if sub and sub.end() == p.start:
@@ -136,8 +135,7 @@ def relate_operators(doc: Doc) -> None:
                     link_within(pk, signed.start("who"), signed.end("who"), sent.index, "signed-builds")
                 else:
                     # X拟投资10亿元,建设P: the company that opens the clause before, investing.
-                    prev_start = max([sent.start] + [doc.text.rfind(c, sent.start, clause_start - 1) + 1
-                                                     for c in "，,；;。"])
+                    prev_start = doc.clause_start(clause_start - 1) if clause_start > sent.start else sent.start
                     opener = [e for e in ents if e.start == prev_start and e.end < clause_start]
                     if opener and _INVESTS.match(doc.text, opener[0].end):
                         link(pk, doc.resolve(opener[0].key), sent.index, "subject-invests")

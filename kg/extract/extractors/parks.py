@@ -61,7 +61,7 @@ def _built_by_company(doc: Doc, start: int, end: int) -> bool:
     that ends the clause the company opens, is that company's project."""
     text = doc.text
     sent = doc.sentence_at(start)
-    clause = max([sent.start] + [text.rfind(c, sent.start, start) + 1 for c in "，,；;。"])
+    clause = doc.clause_start(start)
     if not re.match(r"\s*(?:[，,。；;]|$)", text[end:end + 2]) and end != sent.end:
         return False
     opener = next((e for e in doc.mentions_of("Enterprise") if e.start == clause and e.end < start), None)

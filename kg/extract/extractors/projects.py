@@ -82,8 +82,7 @@ def _built_by_someone(doc: Doc, start: int) -> bool:
     verb = _BUILDS_BEFORE.search(doc.text, max(start - 6, 0), start)
     if not verb or verb.end() != start:
         return False
-    sent = doc.sentence_at(start)
-    clause_start = max([sent.start] + [doc.text.rfind(c, sent.start, start) + 1 for c in "，,；;"])
+    clause_start = doc.clause_start(start)
     return any(m.type == "Enterprise" and m.start == clause_start and m.name.endswith(LEGAL_HEADS) and
                m.end < verb.start() for m in doc.mentions)
 
@@ -298,8 +297,9 @@ def _facility_start(doc: Doc, head_start: int, floor: int | None = None, inner_o
     # A company with its country or place may hold words that end other names
     # (美国康宁|特|全自动生产基地): start at the country or place when one opens the clause.
     sent = doc.sentence_at(head_start)
-    clause = max([sent.start if floor is None else max(floor, sent.start)] +
-                 [text.rfind(c, sent.start, head_start) + 1 for c in "，,；;、：:"])
+    clause = doc.clause_start(head_start, "，,；;、：:")
+    if floor is not None:
+        clause = max(clause, floor)
     for s, _ in doc.tokens(sent):
         if clause <= s < start and head_start - s <= 16 and _company_prefix(doc, s, head_start):
             return s
@@ -386,7 +386,7 @@ def recognize_facilities_under_way(doc: Doc) -> None:
         if m.start() in done:
             continue
         sent = doc.sentence_at(m.start())
-        clause_start = max([sent.start] + [text.rfind(c, sent.start, m.start()) + 1 for c in "，,；;：:"])
+        clause_start = doc.clause_start(m.start(), "，,；;：:")
         clause_end = min([sent.end] + [i for i in (text.find(c, m.end(), sent.end) for c in "，,；;。") if i >= 0])
         first = max(clause_start, text.rfind("、", clause_start, m.start()) + 1)
         if first != clause_start:
