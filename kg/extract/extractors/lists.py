@@ -254,6 +254,8 @@ def recognize_lists(doc: Doc) -> None:
                 _add_items(doc, items, "Enterprise", rule="list-partners")
 
 
+# Where a list around an anchor ends: _HARD_LEFT's marks, and quotation marks too (a quoted
+# phrase next to a list is not its item; measured: without them d31–d40 loses 0.005 entity F1).
 _LIST_BREAK = re.compile(r"[，,。；;：:！？!?()（）\n“”]")
 
 
