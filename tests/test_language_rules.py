@@ -993,3 +993,45 @@ def test_two_functions_joined_inside_a_facilitys_name() -> None:
     text = "青湾经开区消息。金穗医药抗体药物设计与生产基地在开发区奠基。"
     assert names(text, "Project") == {"金穗医药抗体药物设计与生产基地"}
     assert ("operatedBy", "金穗医药抗体药物设计与生产基地", "金穗医药") in facts(text)
+
+
+# --- issue 11, session of 2026-12-03 --------------------------------------------------
+
+def test_a_colon_after_a_clause_about_projects_opens_a_list_of_projects() -> None:
+    # whatever the items end in: 开工项目…其中工业项目4个:A、B、C、D
+    text = ("青湾经开区消息。全区重点项目集中开工,其中工业项目4个:鑫远光电显示模组、金穗冷链仓储、"
+            "丰泰年产3万吨饲料、瑞川包装材料扩建。")
+    assert {"鑫远光电显示模组", "金穗冷链仓储", "丰泰年产3万吨饲料", "瑞川包装材料扩建"} <= names(text, "Project")
+    assert ("locatedIn", "金穗冷链仓储", "青湾经开区") in facts(text)
+    # not a project's works (they end in their verbs), nor its companies, nor its parts
+    assert not names("青湾经开区消息。鑫远项目全面推进:道路硬化、管网铺设、厂房建设。", "Project") - {"鑫远项目"}
+    text = "青湾经开区消息。签约项目的企业有:鑫远科技、金穗智能、丰泰电子。"
+    assert not names(text, "Project")
+    text = "青湾经开区消息。金穗冷链项目建设内容:冷库、分拣中心、办公楼。"
+    assert not names(text, "Project") - {"金穗冷链项目"}
+
+
+def test_a_company_word_that_opens_a_longer_trade_belongs_to_the_product() -> None:
+    # 鑫远|汽车零部件: 汽车 starts the product, not the company's name
+    text = "青湾经开区消息。总投资5亿元的鑫远汽车零部件生产项目开工。"
+    assert names(text, "Enterprise") == {"鑫远"}
+    assert ("operatedBy", "鑫远汽车零部件生产项目", "鑫远") in facts(text)
+    # a company word that ends the company's part stays with it (鑫远科技|智能装备)
+    text = "青湾经开区消息。总投资5亿元的鑫远科技智能装备生产项目开工。"
+    assert names(text, "Enterprise") == {"鑫远科技"}
+
+
+def test_a_short_group_name_ending_in_hua_is_a_company() -> None:
+    # X化 of 中化集团, 南化集团 is X化工 cut short; 多元化集团 is a kind of group
+    text = "青湾经开区消息。由北化集团投资建设的年产20万吨树脂项目进展顺利。"
+    assert names(text, "Enterprise") == {"北化集团"}
+    assert ("operatedBy", "年产20万吨树脂项目", "北化集团") in facts(text)
+    assert not names("青湾经开区消息。开发区引进多元化集团投资。", "Enterprise")
+
+
+def test_an_amount_of_its_own_makes_a_generic_name_one_project() -> None:
+    text = "青湾经开区消息。总投资5亿元的精密模具生产项目落户开发区。"
+    assert names(text, "Project") == {"精密模具生产项目"}
+    assert ("invests", "精密模具生产项目", 500000000) in facts(text)
+    # without one, the same words are a kind of project
+    assert not names("青湾经开区消息。开发区鼓励精密模具生产项目落户。", "Project")

@@ -148,8 +148,8 @@ def recognize_enterprises(doc: Doc) -> None:
         if m.group() == "公司" and not any(is_rare_word(w) for w in _words(doc, start, m.start())):
             # 智能中压开关公司: ordinary words + 公司 describe a company, they do not name it.
             continue
-        if m.group() == "集团" and prefix.endswith(("化", "型", "性", "式")):
-            continue  # 多元化集团, 综合型集团: what kind of group, not which
+        if m.group() == "集团" and (prefix.endswith(("型", "性", "式")) or (prefix.endswith("化") and len(prefix) > 2)):
+            continue  # 多元化集团, 综合型集团: what kind of group, not which (中化集团: X化 is X化工 cut short)
         if _valid(text[start:m.end()]) and not _covered(doc, start, m.end()):
             doc.add_mention("Enterprise", start, m.end(), rule="legal-head")
     # 2. Brand + industry head, the head a whole token (恒盛科技园 is not 恒盛科技).

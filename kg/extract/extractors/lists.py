@@ -45,6 +45,10 @@ _PROJECT_CUE_BEFORE = re.compile(
     r"(?:(?:重点|重大|签约|开工|新开工|在建|新建|续建|竣工|投产|招商|产业|工业|入驻|落地|落户)项目"
     r"(?:[0-9一二三四五六七八九十两百]+(?:个|项))?|项目[0-9一二三四五六七八九十两百]+(?:个|项))"
     r"[,，]?(?:主要)?(?:有|包括|包含|涵盖|分别是|分别为)[:：]?")
+_COLON = re.compile("[:：]")
+_COLON_REACH = 24
+# After 项目, words that turn the list to its companies or its parts: 项目的企业有:, 项目建设内容:
+_NOT_PROJECTS_INTRO = re.compile(r"企业|公司|家|单位|主体|方|内容|包括|包含|涵盖|建设|工程|规模|情况")
 # 与A、B、C的(深度)合作 / 对接 / 洽谈: partners of a zone, typed as enterprises when
 # one of them carries a company suffix.
 _PARTNERS = re.compile(r"与(?P<items>[^，,。；;与和]{2,80}?)的(?:深度|战略|全面|紧密)?(?:合作|对接|洽谈|沟通)")
@@ -241,6 +245,25 @@ def recognize_lists(doc: Doc) -> None:
                 # the companies whose projects they are.
                 _add_items(doc, [(a, b) for a, b in items if _PROJECT_ENDING.search(text, a, b)], "Project",
                            rule="list-项目-before")
+        for m in _COLON.finditer(stext):
+            # 重点项目集中开工,其中工业项目3个:A、B、C — a colon after a clause about projects
+            # (项目 in it, no company word after) opens a list of projects, whatever their endings.
+            c = sent.start + m.start()
+            p = text.rfind("项目", max(sent.start, c - _COLON_REACH), c)
+            if p < 0 or _NOT_PROJECTS_INTRO.search(text, p + 2, c):
+                continue
+            s = c + 1
+            e = min([sent.end] + [i for i in (text.find(ch, s, sent.end) for ch in "，,。；;：:") if i >= 0])
+            if "、" not in text[s:e] or any(x.start < e and s < x.end and x.type == "Project" and x.rule.startswith("list")
+                                            for x in doc.mentions):
+                continue
+            if text[e - 1] == "等":
+                e -= 1
+            items = _list_items(doc, s, e)
+            # Works of one project end in their verbs (道路硬化、管网铺设); a list of projects
+            # only here and there (…扩建, …技改).
+            if _looks_like_names(doc, items) and 2 * sum(_ends_in_verb(doc, *item) for item in items) < len(items):
+                _add_items(doc, items, "Project", rule="list-项目-colon", bare_head=True)
         for m in _PARTNERS.finditer(stext):
             s = sent.start + m.start("items")
             e = sent.start + m.end("items")

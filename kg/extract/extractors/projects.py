@@ -8,6 +8,7 @@ project, the enterprise whose name it starts with.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kg.extract.document import Doc
 from kg.extract.extractors.aliases import brand_base
@@ -65,6 +66,7 @@ _NAMED_PROJECT = re.compile(r"项目名称[:：]\s*(?P<name>[^\s，,。；;:：�
 _COUNT_AFTER = re.compile(r"(?:有|共|达|共有|共计|合计|计)?[0-9一二三四五六七八九十两百几]+(?:个|项|宗)")
 _PHASE = re.compile(r"[一二三四五六七八九十0-9]期(?:工程|项目)?")
 _BUILT_BY_BEFORE = re.compile(r"(?:投资|建设|投资建设|合作建设|承建|开发|运营)的$")
+_AMOUNT_OF = re.compile(r"投资(?:约|达|超|近|逾)?[0-9.]+(?:万|亿)元(?:人民币)?的$")
 _RANKING = re.compile(r"(?:[0-9]+|[十百千]+)强")
 _STOP_AFTER = re.compile(r"[，,。；;、：:！？!?\n（(]|[0-9]|等")
 
@@ -76,6 +78,8 @@ def _built_by_someone(doc: Doc, start: int) -> bool:
     clause builds (韩国SK集团在开发区投资建设|存储芯片项目)."""
     if _BUILT_BY_BEFORE.search(doc.text, max(start - 8, 0), start):
         return True
+    if _AMOUNT_OF.search(doc.text, max(start - 24, 0), start):
+        return True  # 总投资5亿元的|精密模具生产项目: an amount of its own makes it one project
     if start > 0 and doc.text[start - 1] == "的" and any(
             m.type == "Enterprise" and m.end == start - 1 and m.name.endswith(LEGAL_HEADS) for m in doc.mentions):
         return True
@@ -481,7 +485,8 @@ def recognize_project_brands(doc: Doc) -> None:
         s, e = span
         # Company words right after the brand belong to it: 鼎华|科技, 创世|电机, 万邦|国际.
         for head in _BRAND_TAILS:
-            if text_at(doc, e, head) and not text_at(doc, e + len(head), "园"):
+            if text_at(doc, e, head) and not text_at(doc, e + len(head), "园") and \
+                    not _opens_trade(doc.text, e, head, p.end):
                 e += len(head)
                 break
         brand = doc.text[s:e]
@@ -543,6 +548,18 @@ def _company_prefix(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
 _SPEC = re.compile(r"年产|年加工|年处理|年出栏|[0-9]")
 _BRAND_TAILS = ("科技", "电机", "电梯", "速递", "国际", "药业", "制药", "电气", "集团", "股份", "生物", "食品", "物流",
                 "汽车", "光电", "电子", "重工", "控股")
+
+
+def _opens_trade(text: str, pos: int, tail: str, end: int) -> bool:
+    """华锐|汽车零部件生产项目: the company word opens a longer trade (汽车零部件, 生物医药),
+    so it is the product's, not the company's."""
+    return any(w != tail and w.startswith(tail) and text.startswith(w, pos) and pos + len(w) < end
+               for w in _trades_starting(tail))
+
+
+@lru_cache(maxsize=None)
+def _trades_starting(tail: str) -> tuple[str, ...]:
+    return tuple(w for w in industry_words() if w.startswith(tail) and w != tail)
 
 
 _TAIL_RE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(" + "|".join(_BRAND_TAILS) + ")")
