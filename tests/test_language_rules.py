@@ -1035,3 +1035,38 @@ def test_an_amount_of_its_own_makes_a_generic_name_one_project() -> None:
     assert ("invests", "精密模具生产项目", 500000000) in facts(text)
     # without one, the same words are a kind of project
     assert not names("青湾经开区消息。开发区鼓励精密模具生产项目落户。", "Project")
+
+
+def test_a_date_before_a_bare_park_word_names_no_park() -> None:
+    text = "青湾经开区消息。2025年园区汽车产业实现产值300亿元。"
+    assert not names(text, "Park")
+
+
+def test_a_facility_does_not_start_at_a_company_across_the_clauses_grammar() -> None:
+    # 美国X也在区内设立了|研发中心: X sets the centre up; its name is not the clause
+    text = "青湾经开区消息。德国鑫远也在区内设立了研发中心。"
+    assert not any("设立" in n for n in names(text, "Project"))
+    # a company right before its facility still names it (美国康宁|特|全自动生产基地)
+    text = "青湾经开区消息。德国鑫远全自动生产基地在开发区开工。"
+    assert "德国鑫远全自动生产基地" in names(text, "Project")
+
+
+def test_a_verb_after_a_zone_is_the_zones_not_part_of_the_first_listed_park() -> None:
+    text = "青湾经开区消息。经开区下设光机电产业园、生命健康产业园、临港产业园等特色园区。"
+    assert names(text, "Park") == {"光机电产业园", "生命健康产业园", "临港产业园"}
+
+
+def test_a_county_or_a_region_at_the_head_of_a_project_is_no_company() -> None:
+    # 殷都 is 殷都区 of 安阳, which the article names; 豫北 is the north of 河南 (豫)
+    text = "安阳高新区消息。本月开工项目包括:殷都智慧物流园、豫北光伏玻璃深加工项目、恒岳精密铸造技改项目。"
+    assert {"殷都智慧物流园", "豫北光伏玻璃深加工项目"} <= names(text, "Project")
+    assert names(text, "Enterprise") == {"恒岳"}
+    # the same short name in an article on another city may be a brand
+    text = "青湾经开区消息。殷都智慧物流园项目开工。"
+    assert names(text, "Enterprise") == {"殷都"}
+
+
+def test_the_main_venue_of_a_ceremony_is_no_company() -> None:
+    text = "青湾经开区消息。主会场项目为鑫远新能源电机项目,总投资8亿元。"
+    assert "主会场" not in names(text, "Enterprise")
+    assert "鑫远新能源电机项目" in names(text, "Project")

@@ -173,8 +173,10 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
         if is_boundary_word(word) and not _rare_non_verb(word):
             left = doc.text[toks[i - 1][0]:toks[i - 1][1]] if i > 0 else ""
             # Frequent verbs (解决, 推进) are the clause's own, not part of a name.
-            after_noun = bool(left) and (left in industry_words() or (word_tag(left) or "").startswith("n") or
-                                         is_rare_word(left))  # 家乐|超市|项目: a brand, then the facility
+            # (经开区|下设|光机电产业园: after a zone the verb is the zone's predicate)
+            after_noun = bool(left) and not left.endswith(_ZONE_WORDS) and (
+                left in industry_words() or (word_tag(left) or "").startswith("n") or
+                is_rare_word(left))  # 家乐|超市|项目: a brand, then the facility
             # 油品|系列|生产项目: a measure word after a noun classifies the product.
             measure = compound_verbs and prev and (word_tag(word) or "").startswith("q") and len(word) > 1
             if not (compound_verbs and (word_tag(word) or "").startswith("v") and word not in stopwords()

@@ -69,6 +69,9 @@ def _built_by_company(doc: Doc, start: int, end: int) -> bool:
         _BUILDS.search(text, opener.end, start) is not None
 
 
+_DATE = re.compile(r"[0-9]{4}年(?:[0-9]{1,2}月)?(?:[0-9]{1,2}日)?|[0-9]{1,2}月(?:[0-9]{1,2}日)?")
+
+
 @component("parks", RECOGNIZE + 4)
 def recognize_parks(doc: Doc) -> None:
     text = doc.text
@@ -79,6 +82,9 @@ def recognize_parks(doc: Doc) -> None:
         start = left_start(doc, m.start(), 14, allow_digits=True)
         while start < m.start() and not text[start].isalnum():
             start += 1
+        date = _DATE.match(text, start, m.start())
+        if date:
+            start = date.end()  # 2025年|园区汽车产业实现产值: a date, not part of the park's name
         prefix = text[start:m.start()]
         if is_generic_prefix(prefix) or "项目" in prefix or re.search(r"[0-9一二三四五六七八九十两]+个", prefix):
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from kg.extract.divisions import ancestors, codes_named, divisions
 from kg.extract.document import Doc
 from kg.extract.extractors.aliases import brand_base
 from kg.extract.extractors.enterprises import LEGAL_HEADS
@@ -305,8 +306,12 @@ def _facility_start(doc: Doc, head_start: int, floor: int | None = None, inner_o
     if floor is not None:
         clause = max(clause, floor)
     for s, _ in doc.tokens(sent):
-        if clause <= s < start and head_start - s <= 16 and _company_prefix(doc, s, head_start):
-            return s
+        if clause <= s < start and head_start - s <= 16:
+            company = _company_prefix(doc, s, head_start)
+            # …but not across the clause's grammar (美国X也在区内设立了|研发中心: X sets it up)
+            if company and not any(c in FUNCTION_CHARS for c in doc.text[company[1]:head_start]) and \
+                    not _BUILDS_BEFORE.search(doc.text, company[1], head_start):
+                return s
     # 美的集团|智能家电基地: 集团 ends a description before a name, but here it ends the
     # company whose facility this is.
     # Not before a 总部: 金穗集团|华东区域总部 may be the group's office acting, not a project.
@@ -498,13 +503,31 @@ def recognize_project_brands(doc: Doc) -> None:
                 (before_place and _HEAD_ONLY_AFTER_PLACE.match(rest[len(place_prefix(rest)):])):
             continue
         if brand in places() or brand in stopwords() or len(brand) < 2 or re.search(r"大学|学院|研究", brand) or \
-                brand.endswith(("区", "县", "镇", "乡", "村", "市", "省")):
+                brand.endswith(("区", "县", "镇", "乡", "村", "市", "省")) or _local_division(doc, brand) or \
+                _PROVINCE_PART.fullmatch(brand):
             continue
         doc.add_mention("Enterprise", s, e, rule="project-brand")
         enterprises.add(brand)
 
 
 _PARK_AFTER_PLACE = re.compile(r"(?:科技|产业|工业|经济|高新)*(?:园区|园|基地|小镇)(?:项目)?$")
+
+
+# 豫北, 苏南, 皖江, 川西北: part of a province by its one-character short form, a region
+# (not 京: 京东 is a company before it is a part of Beijing).
+_PROVINCE_PART = re.compile(r"[津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川黔滇藏陕甘青宁新][东南西北中]{1,2}|皖江|苏中")
+
+
+def _local_division(doc: Doc, name: str) -> bool:
+    """殷都|智慧物流园 in an article on 安阳: a county's short name, in an article that names
+    the city or province it lies in, is the place the project is in, not a brand."""
+    for code in codes_named(name):
+        division = divisions()[code]
+        if division.level == "county" and name == division.short and any(
+                n in doc.text for a in ancestors(code) for n in {divisions()[a].name, divisions()[a].short}
+                if len(n) >= 2):
+            return True
+    return False
 
 
 def _before_locality(doc: Doc, p, localities: set[str]) -> int | None:
