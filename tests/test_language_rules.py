@@ -1070,3 +1070,25 @@ def test_the_main_venue_of_a_ceremony_is_no_company() -> None:
     text = "青湾经开区消息。主会场项目为鑫远新能源电机项目,总投资8亿元。"
     assert "主会场" not in names(text, "Enterprise")
     assert "鑫远新能源电机项目" in names(text, "Project")
+
+
+def test_a_company_followed_by_its_product_is_not_a_longer_company() -> None:
+    # 鑫远科技|负极材料一体化基地: the company ends at 科技; 负极材料 is what it makes
+    text = "青湾经开区消息。恒岳科技负极材料一体化基地项目一期已投入运营。"
+    assert names(text, "Enterprise") == {"恒岳科技"}
+
+
+def test_farming_and_light_industry_endings_name_companies() -> None:
+    text = "青湾经开区消息。恒岳茶业与园区签订了总投资3亿元的茶文化产业园项目。"
+    assert "恒岳茶业" in names(text, "Enterprise")
+    assert ("operatedBy", "茶文化产业园项目", "恒岳茶业") in facts(text)
+
+
+def test_a_park_in_a_row_of_sentences_each_opened_by_an_area_is_an_area() -> None:
+    text = ("全市开发区建设再提速。青湾经济开发区围绕食品加工产业,引进了恒岳食品有限公司。"
+            "云岫高新区聚焦茶产业,开工了一批项目。蓝溪工业园区则重点发展竹木加工,嘉岭竹业等企业相继入驻。")
+    assert "蓝溪工业园区" in names(text, "Zone")
+    assert ("hosts", "蓝溪工业园区", "嘉岭竹业") in facts(text)
+    # one zone opening a sentence before it does not make a park an area
+    text = "青湾经济开发区围绕食品加工产业发展。蓝溪工业园则重点发展竹木加工,嘉岭竹业等企业相继入驻。"
+    assert "蓝溪工业园" in names(text, "Park")

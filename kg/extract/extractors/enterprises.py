@@ -43,6 +43,9 @@ INDUSTRY_HEADS = (
     # finance and trade: 国信融资租赁, 盈科创投, 中建资本, 嘉瑞水泥, 远洋船务
     "融资租赁", "租赁", "创投", "资本", "基金", "地产", "建投", "证券", "船务", "船业", "工贸", "商贸", "钢构",
     "钢铁", "水泥", "矿业", "镁业", "锂业", "影视", "农业", "铜业", "铝业", "纸业", "化纤", "汽车",
+    # X业 of farming, food and light industry: 武夷星茶业, 嘉美竹业, 福人木业, 金健米业
+    "茶业", "竹业", "木业", "糖业", "盐业", "米业", "麦业", "粮业", "牧业", "种业", "果业", "菌业", "油脂", "塑业",
+    "鞋业", "陶瓷", "家居",
 )
 ENTERPRISE_SUFFIX = re.compile(
     "(?:" + "|".join(sorted(LEGAL_HEADS + INDUSTRY_HEADS, key=len, reverse=True)) + r")(?=[^\u4e00-\u9fff]|$|\0)"
@@ -180,6 +183,8 @@ def recognize_enterprises(doc: Doc) -> None:
             continue  # 卫龙智能食品|产业园, 万邦国际|冷链: part of a park or project name
         if any(w in ("国家", "国家级", "省级", "市级") for w in words[1:]):
             continue  # 杨凌|国家|农业科技园区: a level of government, never inside a brand
+        if any(c.type == "Enterprise" and c.start == start and c.end < m.start() for c in doc.mentions):
+            continue  # 杉杉科技|负极材料: a company already ends before it; the rest is its product
         if not _covered(doc, start, m.end()) and _valid(text[start:m.end()]):
             doc.add_mention("Enterprise", start, m.end(), rule="brand-industry")
     # 3a. A ranking before the name.

@@ -58,8 +58,14 @@ def _beside_zones(doc: Doc, m: Mention) -> bool:
         neighbours.append(doc.sentences[sent.index - 1])
     if sent.index + 1 < len(doc.sentences) and after_semicolon(doc.sentences[sent.index + 1]):
         neighbours.append(doc.sentences[sent.index + 1])
-    return any(z.start >= n.start and z.end <= n.end and _opens(doc, z, n) and n.paragraph == sent.paragraph
-               for n in neighbours for z in doc.mentions_of("Zone"))
+    if any(z.start >= n.start and z.end <= n.end and _opens(doc, z, n) and n.paragraph == sent.paragraph
+           for n in neighbours for z in doc.mentions_of("Zone")):
+        return True
+    # Sentences in a row of areas: 甲经开区围绕…。乙高新区聚焦…。丙工业园区则重点发展…:
+    # two other zones open sentences of its paragraph, so the park is one more of them.
+    openers = {z.name for z in doc.mentions_of("Zone")
+               if _opens(doc, z, doc.sentence_at(z.start)) and doc.sentence_at(z.start).paragraph == sent.paragraph}
+    return len(openers) >= 2
 
 
 def _as_zone(doc: Doc, m: Mention) -> Mention:
