@@ -1092,3 +1092,15 @@ def test_a_park_in_a_row_of_sentences_each_opened_by_an_area_is_an_area() -> Non
     # one zone opening a sentence before it does not make a park an area
     text = "青湾经济开发区围绕食品加工产业发展。蓝溪工业园则重点发展竹木加工,嘉岭竹业等企业相继入驻。"
     assert "蓝溪工业园" in names(text, "Park")
+
+
+def test_a_listed_project_runs_from_the_list_mark_across_its_verbs() -> None:
+    # between two 、 the item is the name, its verbs included (盘活, 更新)
+    text = "青湾新区消息。今年推进的项目有:蓝溪智能装备产业园项目、老城资产盘活和城市更新项目、恒岳冷链物流项目。"
+    assert "老城资产盘活和城市更新项目" in names(text, "Project")
+    # a zone's name opening the item is part of the project's
+    text = "青湾新区消息。今年签约了恒岳冷链物流项目、青湾新区数字经济产业园项目、蓝溪智能装备项目。"
+    assert "青湾新区数字经济产业园项目" in names(text, "Project")
+    # a describing word before the name still ends it
+    text = "青湾新区消息。恒岳油品项目、国际领军汽车内饰企业蓝溪汽车零部件生产基地项目均已落户。"
+    assert "蓝溪汽车零部件生产基地项目" in names(text, "Project")

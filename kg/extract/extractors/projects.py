@@ -226,6 +226,33 @@ def _name_after(doc: Doc, pos: int) -> int:
     return end
 
 
+def _whole_item(doc: Doc, start: int, head_start: int) -> int:
+    """A project that is an item of a list runs from the mark before it (、, or the colon or
+    semicolon that opens the list before another item): …、老城资产盘活和城市更新项目、…
+    — between list marks a verb is part of the name, not the clause's."""
+    text = doc.text
+    sent = doc.sentence_at(head_start)
+    mark = max(text.rfind(c, sent.start, start) for c in "、；;：:，,。")
+    if mark < 0 or start - mark > 24 or text[mark] in "，,。":
+        return start
+    after = head_start + 2  # past 项目
+    if text[mark] != "、" and not text.startswith("、", after):
+        return start  # an item opening a list must have another after it
+    gap = text[mark + 1:start]
+    if not gap or any(c in FUNCTION_CHARS for c in gap) or not re.fullmatch(r"[\u3400-\u9fffA-Za-z0-9]+", gap):
+        return start
+    # A zone's name opening the item is the project's too (…、青湾新区数字经济产业园项目、…).
+    if any(z.start == mark + 1 and z.end == start for z in doc.mentions_of("Zone")):
+        return mark + 1
+    # Otherwise only a verb stopped the name (盘活|和城市更新); a describing word
+    # (汽车内饰企业|X…项目) still ends it.
+    stop = next((text[s:e] for s, e in doc.tokens(sent) if s < start <= e), "")
+    if not (word_tag(stop) or "").startswith("v") or \
+            any(w in _DESCRIBED_BY for w in words_of(gap)):
+        return start
+    return mark + 1
+
+
 @component("projects", RECOGNIZE + 3)
 def recognize_projects(doc: Doc) -> None:
     text = doc.text
@@ -248,6 +275,7 @@ def recognize_projects(doc: Doc) -> None:
                     and e.end <= m.start()), None)
         if cut is not None:
             start = cut.start  # 金禾农业开发有限公司冷链物流园项目: a company's words (开发) end no name inside it
+        start = _whole_item(doc, start, m.start())
         if start == m.start():
             continue
         # 调配糖浆生产、高档动物饲料母料生产项目: the head names every item before it.
