@@ -122,7 +122,7 @@ def company_shape(name: str, product_endings: bool = True) -> int:
     # Before an industry ending a brand is short (祥鑫|科技); a longer core holds a product
     # (国轩高科正极|材料).
     # After a country or place, a brand alone is short too (美国|康宁特, not 康宁特全自动).
-    longest = 4 if ending and ending not in LEGAL_HEADS else 5 if rest != name and not ending else _MAX_BRAND
+    longest = 4 if ending and ending not in LEGAL_HEADS else 4 if rest != name and not ending else _MAX_BRAND
     if not 2 <= len(core) <= longest or core in places() or core in stopwords():
         return 0
     words = _words(core)
