@@ -1104,3 +1104,18 @@ def test_a_listed_project_runs_from_the_list_mark_across_its_verbs() -> None:
     # a describing word before the name still ends it
     text = "青湾新区消息。恒岳油品项目、国际领军汽车内饰企业蓝溪汽车零部件生产基地项目均已落户。"
     assert "蓝溪汽车零部件生产基地项目" in names(text, "Project")
+
+
+def test_partners_of_an_agreement_of_intent_are_not_hosted_even_beside_signed_projects() -> None:
+    # the agreement's clause names no project; the projects of the next clause are others'
+    text = ("青湾经济开发区消息。在签约仪式上,青湾区人民政府与恒岳控股有限公司签署战略合作协议,"
+            "与蓝溪食品有限公司等在农产品加工等6个项目进行了集中签约。")
+    hosted = {f[2] for f in facts(text) if f[0] == "hosts"}
+    assert "恒岳控股有限公司" not in hosted
+    assert "蓝溪食品有限公司" in hosted
+
+
+def test_after_a_place_a_brand_without_an_ending_stops_before_the_product() -> None:
+    # 青海|恒岳|氯酸盐…: a brand after a place is two to four characters; the chemical is made
+    text = "青湾工业园消息。投资3亿元的青海恒岳氯酸盐副产氢气综合利用项目开工。"
+    assert names(text, "Enterprise") == {"青海恒岳"}

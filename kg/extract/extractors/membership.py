@@ -43,9 +43,13 @@ def _not_present_spans(doc: Doc) -> list[tuple[int, int]]:
         end = min([sent.end] + [i for i in (doc.text.find(c, m.end(), sent.end) for c in "，,；;。") if i >= 0])
         spans.append((m.end(), end))
     for m in _AGREEMENT.finditer(doc.text):
+        # The agreement's own clause (…签署战略合作协议, 与Y等在16个项目进行了签约: the
+        # projects are another clause's, with other partners).
         sent = doc.sentence_at(m.start())
-        if not _INVESTMENT.search(doc.sentence_text(sent)) and \
-                not any(p.start >= sent.start and p.end <= sent.end for p in doc.mentions_of("Project")):
+        start = doc.clause_start(m.start())
+        end = min([sent.end] + [i for i in (doc.text.find(c, m.end(), sent.end) for c in "，,；;。") if i >= 0])
+        if not _INVESTMENT.search(doc.text, start, end) and \
+                not any(p.start >= start and p.end <= end for p in doc.mentions_of("Project")):
             spans.append(m.span("who"))
     return spans
 
