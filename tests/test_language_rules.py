@@ -1119,3 +1119,9 @@ def test_after_a_place_a_brand_without_an_ending_stops_before_the_product() -> N
     # 青海|恒岳|氯酸盐…: a brand after a place is two to four characters; the chemical is made
     text = "青湾工业园消息。投资3亿元的青海恒岳氯酸盐副产氢气综合利用项目开工。"
     assert names(text, "Enterprise") == {"青海恒岳"}
+
+
+def test_two_trades_after_a_brand_describe_the_project_not_the_company() -> None:
+    text = "青湾经开区消息。总投资10亿元的恒岳医药物流及冷链仓储基地项目开工。"
+    assert names(text, "Enterprise") == {"恒岳"}
+    assert ("operatedBy", "恒岳医药物流及冷链仓储基地项目", "恒岳") in facts(text)

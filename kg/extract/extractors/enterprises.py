@@ -185,6 +185,8 @@ def recognize_enterprises(doc: Doc) -> None:
             continue  # 杨凌|国家|农业科技园区: a level of government, never inside a brand
         if any(c.type == "Enterprise" and c.start == start and c.end < m.start() for c in doc.mentions):
             continue  # 杉杉科技|负极材料: a company already ends before it; the rest is its product
+        if len(words) > 1 and words[-1] in INDUSTRY_HEADS:
+            continue  # 普洛斯|医药|物流…基地: two trades in a row describe what is built, after the brand
         if not _covered(doc, start, m.end()) and _valid(text[start:m.end()]):
             doc.add_mention("Enterprise", start, m.end(), rule="brand-industry")
     # 3a. A ranking before the name.
