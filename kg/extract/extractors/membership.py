@@ -43,11 +43,13 @@ def _not_present_spans(doc: Doc) -> list[tuple[int, int]]:
         end = min([sent.end] + [i for i in (doc.text.find(c, m.end(), sent.end) for c in "，,；;。") if i >= 0])
         spans.append((m.end(), end))
     for m in _AGREEMENT.finditer(doc.text):
-        # The agreement's own clause (…签署战略合作协议, 与Y等在16个项目进行了签约: the
-        # projects are another clause's, with other partners).
+        # The agreement's part of the sentence, up to a clause with other partners (…签署战略
+        # 合作协议,与Y等在16个项目进行了签约: those projects are Y's; …签订协议,将投资10亿元
+        # 建设P: the same partner invests).
         sent = doc.sentence_at(m.start())
         start = doc.clause_start(m.start())
-        end = min([sent.end] + [i for i in (doc.text.find(c, m.end(), sent.end) for c in "，,；;。") if i >= 0])
+        end = min([sent.end] + [i for i in (doc.text.find(c, m.end(), sent.end) for c in ("，与", ",与", "；", ";"))
+                                if i >= 0])
         if not _INVESTMENT.search(doc.text, start, end) and \
                 not any(p.start >= start and p.end <= end for p in doc.mentions_of("Project")):
             spans.append(m.span("who"))
