@@ -1125,3 +1125,12 @@ def test_two_trades_after_a_brand_describe_the_project_not_the_company() -> None
     text = "青湾经开区消息。总投资10亿元的恒岳医药物流及冷链仓储基地项目开工。"
     assert names(text, "Enterprise") == {"恒岳"}
     assert ("operatedBy", "恒岳医药物流及冷链仓储基地项目", "恒岳") in facts(text)
+
+
+def test_a_rare_verb_before_a_company_ending_is_the_brand() -> None:
+    # 腾跃|制药: a verb jieba barely knows names the company; the list types it
+    text = "青湾经开区消息。1-9月,签约恒岳光电、腾跃制药、蓝溪生物等项目18个。"
+    assert {"恒岳光电", "腾跃制药", "蓝溪生物"} <= names(text, "Enterprise")
+    assert ("operatedBy", "腾跃制药项目", "腾跃制药") in facts(text)
+    # a common verb is not (扶持|机械)
+    assert not names("青湾经开区消息。签约振兴制药等项目。", "Enterprise")

@@ -80,6 +80,13 @@ def _brand_word(word: str, first: bool) -> bool:
     return not first and len(word) == 1 and word not in FUNCTION_CHARS
 
 
+def _rare_verb(word: str) -> bool:
+    """联创|制药, 远扬|科技: a two-character verb jieba barely knows, before a company's
+    ending, is its brand (扶持|机械, a common verb, is not)."""
+    return len(word) == 2 and (word_tag(word) or "").startswith("v") and 0 < word_frequency(word) < 120 and \
+        word not in stopwords() and not any(c in FUNCTION_CHARS for c in word)
+
+
 # Endings of places, buildings, bodies and abstract nouns, never of a brand (魏都区,
 # 美术馆, 党工委, 执行力, 危机感).
 _NOT_BRAND_END = tuple("区县镇乡村馆街庄委会力感性制港湾角汇节展赛") + ("沙龙", "论坛", "峰会", "活动", "行动", "工程", "计划")
@@ -127,7 +134,7 @@ def company_shape(name: str, product_endings: bool = True) -> int:
         return 0
     words = _words(core)
     qualified = rest != name or bool(ending)
-    if _brand_word(words[0], True) or (ending and _brand_word(words[0], False)):
+    if _brand_word(words[0], True) or (ending and (_brand_word(words[0], False) or _rare_verb(words[0]))):
         if all(_brand_word(w, False) for w in words[1:]):
             return 2 if qualified else 1
     # 瑞德|丰, 斯|莱克, 泓|锐: a name jieba cut into a rare word and lone characters.
