@@ -1134,3 +1134,22 @@ def test_a_rare_verb_before_a_company_ending_is_the_brand() -> None:
     assert ("operatedBy", "腾跃制药项目", "腾跃制药") in facts(text)
     # a common verb is not (扶持|机械)
     assert not names("青湾经开区消息。签约振兴制药等项目。", "Enterprise")
+
+
+def test_a_branch_named_with_its_place_in_brackets_is_the_brand() -> None:
+    # 恒岳(中国)有限公司 is 恒岳's; its facility named 恒岳… is run by it
+    text = "青湾经开区消息。今年5月,恒岳(中国)有限公司与经开区签订协议,投资建设恒岳智能配电设备生产基地。"
+    assert ("operatedBy", "恒岳智能配电设备生产基地", "恒岳(中国)有限公司") in facts(text)
+    # named short later, it is the same company
+    text = "青湾经开区消息。恒岳(中国)有限公司与经开区签订协议。恒岳还将在开发区建设研发中心。"
+    assert all_names(text, "Enterprise") == [("恒岳(中国)有限公司", "恒岳")]
+
+
+def test_a_company_described_before_its_name_builds_what_it_newly_starts() -> None:
+    # 园区企业X今年新上P: 新上 (newly starts) is the verb, not the project's first word
+    text = "青湾经开区消息。园区企业青湾恒岳农业药械有限公司今年新上植保无人机项目,总投资1.2亿元。"
+    assert names(text, "Project") == {"植保无人机项目"}
+    assert ("operatedBy", "植保无人机项目", "青湾恒岳农业药械有限公司") in facts(text)
+    assert names(text, "Enterprise") == {"青湾恒岳农业药械有限公司"}
+    # a headline's 企业扎堆落户 names no company
+    assert not names("青湾经开区:外资企业扎堆落户\n今年以来,开发区发展良好。", "Enterprise")

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from kg.extract.divisions import codes_named
 from kg.extract.document import Doc, Key
 from kg.extract.extractors.enterprises import INDUSTRY_HEADS, LEGAL_HEADS
 from kg.extract.extractors.zones import BARE_REFERENCES
@@ -39,6 +40,9 @@ def _occurrences(needle: str, text: str):
         i = text.find(needle, i + len(needle))
 
 
+_PLACE_IN_BRACKETS = re.compile(r"[(（]([\u4e00-\u9fff]{2,6})[)）]$")
+
+
 # Pure functions of a name (and the fixed lexicons), compared pairwise below: memoised.
 @lru_cache(maxsize=1 << 16)
 def legal_base(name: str) -> str:
@@ -48,6 +52,13 @@ def legal_base(name: str) -> str:
         if base.endswith(head) and len(base) > len(head) + 1:
             base = base[: -len(head)]
             break
+    # 西门子(中国)有限公司, 施耐德电气(临沂)有限公司: the place in brackets says where this
+    # branch is; the company is the brand before it.
+    bracket = _PLACE_IN_BRACKETS.search(base)
+    if bracket and bracket.start() >= 2 and (bracket.group(1) in places() or bracket.group(1) in countries() or
+                                             place_prefix(bracket.group(1)) == bracket.group(1) or
+                                             codes_named(bracket.group(1))):
+        base = base[:bracket.start()]
     place = place_prefix(base)
     if place and len(base) - len(place) >= 2:
         base = base[len(place):]

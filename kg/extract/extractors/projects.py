@@ -59,7 +59,7 @@ _BUILDING = re.compile(r"(大厦|花园|广场|公寓|小区|家园|家苑|苑|�
 _INVESTED = re.compile(r"(?:总)?投资(?:约|达|超|近|逾)?[0-9.一二三四五六七八九十两百千万亿]+(?:万|亿)?元(?:人民币)?" + INVESTED_OF)
 _GENERIC_PROJECT = re.compile(r"^(重点|重大|骨干|产业|建设|招商|签约|在建|新建|续建|新开工|开工|竣工|投产|计划|储备|前期|谋划|预备|"
                               r"亿元以上|省市|省|市|大|好|该|这些|各类|一批)+$")
-_BUILDS_BEFORE = re.compile(r"(?:投资建设|投资兴建|新建|兴建|建设|设立|打造)")
+_BUILDS_BEFORE = re.compile(r"(?:投资建设|投资兴建|新建|兴建|建设|设立|打造|新上)")
 # (a profile's lines are often joined: the name ends at the next field's key)
 _NAMED_PROJECT = re.compile(r"项目名称[:：]\s*(?P<name>[^\s，,。；;:：、]{4,40}?)"
                             r"(?=(?:建设|投资|项目|业主|实施)(?:单位|主体|内容|地点|规模|性质|期限|年限)|总投资|投资额|计划投资|"
@@ -68,6 +68,7 @@ _COUNT_AFTER = re.compile(r"(?:有|共|达|共有|共计|合计|计)?[0-9一二�
 _PHASE = re.compile(r"[一二三四五六七八九十0-9]期(?:工程|项目)?")
 _BUILT_BY_BEFORE = re.compile(r"(?:投资|建设|投资建设|合作建设|承建|开发|运营)的$")
 _AMOUNT_OF = re.compile(r"投资(?:约|达|超|近|逾)?[0-9.]+(?:万|亿)元(?:人民币)?的$")
+_DESCRIBES_COMPANY = re.compile(r"(?:园区|区内|开发区|入驻|落户|本地|当地|龙头|骨干|重点|外资|民营)?(?:企业|公司)")
 _RANKING = re.compile(r"(?:[0-9]+|[十百千]+)强")
 _STOP_AFTER = re.compile(r"[，,。；;、：:！？!?\n（(]|[0-9]|等")
 
@@ -88,8 +89,9 @@ def _built_by_someone(doc: Doc, start: int) -> bool:
     if not verb or verb.end() != start:
         return False
     clause_start = doc.clause_start(start)
-    return any(m.type == "Enterprise" and m.start == clause_start and m.name.endswith(LEGAL_HEADS) and
-               m.end < verb.start() for m in doc.mentions)
+    # (园区企业|X有限公司今年新上|P: a description of the company may open the clause)
+    return any(m.type == "Enterprise" and (m.start == clause_start or _DESCRIBES_COMPANY.fullmatch(
+        doc.text, clause_start, m.start)) and m.name.endswith(LEGAL_HEADS) and m.end < verb.start() for m in doc.mentions)
 
 
 def _specific(doc: Doc, start: int, end: int) -> bool:
