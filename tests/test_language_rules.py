@@ -1153,3 +1153,16 @@ def test_a_company_described_before_its_name_builds_what_it_newly_starts() -> No
     assert names(text, "Enterprise") == {"青湾恒岳农业药械有限公司"}
     # a headline's 企业扎堆落户 names no company
     assert not names("青湾经开区:外资企业扎堆落户\n今年以来,开发区发展良好。", "Enterprise")
+
+
+def test_a_branch_company_is_named_with_its_company() -> None:
+    text = "青湾经开区消息。主要企业有:吉林石化松原分公司、恒岳化工集团等。恒岳集团临沂分公司也已投产。"
+    assert names(text, "Enterprise") == {"吉林石化松原分公司", "恒岳化工集团", "恒岳集团临沂分公司"}
+
+
+def test_a_project_read_again_from_a_later_start_is_the_same_project() -> None:
+    # the list gives the whole name; the head alone would start at 可降解
+    text = "青湾经开区消息。重点项目:年产30万吨乙烯项目、20万吨/年生物基可降解材料项目、恒岳燃料乙醇项目。"
+    # (not even as another name of it: 可降解材料项目 is no name of the project)
+    assert ("20万吨/年生物基可降解材料项目",) in all_names(text, "Project")
+    assert not any("可降解材料项目" in n for n in all_names(text, "Project") if len(n) > 1)

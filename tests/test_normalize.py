@@ -249,3 +249,11 @@ def test_normalising_is_deterministic_and_idempotent(src: str) -> None:
     first = normalize(src)
     assert normalize(src) == first
     assert normalize(first.text).text == first.text
+
+
+def test_a_title_on_the_first_line_is_not_joined_to_the_paragraph_after_it() -> None:
+    src = "青湾循环经济园区\n园区概况：青湾循环经济园区位于吉林省松原市，是省级化工园区，规划面积28平方公里。"
+    assert normalize(src).text.startswith("青湾循环经济园区\n园区概况")
+    # a first line the layout broke, about as long as the next, is still rejoined
+    src = "青湾经济技术开发区今年引进了\n恒岳新能源汽车项目和\n蓝溪客车扩能项目。"
+    assert "\n" not in normalize(src).text

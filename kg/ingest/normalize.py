@@ -140,6 +140,19 @@ def _drop(text: str, offsets: array, spans: list[tuple[int, int]]) -> tuple[str,
     return "".join(parts), offs
 
 
+_PUNCTUATION = re.compile(r"[，,。；;：:、！？!?“”\"()（）]")
+
+
+def _headline(line: str, following: str) -> bool:
+    """Whether the article's first line is its title, so that the line after it starts a
+    sentence of its own: short, without punctuation, not ending in a word that joins
+    (了, 和, 的 …), and much shorter than the paragraph after it (a line the layout broke
+    is about as long as the next)."""
+    line = line.strip()
+    return 0 < len(line) <= 40 and not _PUNCTUATION.search(line) and line[-1] not in "了和与及的或并在将从对为把被" \
+        and len(following.strip()) > 1.5 * len(line)
+
+
 def normalize(source: str) -> Normalized:
     text, offsets = _nfkc_with_offsets(source)
     if "\r" in text:
@@ -169,6 +182,9 @@ def normalize(source: str) -> Normalized:
             continue  # rows of a table (cells separated by tabs) are lines of their own
         prev = text[i - 1] if i > 0 else ""
         nxt = text[i + 1] if i + 1 < len(text) else ""
+        line_start = text.rfind("\n", 0, i) + 1
+        if line_start == 0 and _headline(text[:i], text[i + 1:(text.find("\n", i + 1) + 1 or len(text) + 1) - 1]):
+            continue  # a title on a line of its own ends there (松原…园区 | 园区概况:…)
         if prev and nxt and prev not in _SENTENCE_END and nxt != "\n" and prev != "\n" \
                 and (_IDEOGRAPH.match(prev) or prev.isdigit() or prev in _OPEN_PUNCT) \
                 and (_IDEOGRAPH.match(nxt) or nxt.isalnum() or nxt in _OPEN_PUNCT):

@@ -30,10 +30,11 @@ from kg.extract.names import (
     is_generic_prefix,
     is_rare_word,
     left_start,
+    place_prefix,
 )
 from kg.extract.pipeline import RECOGNIZE, component
 
-LEGAL_HEADS = ("股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司", "有限公司", "集团", "公司")
+LEGAL_HEADS = ("股份有限公司", "有限责任公司", "集团有限公司", "集团股份有限公司", "有限公司", "分公司", "集团", "公司")
 # Name endings of companies that are not legal forms. A 集团 keeps subsidiaries
 # named base + one of these apart from itself (双汇集团 ≠ 双汇物流).
 INDUSTRY_HEADS = (
@@ -144,6 +145,13 @@ def recognize_enterprises(doc: Doc) -> None:
                     doc.add_mention("Enterprise", start, m.end(), rule="legal-head")
             continue
         prefix = text[start:m.start()]
+        if m.group() == "分公司" and (prefix in places() or place_prefix(prefix) == prefix):
+            # X集团|青湾分公司: a branch named by its place belongs to the company before it.
+            owner = next((c for c in doc.mentions if c.type == "Enterprise" and c.end == start), None)
+            if owner is None:
+                continue
+            doc.mentions.remove(owner)
+            start, prefix = owner.start, text[owner.start:m.start()]
         if len(prefix) < 2 or is_generic_prefix(prefix) or _GENERIC_COMPANY.match(prefix):
             continue
         if prefix in INDUSTRY_HEADS or prefix in industry_words() or prefix in _IN_COMPANY_NAMES:

@@ -285,7 +285,7 @@ def recognize_projects(doc: Doc) -> None:
             continue
         pos = start
         while pos > 0 and text[pos - 1] == "、":
-            item_start = left_start(doc, pos - 1, 28, allow_digits=True)
+            item_start = left_start(doc, pos - 1, 28, allow_digits=True, extra_stops=_DESCRIBED_BY)
             if item_start >= pos - 1:
                 break
             add_project(doc, item_start, pos - 1, "project-head-list")
@@ -467,6 +467,20 @@ def recognize_project_phases(doc: Doc) -> None:
 # X投资建设的P, X新建的P: the company before the verb builds the project after it.
 _PAID_TO_BUILD = re.compile(r"(?:将|拟|计划)?(?:总)?投资[^，,。；;的]{1,12}?元(?:建设|新建|兴建|打造|实施)的")
 BUILT_BY = re.compile(r"(?:合作)?(?:投资建设|合作建设|投资兴建|投资|新建|兴建|建设|开发|打造|实施|承建|筹建)的")
+
+
+@component("nested-projects", RECOGNIZE + 5)
+def drop_nested_projects(doc: Doc) -> None:
+    """One place, one project: a project found inside a longer project's name that ends
+    where it ends (可降解材料项目 inside 20万吨/年生物基可降解材料项目, which a list gave
+    whole) is that project read from a later start, not another one."""
+    projects = [m for m in doc.mentions if m.type == "Project"]
+    first: dict[int, int] = {}
+    for m in projects:
+        first[m.end] = min(first.get(m.end, m.start), m.start)
+    inner = {id(m) for m in projects if first[m.end] < m.start}
+    if inner:
+        doc.mentions = [m for m in doc.mentions if id(m) not in inner]
 
 
 @component("project-brands", RECOGNIZE + 6)
