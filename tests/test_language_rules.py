@@ -1166,3 +1166,17 @@ def test_a_project_read_again_from_a_later_start_is_the_same_project() -> None:
     # (not even as another name of it: 可降解材料项目 is no name of the project)
     assert ("20万吨/年生物基可降解材料项目",) in all_names(text, "Project")
     assert not any("可降解材料项目" in n for n in all_names(text, "Project") if len(n) > 1)
+
+
+def test_airport_zones_are_zones_and_a_kind_of_economy_names_none() -> None:
+    text = ("山西青龙航空港经济区招商再传捷报\n11月18日,青龙航空港经济区与恒岳速运签署合作协议。"
+            "双龙航空港经济区是全省重要的临空经济示范区。")
+    assert all_names(text, "Zone") == [("山西青龙航空港经济区", "青龙航空港经济区")]
+    assert not any("临空经济示范区" in n for n in all_names(text, "Zone") for n in n)
+
+
+def test_a_company_with_an_industry_ending_is_named_short_later() -> None:
+    # 恒岳速运 … 恒岳将在经济区投资15亿元建设P: the short name is the same company, and builds P
+    text = "青湾经开区消息。经开区与恒岳速运签署合作协议。根据协议,恒岳将在经开区投资15亿元建设西南航空货运枢纽。"
+    assert all_names(text, "Enterprise") == [("恒岳速运", "恒岳")]
+    assert ("operatedBy", "西南航空货运枢纽", "恒岳速运") in facts(text)

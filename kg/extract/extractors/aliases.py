@@ -106,7 +106,9 @@ def _propagate_short_names(doc: Doc) -> None:
     山东临工扩建): occurrences of its short forms outside any other name are mentions of it."""
     text = doc.text
     taken = [(m.start, m.end) for m in doc.mentions]
-    fulls = sorted({m.name for m in doc.mentions_of("Enterprise") if m.rule == "legal-head"})
+    # (a legal name, or a name with an industry ending: 顺丰速运 … 顺丰将投资)
+    fulls = sorted({m.name for m in doc.mentions_of("Enterprise") if m.rule == "legal-head" or
+                    (m.name.endswith(INDUSTRY_HEADS) and len(core_name(m.name)) >= 2 and core_name(m.name) != m.name)})
     for full in fulls:
         place = place_prefix(full)
         forms = {legal_base(full), core_name(full), brand_base(full)}  # 德国博世集团 … 博世

@@ -8,14 +8,16 @@ from __future__ import annotations
 import re
 
 from kg.extract.document import Doc
-from kg.extract.lexicon import industry_words, places
+from kg.extract.lexicon import industry_words, places, sector_words, words_of
 from kg.extract.names import is_generic_prefix, left_start, place_prefix, strip_quotes
 from kg.extract.pipeline import RECOGNIZE, component
 
 ZONE_HEADS = (
     "经济技术开发区|高新技术产业开发区|高新技术开发区|经济开发区|技术开发区|开发区|经开区|高新区|"
     "示范区|产业集聚区|商务中心区|综合保税区|保税港区|保税区|综保区|自由贸易试验区|自贸区|合作区|"
-    "试验区|实验区|新区|台商投资区|台商区|出口加工区|工业区|新城|功能区"
+    "试验区|实验区|新区|台商投资区|台商区|出口加工区|工业区|新城|功能区|"
+    # airport zones: 双龙航空港经济区, 青湾临空经济区
+    "航空港经济区|空港经济区|临空经济区"
 )
 _HEAD = re.compile(rf"(?:{ZONE_HEADS})")
 # A zone named in a clause (开发区, 青湾经开区, 中国(浙江)自由贸易试验区) or a park that is one (园区),
@@ -44,7 +46,16 @@ def _is_generic_zone(prefix: str) -> bool:
     p = strip_quotes(prefix)
     # 高新技术产业|示范区 is a kind; 黄河三角洲农业高新技术产业|示范区 names one by its region
     return not p or bool(_QUALIFIERS.match(p)) or len(p) < 2 or (p.endswith(("产业", "工业")) and len(p) <= 8) or \
-        is_generic_prefix(p)
+        is_generic_prefix(p) or _only_trades(p)
+
+
+# 临空经济|示范区, 现代农业|示范区: words of a trade or an activity say what kind of zone.
+_KIND_OF_ECONOMY = frozenset("临空 空港 航空港 经济 现代".split())
+
+
+def _only_trades(prefix: str) -> bool:
+    words = [w for w in words_of(prefix) if w.strip()]
+    return bool(words) and all(w in industry_words() or w in sector_words() or w in _KIND_OF_ECONOMY for w in words)
 
 
 def _division_prefix(prefix: str) -> bool:
