@@ -1170,7 +1170,7 @@ def test_a_project_read_again_from_a_later_start_is_the_same_project() -> None:
 
 def test_airport_zones_are_zones_and_a_kind_of_economy_names_none() -> None:
     text = ("山西青龙航空港经济区招商再传捷报\n11月18日,青龙航空港经济区与恒岳速运签署合作协议。"
-            "双龙航空港经济区是全省重要的临空经济示范区。")
+            "青龙航空港经济区是全省重要的临空经济示范区。")
     assert all_names(text, "Zone") == [("山西青龙航空港经济区", "青龙航空港经济区")]
     assert not any("临空经济示范区" in n for n in all_names(text, "Zone") for n in n)
 
