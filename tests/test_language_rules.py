@@ -1180,3 +1180,18 @@ def test_a_company_with_an_industry_ending_is_named_short_later() -> None:
     text = "青湾经开区消息。经开区与恒岳速运签署合作协议。根据协议,恒岳将在经开区投资15亿元建设西南航空货运枢纽。"
     assert all_names(text, "Enterprise") == [("恒岳速运", "恒岳")]
     assert ("operatedBy", "西南航空货运枢纽", "恒岳速运") in facts(text)
+
+
+def test_a_new_town_the_article_keeps_naming_is_a_zone() -> None:
+    text = ("今年前三季度,青湾新区云栖新城新签约项目23个。云栖新城还积极推动存量企业增资扩产。"
+            "下一步,云栖新城将着力引进一批龙头企业。")
+    assert "云栖新城" in names(text, "Zone")
+    # named once in passing, a development is none
+    assert "云栖新城" not in names("青湾新区消息。新区规划建设云栖新城和一批配套设施。", "Zone")
+
+
+def test_a_research_body_or_a_trade_at_the_head_of_a_project_is_no_company() -> None:
+    text = ("青湾新区消息。投资50亿元的中科院青湾光机所光电产业园项目已开工,"
+            "恒岳股份有限公司追加投资2亿元建设日化产品二期生产线。")
+    assert names(text, "Enterprise") == {"恒岳股份有限公司"}
+    assert ("operatedBy", "日化产品二期生产线", "恒岳股份有限公司") in facts(text)

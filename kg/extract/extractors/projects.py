@@ -546,7 +546,7 @@ def recognize_project_brands(doc: Doc) -> None:
                 (place_prefix(rest) and not before_place) or \
                 (before_place and _HEAD_ONLY_AFTER_PLACE.match(rest[len(place_prefix(rest)):])):
             continue
-        if brand in places() or brand in stopwords() or len(brand) < 2 or re.search(r"大学|学院|研究", brand) or \
+        if brand in places() or brand in stopwords() or len(brand) < 2 or _INSTITUTE.search(brand) or \
                 brand.endswith(("区", "县", "镇", "乡", "村", "市", "省")) or _local_division(doc, brand) or \
                 _PROVINCE_PART.fullmatch(brand):
             continue
@@ -555,6 +555,10 @@ def recognize_project_brands(doc: Doc) -> None:
 
 
 _PARK_AFTER_PLACE = re.compile(r"(?:科技|产业|工业|经济|高新)*(?:园区|园|基地|小镇)(?:项目)?$")
+
+
+# Research bodies and schools are no companies: 中科院|西安光机所…, X大学|科技园.
+_INSTITUTE = re.compile(r"大学|学院|研究|科学院|中科院|社科院|工程院|[所院校]$")
 
 
 # 豫北, 苏南, 皖江, 川西北: part of a province by its one-character short form, a region

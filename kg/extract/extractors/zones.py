@@ -75,6 +75,24 @@ def _trim_glued(text: str, start: int, head_start: int) -> int:
     return start
 
 
+def _named_again(doc: Doc, name: str, m: re.Match) -> bool:
+    """秦汉新城…。秦汉新城还…。秦汉新城将…: a 新城 whose name opens clauses again and again,
+    the subject of what the article reports, is the area it is about; a development is
+    named once or twice in passing. Its name must be a name (not 枢纽, not a trade)."""
+    prefix = name[:-len(m.group())]
+    if not 2 <= len(prefix) <= 4 or _only_trades(prefix) or is_generic_prefix(prefix) or \
+            any(w in industry_words() or w in sector_words() for w in words_of(prefix)):
+        return False
+    text = doc.text
+    opens = 0
+    i = text.find(name)
+    while i != -1:
+        if i == 0 or text[i - 1] in "\n，,。；;：:、" or doc.sentence_at(i).start == i:
+            opens += 1
+        i = text.find(name, i + len(name))
+    return opens >= 2
+
+
 @component("zones", RECOGNIZE + 1)
 def recognize_zones(doc: Doc) -> None:
     text = doc.text
@@ -90,7 +108,7 @@ def recognize_zones(doc: Doc) -> None:
         if m.group() in _NAMED_BARE and not prefix and not text[max(m.start() - 2, 0):m.start()].endswith(("全省", "全市", "全国", "首批")):
             doc.add_mention("Zone", m.start(), m.end(), rule="zone-bare")
             continue
-        if m.group() == "新城" and not _division_prefix(prefix):
+        if m.group() == "新城" and not _division_prefix(prefix) and not _named_again(doc, prefix + m.group(), m):
             continue  # 宿州新城 is a zone; 电子新城, 枢纽新城 are developments
         if m.group() in ("试验区", "实验区") and not _division_prefix(prefix) and not _PILOT_OF_ECONOMY.search(prefix):
             continue  # a pilot zone names its place or its economy (循环经济, 开发开放); 共同富裕先行试验区 is a policy
