@@ -1195,3 +1195,14 @@ def test_a_research_body_or_a_trade_at_the_head_of_a_project_is_no_company() -> 
             "恒岳股份有限公司追加投资2亿元建设日化产品二期生产线。")
     assert names(text, "Enterprise") == {"恒岳股份有限公司"}
     assert ("operatedBy", "日化产品二期生产线", "恒岳股份有限公司") in facts(text)
+
+
+def test_a_count_of_zones_of_a_kind_names_none() -> None:
+    text = "青湾保税港区消息。青湾保税港区是国务院批准设立的全国第六个保税港区。"
+    assert names(text, "Zone") == {"青湾保税港区"}
+
+
+def test_a_yearly_capacity_cut_apart_by_jieba_stays_in_the_name() -> None:
+    text = "青湾保税港区消息。恒岳粮油控股有限公司将建设年加工200万吨大豆项目。"
+    assert names(text, "Project") == {"年加工200万吨大豆项目"}
+    assert ("operatedBy", "年加工200万吨大豆项目", "恒岳粮油控股有限公司") in facts(text)

@@ -201,6 +201,7 @@ def _add_quoted_project(doc: Doc, head_start: int, head_end: int) -> None:
     doc.add_mention("Project", s, head_end, name=text[s:e] + "项目", rule="quoted-project")
 
 
+_YEARLY = ("加工", "处理", "出栏", "吞吐", "屠宰", "生产", "存栏", "供应", "回收", "综合利用")
 _CAPACITY_WORDS = frozenset("年产 年加工 年处理 年出栏 年吞吐 日产 日处理".split())
 
 
@@ -273,6 +274,8 @@ def recognize_projects(doc: Doc) -> None:
             start = left_start(doc, start - 1, 28, allow_digits=True, inner_ok=_INSIDE_PROJECT_NAMES,
                                compound_verbs=True, extra_stops=_DESCRIBED_BY)
         start = after_park(doc, start, m.start())  # 青石工业园|瑞辰精工年产…项目
+        if start > 0 and text[start - 1] == "年" and text.startswith(_YEARLY, start):
+            start -= 1  # 建设|年|加工200万吨大豆项目: jieba cuts 年加工 apart; the capacity is yearly
         cut = next((e for e in doc.mentions_of("Enterprise") if e.rule == "legal-head" and e.start < start < e.end
                     and e.end <= m.start()), None)
         if cut is not None:
