@@ -1206,3 +1206,8 @@ def test_a_yearly_capacity_cut_apart_by_jieba_stays_in_the_name() -> None:
     text = "青湾保税港区消息。恒岳粮油控股有限公司将建设年加工200万吨大豆项目。"
     assert names(text, "Project") == {"年加工200万吨大豆项目"}
     assert ("operatedBy", "年加工200万吨大豆项目", "恒岳粮油控股有限公司") in facts(text)
+
+
+def test_a_branch_of_a_research_institute_is_a_body() -> None:
+    text = "青湾高新区消息。今年,高新区先后引进了青湾机器人研究院芜湖分院、恒岳机器人等一批项目。"
+    assert not any("分院" in n for n in names(text, "Project") | names(text, "Enterprise"))

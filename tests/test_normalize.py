@@ -257,3 +257,8 @@ def test_a_title_on_the_first_line_is_not_joined_to_the_paragraph_after_it() -> 
     # a first line the layout broke, about as long as the next, is still rejoined
     src = "青湾经济技术开发区今年引进了\n恒岳新能源汽车项目和\n蓝溪客车扩能项目。"
     assert "\n" not in normalize(src).text
+
+
+def test_a_title_with_a_colon_is_a_title_too() -> None:
+    src = "青湾高新区：聚力打造机器人及智能装备产业集群\n青湾高新技术产业开发区位于安徽省芜湖市，2010年升级为国家级高新区，是全省机器人产业的主要集聚地。"
+    assert normalize(src).text.split("\n")[0].endswith("聚力打造机器人及智能装备产业集群")

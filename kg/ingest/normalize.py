@@ -140,7 +140,7 @@ def _drop(text: str, offsets: array, spans: list[tuple[int, int]]) -> tuple[str,
     return "".join(parts), offs
 
 
-_PUNCTUATION = re.compile(r"[，,。；;：:、！？!?“”\"()（）]")
+_PUNCTUATION = re.compile(r"[，,。；;、！？!?()（）]")  # (a title may hold a colon or quotes: X：Y)
 
 
 def _headline(line: str, following: str) -> bool:

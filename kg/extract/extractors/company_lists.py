@@ -89,7 +89,7 @@ def _rare_verb(word: str) -> bool:
 
 # Endings of places, buildings, bodies and abstract nouns, never of a brand (魏都区,
 # 美术馆, 党工委, 执行力, 危机感).
-_NOT_BRAND_END = tuple("区县镇乡村馆街庄委会力感性制港湾角汇节展赛") + ("沙龙", "论坛", "峰会", "活动", "行动", "工程", "计划")
+_NOT_BRAND_END = tuple("区县镇乡村馆街庄委会力感性制港湾角汇节展赛院所校") + ("沙龙", "论坛", "峰会", "活动", "行动", "工程", "计划")
 
 
 def company_like(name: str) -> bool:
