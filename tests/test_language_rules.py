@@ -1211,3 +1211,9 @@ def test_a_yearly_capacity_cut_apart_by_jieba_stays_in_the_name() -> None:
 def test_a_branch_of_a_research_institute_is_a_body() -> None:
     text = "青湾高新区消息。今年,高新区先后引进了青湾机器人研究院芜湖分院、恒岳机器人等一批项目。"
     assert not any("分院" in n for n in names(text, "Project") | names(text, "Enterprise"))
+
+
+def test_a_companys_form_after_its_trades_names_the_company() -> None:
+    # 恒岳电子材料|科技: 科技 says what the company is, after its trades
+    text = "青湾经开区消息。恒岳电子材料科技二期项目开工。"
+    assert "恒岳电子材料科技" in names(text, "Enterprise")

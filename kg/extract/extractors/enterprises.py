@@ -52,6 +52,9 @@ ENTERPRISE_SUFFIX = re.compile(
     "(?:" + "|".join(sorted(LEGAL_HEADS + INDUSTRY_HEADS, key=len, reverse=True)) + r")(?=[^\u4e00-\u9fff]|$|\0)"
 )
 _LEGAL = re.compile("|".join(LEGAL_HEADS))
+# Endings that say what form a company takes rather than its trade: they follow trades
+# inside a company's name (X电子材料科技, X新材料实业).
+_FORM_HEADS = frozenset("科技 实业 控股 股份 国际 置业".split())
 _INDUSTRY = re.compile("|".join(sorted(INDUSTRY_HEADS, key=len, reverse=True)))
 # Not companies even with a company-like ending.
 _NOT_ENTERPRISE = re.compile(r"(大学|学院|学校|研究院|研究所|医院|管委会|委员会|政府|办公室|局|厅|部|协会|商会|银行分行)$")
@@ -193,8 +196,9 @@ def recognize_enterprises(doc: Doc) -> None:
             continue  # 杨凌|国家|农业科技园区: a level of government, never inside a brand
         if any(c.type == "Enterprise" and c.start == start and c.end < m.start() for c in doc.mentions):
             continue  # 杉杉科技|负极材料: a company already ends before it; the rest is its product
-        if len(words) > 1 and words[-1] in INDUSTRY_HEADS:
+        if len(words) > 1 and words[-1] in INDUSTRY_HEADS and m.group() not in _FORM_HEADS:
             continue  # 普洛斯|医药|物流…基地: two trades in a row describe what is built, after the brand
+            # (but 宏和电子材料|科技: a company's form after its trades names it)
         if not _covered(doc, start, m.end()) and _valid(text[start:m.end()]):
             doc.add_mention("Enterprise", start, m.end(), rule="brand-industry")
     # 3a. A ranking before the name.
