@@ -1217,3 +1217,12 @@ def test_a_companys_form_after_its_trades_names_the_company() -> None:
     # 恒岳电子材料|科技: 科技 says what the company is, after its trades
     text = "青湾经开区消息。恒岳电子材料科技二期项目开工。"
     assert "恒岳电子材料科技" in names(text, "Enterprise")
+
+
+def test_a_numbered_line_of_a_plan_names_its_project_before_the_amount() -> None:
+    text = ("青湾高新区2026年重点项目推进情况\n一、续建项目\n"
+            "1.青湾科技城创新中心二期:总投资6.5亿元,建设单位为青湾城投集团,已完成投资4亿元。\n"
+            "2.恒岳高新材料年产50万吨差别化纤维项目:总投资28亿元,计划年底开工。\n")
+    assert {"青湾科技城创新中心二期", "恒岳高新材料年产50万吨差别化纤维项目"} <= names(text, "Project")
+    assert ("operatedBy", "青湾科技城创新中心二期", "青湾城投集团") in facts(text)
+    assert ("invests", "青湾科技城创新中心二期", 650000000) in facts(text)

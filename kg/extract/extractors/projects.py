@@ -64,6 +64,8 @@ _BUILDS_BEFORE = re.compile(r"(?:投资建设|投资兴建|新建|兴建|建设|
 _NAMED_PROJECT = re.compile(r"项目名称[:：]\s*(?P<name>[^\s，,。；;:：、]{4,40}?)"
                             r"(?=(?:建设|投资|项目|业主|实施)(?:单位|主体|内容|地点|规模|性质|期限|年限)|总投资|投资额|计划投资|"
                             r"联系|[\s，,。；;:：、]|$)")
+_NUMBERED_ITEM = re.compile(r"(?m)^[ \t]*(?:[0-9]{1,3}[.．、]|[(（][0-9一二三四五六七八九十]{1,3}[)）])[ \t]*"
+                            r"(?P<name>[^：:，,。；;、\n]{4,40}?)[：:，,][ \t]*(?:项目)?(?:计划|预计)?总投资")
 _COUNT_AFTER = re.compile(r"(?:有|共|达|共有|共计|合计|计)?[0-9一二三四五六七八九十两百几]+(?:个|项|宗)")
 _PHASE = re.compile(r"[一二三四五六七八九十0-9]期(?:工程|项目)?")
 _BUILT_BY_BEFORE = re.compile(r"(?:投资|建设|投资建设|合作建设|承建|开发|运营)的$")
@@ -299,6 +301,13 @@ def recognize_projects(doc: Doc) -> None:
         if (s, e) not in doc.claimed and not any(p.start == s and p.end == e for p in doc.mentions_of("Project")):
             doc.claimed[(s, e)] = "Project"
             doc.add_mention("Project", s, e, rule="named-project")
+    for m in _NUMBERED_ITEM.finditer(text):
+        # 2.青湾科技城创新中心二期:总投资6.5亿元 — a numbered line of a plan names its
+        # project before the amount, whatever the name ends in.
+        s, e = m.span("name")
+        if not any(p.start <= s < p.end for p in doc.mentions_of("Project")) and \
+                not any(x.start == s and x.end == e and x.type != "Project" for x in doc.mentions):
+            add_project(doc, s, e, "numbered-project")
     for m in _INVESTED.finditer(text):
         if any(p.start == m.end() for p in doc.mentions_of("Project")):
             continue  # the project head already found this name, whole
