@@ -262,3 +262,9 @@ def test_a_title_on_the_first_line_is_not_joined_to_the_paragraph_after_it() -> 
 def test_a_title_with_a_colon_is_a_title_too() -> None:
     src = "青湾高新区：聚力打造机器人及智能装备产业集群\n青湾高新技术产业开发区位于安徽省芜湖市，2010年升级为国家级高新区，是全省机器人产业的主要集聚地。"
     assert normalize(src).text.split("\n")[0].endswith("聚力打造机器人及智能装备产业集群")
+
+
+def test_a_numbered_item_starts_a_line_of_its_own() -> None:
+    src = "一、续建项目\n1.青湾科技城创新中心二期:总投资6.5亿元\n2.恒岳冷链物流园。\n产值增长\n1.5倍"
+    # (a decimal after a broken line is no item: 增长|1.5倍 is rejoined)
+    assert normalize(src).text == "一、续建项目\n1.青湾科技城创新中心二期:总投资6.5亿元\n2.恒岳冷链物流园。\n产值增长1.5倍"

@@ -140,6 +140,8 @@ def _drop(text: str, offsets: array, spans: list[tuple[int, int]]) -> tuple[str,
     return "".join(parts), offs
 
 
+# The number of an item in a list: 1. / 2、 / (3) / 四、 (not 1.5倍, a decimal).
+_ENUMERATION = re.compile(r"[ \t]*(?:[0-9]{1,3}[.．、](?![0-9])|[(（][0-9一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)")
 _PUNCTUATION = re.compile(r"[，,。；;、！？!?()（）]")  # (a title may hold a colon or quotes: X：Y)
 
 
@@ -185,6 +187,8 @@ def normalize(source: str) -> Normalized:
         line_start = text.rfind("\n", 0, i) + 1
         if line_start == 0 and _headline(text[:i], text[i + 1:(text.find("\n", i + 1) + 1 or len(text) + 1) - 1]):
             continue  # a title on a line of its own ends there (松原…园区 | 园区概况:…)
+        if _ENUMERATION.match(text, i + 1):
+            continue  # a numbered item starts a line of its own (一、续建项目 | 1.青湾…)
         if prev and nxt and prev not in _SENTENCE_END and nxt != "\n" and prev != "\n" \
                 and (_IDEOGRAPH.match(prev) or prev.isdigit() or prev in _OPEN_PUNCT) \
                 and (_IDEOGRAPH.match(nxt) or nxt.isalnum() or nxt in _OPEN_PUNCT):
