@@ -1226,3 +1226,13 @@ def test_a_numbered_line_of_a_plan_names_its_project_before_the_amount() -> None
     assert {"青湾科技城创新中心二期", "恒岳高新材料年产50万吨差别化纤维项目"} <= names(text, "Project")
     assert ("operatedBy", "青湾科技城创新中心二期", "青湾城投集团") in facts(text)
     assert ("invests", "青湾科技城创新中心二期", 650000000) in facts(text)
+
+
+def test_leading_firms_at_the_end_of_a_list_type_its_items() -> None:
+    text = "青湾开发区消息。开发区现有智能电网企业200余家,恒岳电气、蓝溪继保、云岫电力等行业龙头均扎根于此。"
+    assert {"恒岳电气", "蓝溪继保", "云岫电力"} <= names(text, "Enterprise")
+
+
+def test_a_product_right_after_a_company_is_not_another_company() -> None:
+    text = "青湾开发区消息。总投资20亿元的恒岳集团特高压装备产业化基地在开发区开工。"
+    assert names(text, "Enterprise") == {"恒岳集团"}

@@ -194,8 +194,9 @@ def recognize_enterprises(doc: Doc) -> None:
             continue  # 卫龙智能食品|产业园, 万邦国际|冷链: part of a park or project name
         if any(w in ("国家", "国家级", "省级", "市级") for w in words[1:]):
             continue  # 杨凌|国家|农业科技园区: a level of government, never inside a brand
-        if any(c.type == "Enterprise" and c.start == start and c.end < m.start() for c in doc.mentions):
-            continue  # 杉杉科技|负极材料: a company already ends before it; the rest is its product
+        if any(c.type == "Enterprise" and (c.start == start and c.end < m.start() or c.end == start)
+               for c in doc.mentions):
+            continue  # 杉杉科技|负极材料, 南瑞集团|特高压装备: a company ends before it; this is its product
         if len(words) > 1 and words[-1] in INDUSTRY_HEADS and m.group() not in _FORM_HEADS:
             continue  # 普洛斯|医药|物流…基地: two trades in a row describe what is built, after the brand
             # (but 宏和电子材料|科技: a company's form after its trades names it)

@@ -37,7 +37,7 @@ _TAIL = re.compile(
     r"(?:等(?:[0-9一二三四五六七八九十两几百]+(?:个|家|栋|项))?|(?<=[\u4e00-\u9fff])[0-9一二三四五六七八九十两]+(?:个|家))"
     # the modifier may itself list kinds: 等新能源、新材料项目
     r"(?P<mod>(?:(?!企业、|项目、|公司、|品牌、)[^，,。；;、：:！？!?“”()（）等]{2,8}、){0,3}[^，,。；;、：:！？!?“”()（）]{0,12})"
-    r"(?P<head>项目|企业|品牌|公司|集团|园区|专业园区|产业园区)"
+    r"(?P<head>项目|企业|品牌|公司|集团|园区|专业园区|产业园区|行业龙头|龙头)"
 )
 # Before a list, words that say its items are projects: 重点项目有A、B、C; 签约项目包括:A、B.
 # Projects of a kind or a count (not 项目包括厂房建设、道路硬化: one project's works).
@@ -53,6 +53,7 @@ _NOT_PROJECTS_INTRO = re.compile(r"企业|公司|家|单位|主体|方|内容|�
 # one of them carries a company suffix.
 _PARTNERS = re.compile(r"与(?P<items>[^，,。；;与和]{2,80}?)的(?:深度|战略|全面|紧密)?(?:合作|对接|洽谈|沟通)")
 _HEAD_TYPE = {"项目": "Project", "企业": "Enterprise", "品牌": "Enterprise", "公司": "Enterprise",
+              "龙头": "Enterprise", "行业龙头": "Enterprise",
               "集团": "Enterprise", "园区": "Park", "专业园区": "Park", "产业园区": "Park"}
 # Words that describe the items and so end the first one: 龙头企业|晶能光电、…
 _DESCRIBING = COMPANY_DESCRIPTIONS | frozenset("企业 品牌 知名品牌 龙头 重点项目 重大项目".split())
@@ -211,7 +212,7 @@ def recognize_lists(doc: Doc) -> None:
             hard = [x.end() for x in _HARD_LEFT.finditer(text, prev_tail, end) if not _inner_paren(text, x.start())]
             region_start = hard[-1] if hard else prev_tail
             prev_tail = sent.start + m.end()
-            if m["head"] in ("企业", "品牌", "公司", "集团") and _continues_noun(doc, sent.start + m.end()):
+            if m["head"] in ("企业", "品牌", "公司", "集团", "龙头", "行业龙头") and _continues_noun(doc, sent.start + m.end()):
                 continue  # 等非公企业|党建阵地: the head is 阵地, not 企业
             if m["head"] in ("企业", "公司", "集团", "品牌") and re.search(r"(?:行业|领域|业务|板块|业态|方面|方式|方法|措施|形式|途径)(?!龙头|头部|领军|知名|骨干|重点|领先)", m["mod"]):
                 continue  # 集地产、酒店、金融等行业的集团公司: the items are trades
