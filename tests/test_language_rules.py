@@ -1236,3 +1236,9 @@ def test_leading_firms_at_the_end_of_a_list_type_its_items() -> None:
 def test_a_product_right_after_a_company_is_not_another_company() -> None:
     text = "青湾开发区消息。总投资20亿元的恒岳集团特高压装备产业化基地在开发区开工。"
     assert names(text, "Enterprise") == {"恒岳集团"}
+
+
+def test_a_park_written_right_after_its_zone_is_the_zones_whatever_place_it_is_named_after() -> None:
+    text = ("青湾高新综合保税区消息。1-10月,青湾高新综合保税区进出口总值突破3000亿元。"
+            "青湾高新综保区双流园区也保持快速增长。")
+    assert ("hasPark", "青湾高新综合保税区", "双流园区") in facts(text)

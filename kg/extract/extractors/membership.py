@@ -117,6 +117,13 @@ def _named_after_other_place(doc: Doc, park: str, zone) -> bool:
     return "county" in levels or bool(re.search(r"(?:工业园|产业园|园区)$", zone[1]))
 
 
+def _right_after_zone(doc: Doc, park, zone) -> bool:
+    """成都高新综保区|双流园区: a park written right after the zone's name is that zone's,
+    whatever place it is named after."""
+    ends = {z.end for z in doc.mentions_of("Zone") if doc.resolve(z.key) == zone}
+    return any(p.start in ends for p in doc.mentions_of("Park") if doc.resolve(p.key) == park)
+
+
 @component("membership", RELATE)
 def relate_membership(doc: Doc) -> None:
     scope = ZoneScope(doc)
@@ -143,6 +150,6 @@ def relate_membership(doc: Doc) -> None:
                 if m.name.startswith(park_name) and m.name != park_name:
                     doc.add_fact("locatedIn", key, park_key, sent, rule="park-prefix")
         elif key not in in_talks_only:
-            if m.type == "Park" and _named_after_other_place(doc, m.name, zone):
+            if m.type == "Park" and _named_after_other_place(doc, m.name, zone) and not _right_after_zone(doc, key, zone):
                 continue
             doc.add_fact(_REL_OF[m.type], zone, key, sent, rule="scope")
