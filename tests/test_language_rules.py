@@ -1239,6 +1239,6 @@ def test_a_product_right_after_a_company_is_not_another_company() -> None:
 
 
 def test_a_park_written_right_after_its_zone_is_the_zones_whatever_place_it_is_named_after() -> None:
-    text = ("青湾高新综合保税区消息。1-10月,青湾高新综合保税区进出口总值突破3000亿元。"
-            "青湾高新综保区双流园区也保持快速增长。")
-    assert ("hasPark", "青湾高新综合保税区", "双流园区") in facts(text)
+    text = ("南昌高新综合保税区消息。1-10月,南昌高新综合保税区进出口总值突破3000亿元。"
+            "南昌高新综保区双流园区也保持快速增长。")
+    assert ("hasPark", "南昌高新综合保税区", "双流园区") in facts(text)
