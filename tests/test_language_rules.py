@@ -1242,3 +1242,14 @@ def test_a_park_written_right_after_its_zone_is_the_zones_whatever_place_it_is_n
     text = ("南昌高新综合保税区消息。1-10月,南昌高新综合保税区进出口总值突破3000亿元。"
             "南昌高新综保区双流园区也保持快速增长。")
     assert ("hasPark", "南昌高新综合保税区", "双流园区") in facts(text)
+
+
+def test_a_list_of_partners_ending_in_deng_zai_is_not_part_of_the_projects_after_it() -> None:
+    text = ("青湾新区消息。新区与青湾发展协会、恒岳新能源集团有限公司等在恒岳冷链物流园、蓝溪智能装备产业园"
+            "等16个项目进行了集中签约。")
+    assert not any("等在" in n for n in names(text, "Project") | names(text, "Park"))
+
+
+def test_utilities_named_by_one_character_are_trades() -> None:
+    text = "青湾新区消息。双方将推动污水处理、污泥处置、水环境综合治理等项目的科学统筹。"
+    assert not names(text, "Project")

@@ -63,6 +63,7 @@ _CONJUNCTIONS = frozenset({"及", "以及", "和", "与"})
 # Where a list cannot extend to the left.
 _HARD_LEFT = re.compile(r"[，,。；;：:！？!?()（）\n]")
 _MAX_ITEM = 30
+_OTHER_LIST_ENDS = re.compile(r"等(?:在|就|对|围绕|共同|分别|联合)")
 # A short parenthesis inside a name (泰和精工(宁远)有限公司, 货运枢纽(一期)): the
 # place or qualifier of the thing named, not a break in the list.
 _INNER_PAREN = re.compile(r"[(（][\u3400-\u9fffA-Za-z0-9]{1,8}[)）]")
@@ -210,7 +211,10 @@ def recognize_lists(doc: Doc) -> None:
         for m in _TAIL.finditer(stext):
             end = sent.start + m.start()
             hard = [x.end() for x in _HARD_LEFT.finditer(text, prev_tail, end) if not _inner_paren(text, x.start())]
-            region_start = hard[-1] if hard else prev_tail
+            # 与A、B等|在C、D等16个项目…: a list that ends in 等 and a preposition is another
+            # list (the partners), before this one.
+            hard += [x.end() for x in _OTHER_LIST_ENDS.finditer(text, prev_tail, end)]
+            region_start = max(hard) if hard else prev_tail
             prev_tail = sent.start + m.end()
             if m["head"] in ("企业", "品牌", "公司", "集团", "龙头", "行业龙头") and _continues_noun(doc, sent.start + m.end()):
                 continue  # 等非公企业|党建阵地: the head is 阵地, not 企业
