@@ -167,6 +167,11 @@ def recognize_enterprises(doc: Doc) -> None:
         if _valid(text[start:m.end()]) and not _covered(doc, start, m.end()):
             doc.add_mention("Enterprise", start, m.end(), rule="legal-head")
     # 2. Brand + industry head, the head a whole token (恒盛科技园 is not 恒盛科技).
+    companies = [c for c in doc.mentions if c.type == "Enterprise"]
+    company_ends = {c.end for c in companies}
+    company_starts: dict[int, int] = {}  # start -> the nearest end of a company starting there
+    for c in companies:
+        company_starts[c.start] = min(company_starts.get(c.start, c.end), c.end)
     for m in _INDUSTRY.finditer(text):
         if not _token_ends_at(doc, m.end()):
             continue
@@ -194,14 +199,15 @@ def recognize_enterprises(doc: Doc) -> None:
             continue  # 卫龙智能食品|产业园, 万邦国际|冷链: part of a park or project name
         if any(w in ("国家", "国家级", "省级", "市级") for w in words[1:]):
             continue  # 杨凌|国家|农业科技园区: a level of government, never inside a brand
-        if any(c.type == "Enterprise" and (c.start == start and c.end < m.start() or c.end == start)
-               for c in doc.mentions):
+        if start in company_ends or company_starts.get(start, m.end()) < m.start():
             continue  # 杉杉科技|负极材料, 南瑞集团|特高压装备: a company ends before it; this is its product
         if len(words) > 1 and words[-1] in INDUSTRY_HEADS and m.group() not in _FORM_HEADS:
             continue  # 普洛斯|医药|物流…基地: two trades in a row describe what is built, after the brand
             # (but 宏和电子材料|科技: a company's form after its trades names it)
         if not _covered(doc, start, m.end()) and _valid(text[start:m.end()]):
             doc.add_mention("Enterprise", start, m.end(), rule="brand-industry")
+            company_ends.add(m.end())
+            company_starts[start] = min(company_starts.get(start, m.end()), m.end())
     # 3a. A ranking before the name.
     for m in _RANKED_COMPANY.finditer(text):
         span = _ranked_company(text, m)

@@ -231,15 +231,22 @@ def _name_after(doc: Doc, pos: int) -> int:
     return end
 
 
+_LIST_MARKS = re.compile(r"[、；;：:，,。]")
+
+
 def _whole_item(doc: Doc, start: int, head_start: int) -> int:
     """A project that is an item of a list runs from the mark before it (、, or the colon or
     semicolon that opens the list before another item): …、老城资产盘活和城市更新项目、…
     — between list marks a verb is part of the name, not the clause's."""
     text = doc.text
     sent = doc.sentence_at(head_start)
-    mark = max(text.rfind(c, sent.start, start) for c in "、；;：:，,。")
-    if mark < 0 or start - mark > 24 or text[mark] in "，,。":
+    window = max(sent.start, start - 25)
+    found = None
+    for found in _LIST_MARKS.finditer(text, window, start):
+        pass
+    if found is None or found.group() in "，,。":
         return start
+    mark = found.start()
     after = head_start + 2  # past 项目
     if text[mark] != "、" and not text.startswith("、", after):
         return start  # an item opening a list must have another after it
