@@ -202,7 +202,7 @@ def recognize_enterprises(doc: Doc) -> None:
         if start in company_ends or company_starts.get(start, m.end()) < m.start():
             continue  # 杉杉科技|负极材料, 南瑞集团|特高压装备: a company ends before it; this is its product
         if len(words) > 1 and words[-1] in INDUSTRY_HEADS and m.group() not in _FORM_HEADS:
-            continue  # 普洛斯|医药|物流…基地: two trades in a row describe what is built, after the brand
+            continue  # 恒岳|医药|物流|分拨中心: two trades in a row describe what is built, after the brand
             # (but 宏和电子材料|科技: a company's form after its trades names it)
         if not _covered(doc, start, m.end()) and _valid(text[start:m.end()]):
             doc.add_mention("Enterprise", start, m.end(), rule="brand-industry")

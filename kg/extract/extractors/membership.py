@@ -44,7 +44,7 @@ def _not_present_spans(doc: Doc) -> list[tuple[int, int]]:
         spans.append((m.end(), end))
     for m in _AGREEMENT.finditer(doc.text):
         # The agreement's part of the sentence, up to a clause with other partners (…签署战略
-        # 合作协议,与Y等在16个项目进行了签约: those projects are Y's; …签订协议,将投资10亿元
+        # 合作协议,与Y等就6个项目签约: those projects are Y's; …签订协议,将投资10亿元
         # 建设P: the same partner invests).
         sent = doc.sentence_at(m.start())
         start = doc.clause_start(m.start())

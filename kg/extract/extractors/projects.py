@@ -236,7 +236,7 @@ _LIST_MARKS = re.compile(r"[、；;：:，,。]")
 
 def _whole_item(doc: Doc, start: int, head_start: int) -> int:
     """A project that is an item of a list runs from the mark before it (、, or the colon or
-    semicolon that opens the list before another item): …、老城资产盘活和城市更新项目、…
+    semicolon that opens the list before another item): …、滨江旧厂收储和街区焕新项目、…
     — between list marks a verb is part of the name, not the clause's."""
     text = doc.text
     sent = doc.sentence_at(head_start)
@@ -253,11 +253,11 @@ def _whole_item(doc: Doc, start: int, head_start: int) -> int:
     gap = text[mark + 1:start]
     if not gap or any(c in FUNCTION_CHARS for c in gap) or not re.fullmatch(r"[\u3400-\u9fffA-Za-z0-9]+", gap):
         return start
-    # A zone's name opening the item is the project's too (…、青湾新区数字经济产业园项目、…).
+    # A zone's name opening the item is the project's too (…、青湾新区智能网联测试场项目、…).
     if any(z.start == mark + 1 and z.end == start for z in doc.mentions_of("Zone")):
         return mark + 1
     # Otherwise only a verb stopped the name (盘活|和城市更新); a describing word
-    # (汽车内饰企业|X…项目) still ends it.
+    # (轴承企业|X…项目) still ends it.
     stop = next((text[s:e] for s, e in doc.tokens(sent) if s < start <= e), "")
     if not (word_tag(stop) or "").startswith("v") or \
             any(w in _DESCRIBED_BY for w in words_of(gap)):
@@ -581,7 +581,7 @@ _INSTITUTE = re.compile(r"大学|学院|研究|科学院|中科院|社科院|工
 
 
 # 豫北, 苏南, 皖江, 川西北: part of a province by its one-character short form, a region
-# (not 京: 京东 is a company before it is a part of Beijing).
+# (not 京: a two-character 京X names a well-known company as often as a part of Beijing).
 _PROVINCE_PART = re.compile(r"[津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川黔滇藏陕甘青宁新][东南西北中]{1,2}|皖江|苏中")
 
 
