@@ -1253,3 +1253,10 @@ def test_a_list_of_partners_ending_in_deng_zai_is_not_part_of_the_projects_after
 def test_utilities_named_by_one_character_are_trades() -> None:
     text = "青湾新区消息。双方将加快推进污水处理、污泥处置、水环境治理等项目。"
     assert not names(text, "Project")
+
+
+def test_the_company_right_before_an_investment_and_its_amount_runs_the_project() -> None:
+    text = "青湾经开区消息。今年,恒岳化学(青湾)有限公司投资60亿元的高端聚烯烃项目已进入设备安装阶段。"
+    assert ("operatedBy", "高端聚烯烃项目", "恒岳化学(青湾)有限公司") in facts(text)
+    # with no company before it, the amount names no operator
+    assert not any(f[0] == "operatedBy" for f in facts("青湾经开区消息。总投资60亿元的高端聚烯烃项目开工。"))

@@ -46,6 +46,7 @@ _SIGNING_AFTER = re.compile(r"(?:项目)?(?:签约仪式|签约活动|合作协�
 _SIGNS_WITH_ZONE = re.compile(r"(?:[0-9]+月[0-9]+日[,，]?|同日[,，]?|当天[,，]?)?(?P<who>[^，,。；;与]{2,30}?)与" +
                               ZONE_REFERENCE + r"(?:管委会|管理委员会)?(?:正式)?(?:签署|签订|签约)")
 _LEGAL_ENDINGS = ("公司", "集团", "厂")
+_PAID_BY = re.compile(r"(?:将|拟|计划)?投资(?:约|达|超|近)?[0-9.]+(?:万|亿)?元(?:人民币)?(?:建设|新建|兴建|打造|实施)?的$")
 _BUILD_VERBS = ("建设", "新建", "打造", "兴建", "实施", "设立", "新上")
 _SUBJECT_BUILDS = re.compile(r"(?:将|拟|计划|准备|预计)?(?:投资|出资)[^，,。；;]{0,16}?(?:建设|新建|打造|兴建|实施|设立)$|"
                              r"(?:将|拟|计划)?(?:投资建设|建设|新建|打造|兴建|设立|新上)$")
@@ -158,6 +159,12 @@ def relate_operators(doc: Doc) -> None:
             named = [e for e in ents if para[0] <= e.start and e.end <= this.start()]
             if named:
                 link(pk, doc.resolve(max(named, key=lambda e: e.end).key), sent.index, "this-company")
+        # X投资60亿元的P: the company right before the investment and its amount.
+        paid = _PAID_BY.search(doc.text, max(sent.start, p.start - 24), p.start)
+        if paid:
+            for e in ents:
+                if e.end == paid.start():
+                    link(pk, doc.resolve(e.key), sent.index, "paid-by")
         # X(与Y)(合作)投资/建设的P, also for each item of a list of projects ending at P.
         before = doc.text[sent.start:p.start]
         bm = None
