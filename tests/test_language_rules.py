@@ -1260,3 +1260,10 @@ def test_the_company_right_before_an_investment_and_its_amount_runs_the_project(
     assert ("operatedBy", "高端聚烯烃项目", "恒岳化学(青湾)有限公司") in facts(text)
     # with no company before it, the amount names no operator
     assert not any(f[0] == "operatedBy" for f in facts("青湾经开区消息。总投资60亿元的高端聚烯烃项目开工。"))
+
+
+def test_a_high_tech_industrial_park_area_is_a_zone_and_a_bare_new_town_is_the_articles() -> None:
+    text = ("青湾智造新城:新材料产业链不断延链补链\n青湾智造新城是全省高能级战略平台,下辖青湾高新技术产业园区和"
+            "青湾经济技术开发区。新城以恒岳集团为龙头,集聚了蓝溪科技等企业。")
+    assert {"青湾智造新城", "青湾高新技术产业园区", "青湾经济技术开发区"} <= names(text, "Zone")
+    assert ("hosts", "青湾智造新城", "恒岳集团") in facts(text)

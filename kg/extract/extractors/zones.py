@@ -13,7 +13,7 @@ from kg.extract.names import is_generic_prefix, left_start, place_prefix, strip_
 from kg.extract.pipeline import RECOGNIZE, component
 
 ZONE_HEADS = (
-    "经济技术开发区|高新技术产业开发区|高新技术开发区|经济开发区|技术开发区|开发区|经开区|高新区|"
+    "经济技术开发区|高新技术产业开发区|高新技术产业园区|高新技术开发区|经济开发区|技术开发区|开发区|经开区|高新区|"
     "示范区|产业集聚区|商务中心区|综合保税区|保税港区|保税区|综保区|自由贸易试验区|自贸区|合作区|"
     "试验区|实验区|新区|台商投资区|台商区|出口加工区|工业区|新城|功能区|"
     # airport zones: 双龙航空港经济区, 青湾临空经济区
@@ -38,7 +38,7 @@ _QUALIFIERS = re.compile(r"^(国家级?|省级?|市级?|国家|全省|全市|全
                          r"先行|起步|第[一二三四五六七八九十0-9]+个|首个|又一个?)+$")
 # Heads that name one place in a city even alone (the city's CBD).
 _NAMED_BARE = ("商务中心区",)
-BARE_REFERENCES = ("开发区", "经开区", "高新区", "示范区", "全区", "该区", "本区", "新区", "试验区", "综保区",
+BARE_REFERENCES = ("开发区", "经开区", "高新区", "示范区", "全区", "该区", "本区", "新区", "新城", "试验区", "综保区",
                    "保税区", "功能区")
 
 
@@ -80,8 +80,7 @@ def _named_again(doc: Doc, name: str, m: re.Match) -> bool:
     the subject of what the article reports, is the area it is about; a development is
     named once or twice in passing. Its name must be a name (not 枢纽, not a trade)."""
     prefix = name[:-len(m.group())]
-    if not 2 <= len(prefix) <= 4 or _only_trades(prefix) or is_generic_prefix(prefix) or \
-            any(w in industry_words() or w in sector_words() for w in words_of(prefix)):
+    if not 2 <= len(prefix) <= 4 or _only_trades(prefix) or is_generic_prefix(prefix):
         return False
     text = doc.text
     opens = 0
@@ -109,6 +108,8 @@ def recognize_zones(doc: Doc) -> None:
             doc.add_mention("Zone", m.start(), m.end(), rule="zone-bare")
             continue
         if m.group() == "新城" and not _division_prefix(prefix) and not _named_again(doc, prefix + m.group(), m):
+            if len(prefix) < 2 and not _COMPANY_AFTER.match(text, m.end()):
+                doc.home_refs.append((m.start(), m.end()))  # 新城以X为龙头: the article's 新城, if it names one
             continue  # 宿州新城 is a zone; 电子新城, 枢纽新城 are developments
         if m.group() in ("试验区", "实验区") and not _division_prefix(prefix) and not _PILOT_OF_ECONOMY.search(prefix):
             continue  # a pilot zone names its place or its economy (循环经济, 开发开放); 共同富裕先行试验区 is a policy
