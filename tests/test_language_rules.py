@@ -1267,3 +1267,11 @@ def test_a_high_tech_industrial_park_area_is_a_zone_and_a_bare_new_town_is_the_a
             "青湾经济技术开发区。新城以恒岳集团为龙头,集聚了蓝溪科技等企业。")
     assert {"青湾智造新城", "青湾高新技术产业园区", "青湾经济技术开发区"} <= names(text, "Zone")
     assert ("hosts", "青湾智造新城", "恒岳集团") in facts(text)
+
+
+def test_a_verb_after_a_trade_stays_in_a_parks_name_and_a_material_is_no_company() -> None:
+    # 芯片|封装|产业园: the verb after a trade is part of the name
+    assert "LED芯片封装产业园" in names("青湾高新区消息。高新区规划了LED芯片封装产业园。", "Park")
+    # 衬底|材料: a material is made, not a company
+    text = "青湾高新区消息。恒岳科技、蓝溪光电等企业已形成从衬底材料到封装应用的完整产业链。"
+    assert names(text, "Enterprise") == {"恒岳科技", "蓝溪光电"}

@@ -79,7 +79,8 @@ def recognize_parks(doc: Doc) -> None:
     for m in _HEAD.finditer(text):
         if _COMPANY_AFTER.match(text, m.end()):
             continue
-        start = left_start(doc, m.start(), 14, allow_digits=True)
+        # (芯片|封装|产业园: a verb after a trade is part of the name, as in projects)
+        start = left_start(doc, m.start(), 14, allow_digits=True, compound_verbs=True)
         while start < m.start() and not text[start].isalnum():
             start += 1
         date = _DATE.match(text, start, m.start())
