@@ -1046,7 +1046,7 @@ def test_a_facility_does_not_start_at_a_company_across_the_clauses_grammar() -> 
     # 美国X也在区内设立了|研发中心: X sets the centre up; its name is not the clause
     text = "青湾经开区消息。德国鑫远也在区内设立了研发中心。"
     assert not any("设立" in n for n in names(text, "Project"))
-    # a company right before its facility still names it (美国康宁|特|全自动生产基地)
+    # a company right before its facility still names it (德国X|数控机床生产基地)
     text = "青湾经开区消息。德国鑫远数控机床生产基地在开发区开工。"
     assert "德国鑫远数控机床生产基地" in names(text, "Project")
 
