@@ -1275,3 +1275,14 @@ def test_a_verb_after_a_trade_stays_in_a_parks_name_and_a_material_is_no_company
     # 衬底|材料: a material is made, not a company
     text = "青湾高新区消息。恒岳科技、蓝溪光电等企业已形成从衬底材料到封装应用的完整产业链。"
     assert names(text, "Enterprise") == {"恒岳科技", "蓝溪光电"}
+
+
+def test_a_world_class_rank_is_not_part_of_a_clusters_name() -> None:
+    text = "青湾高新区消息。高新区围绕轨道交通装备产业,打造了世界级轨道交通装备产业集群。"
+    assert names(text, "IndustryCluster") == {"轨道交通装备产业集群"}
+
+
+def test_another_name_given_in_brackets_is_the_same_entity() -> None:
+    # (即X): the text names the project a second way
+    text = "青湾高新区消息。恒岳电气功率器件产业化建设项目(即恒岳二期项目)正式投产。恒岳二期项目总投资11亿元。"
+    assert all_names(text, "Project") == [("恒岳电气功率器件产业化建设项目", "恒岳二期项目")]

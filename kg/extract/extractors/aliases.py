@@ -25,7 +25,8 @@ from kg.extract.names import is_rare_word, place_prefix
 from kg.extract.pipeline import RESOLVE, component
 from kg.extract.unionfind import UnionFind
 
-_DEFINITION = re.compile(r"\s*[(（]\s*(?:以下)?简称[:：]?\s*[“\"'‘]?(?P<alias>[^)）”\"'’]{1,20})[”\"'’]?\s*[)）]")
+# (以下简称X), and the other names a text gives in brackets: (即X), (又称X), (下称X).
+_DEFINITION = re.compile(r"\s*[(（]\s*(?:(?:以下)?简称|下称|即|又称|亦称)[:：]?\s*[“\"'‘]?(?P<alias>[^)）”\"'’]{1,20})[”\"'’]?\s*[)）]")
 _CONTAINERS = ("Enterprise",)  # types whose full names swallow other heads (…产业园有限公司)
 
 

@@ -14,7 +14,7 @@ _CLUSTER = re.compile(r"产业集群|(?<=业)集群")
 
 
 # A rank a cluster was given (省级新能源产业集群), which is not part of its name.
-_LEVEL = re.compile(r"(?:国家级|省级|市级|县级|自治区级|省市级)(?:重点|特色|优势)?")
+_LEVEL = re.compile(r"(?:世界级|国际级|国家级|省级|市级|县级|自治区级|省市级)(?:重点|特色|优势)?")
 
 # After a chain's name, a park head or a 式 makes it a description of something else.
 _BEFORE_NOUN = re.compile(r"式|园区|产业园|工业园|基地|模式|项目")
