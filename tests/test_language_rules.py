@@ -1286,3 +1286,9 @@ def test_another_name_given_in_brackets_is_the_same_entity() -> None:
     # (即X): the text names the project a second way
     text = "青湾高新区消息。恒岳电气功率器件产业化建设项目(即恒岳二期项目)正式投产。恒岳二期项目总投资11亿元。"
     assert all_names(text, "Project") == [("恒岳电气功率器件产业化建设项目", "恒岳二期项目")]
+
+
+def test_a_company_a_list_typed_is_the_same_company_where_it_is_named_again() -> None:
+    text = ("青湾经开区消息。近年来,园区引进恒岳绿能、蓝溪能源等企业。"
+            "今年,恒岳绿能投资50亿元在园区建设年产20GW单晶硅棒项目。")
+    assert ("operatedBy", "年产20GW单晶硅棒项目", "恒岳绿能") in facts(text)

@@ -123,6 +123,21 @@ def _propagate_short_names(doc: Doc) -> None:
                 if not any(a < e and s < b for a, b in taken):
                     doc.add_mention("Enterprise", s, e, form, rule="short-name")
                     taken.append((s, e))
+    # A company a list typed (引进隆基绿能、…等企业) is the same company where the text names it
+    # again on its own (隆基绿能投资50亿元…): its other occurrences are mentions of it.
+    listed = sorted({m.name for m in doc.mentions_of("Enterprise") if m.rule.startswith("list")
+                     and len(m.name) >= 3 and m.name == text[m.start:m.end]})
+    for name in listed:
+        for s, e in _occurrences(name, text):
+            if text[e:e + 1] in _DIVISION_ENDS or (s > 0 and _CJK.match(text, s - 1) and
+                                                  not any(b == s for _, b in taken)):
+                continue  # inside a longer word
+            if not any(a < e and s < b for a, b in taken):
+                doc.add_mention("Enterprise", s, e, name, rule="named-again")
+                taken.append((s, e))
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @lru_cache(maxsize=1 << 16)
