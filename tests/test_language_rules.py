@@ -1292,3 +1292,13 @@ def test_a_company_a_list_typed_is_the_same_company_where_it_is_named_again() ->
     text = ("青湾经开区消息。近年来,园区引进恒岳绿能、蓝溪能源等企业。"
             "今年,恒岳绿能投资50亿元在园区建设年产20GW单晶硅棒项目。")
     assert ("operatedBy", "年产20GW单晶硅棒项目", "恒岳绿能") in facts(text)
+
+
+def test_a_park_a_company_is_said_to_build_after_its_name_is_its_project() -> None:
+    text = ("青湾经开区消息。园区内恒岳锂能科技有限公司年产5万吨正极材料项目、华夏电池产业基地等项目相继建成。"
+            "其中,华夏电池产业基地由宁德蓝溪投资建设,总投资100亿元。")
+    assert "华夏电池产业基地" in names(text, "Project") and not names(text, "Park")
+    assert ("invests", "华夏电池产业基地", 10000000000) in facts(text)
+    assert ("operatedBy", "华夏电池产业基地", "宁德蓝溪") in facts(text)
+    # 园区|内 (within the zone) is no part of the company's name
+    assert "恒岳锂能科技有限公司" in names(text, "Enterprise")

@@ -38,7 +38,7 @@ QUOTES = "“”\"'‘’「」『』《》"
 # Single characters that are always grammar, never part of a name.
 FUNCTION_CHARS = frozenset("的了在与和及或由从向对把被将为是于以之等并而且也都就又还仅只其该这那每各更多很最较太再有则即亦乃暨")
 # Grammar characters jieba glues onto an unknown name that follows (使西继|迅达).
-_GLUE_CHARS = FUNCTION_CHARS | frozenset("使让令给如")  # 如|星澜: "such as" glued to a name
+_GLUE_CHARS = FUNCTION_CHARS | frozenset("使让令给如内")  # 如|星澜: "such as" glued to a name; 园区|内恒岳: "within"
 # Units and dates that follow a number (3月15日, 3家, 5个); glued to a name after them.
 _UNIT_CHARS = frozenset("年月日号个家项批期座栋条")
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.document import Doc
+from kg.extract.document import Doc, Mention
 from kg.extract.lexicon import is_boundary_word, words_of
 from kg.extract.names import brand_prefix, is_generic_prefix, left_start, place_prefix, zone_localities
-from kg.extract.pipeline import RECOGNIZE, component
+from kg.extract.pipeline import RECOGNIZE, RESOLVE, component
 
 PARK_HEADS = "产业园区|工业园区|科技园区|产业园|工业园|科技园|物流园|孵化园|创业园|科创园|软件园|化工园|电商园|创意园|产业基地|园中园|区中园|泛在小镇|小镇|园区"
 PARK_HEAD = re.compile(rf"(?:{PARK_HEADS})$")
@@ -115,3 +115,31 @@ def recognize_parks(doc: Doc) -> None:
             doc.add_mention("Project", start, m.end(), rule="park-a-company-builds")
             continue
         doc.add_mention("Park", start, m.end(), canonical_park_name(text[start:m.end()]), rule="park-head")
+
+
+# X基地由Y投资建设, X产业园由Y公司建设运营: a company builds it.
+_BUILT_BY_AFTER = re.compile(r"(?:项目)?(?:是)?由(?P<who>[^，,。；;]{2,30}?)(?:负责|独资|全资|合资)?"
+                             r"(?:投资建设|投资兴建|建设运营|投资|建设|承建|开发|运营)")
+
+
+@component("parks-built-by", RESOLVE - 3)
+def retype_parks_built_by(doc: Doc) -> None:
+    """A park the text says a company builds (时代新能源电池产业基地由宁德时代投资建设) is that
+    company's project, wherever it is named: a zone's park has no single builder."""
+    from kg.extract.extractors.company_lists import company_shape
+
+    built = set()
+    for m in list(doc.mentions_of("Park")):
+        by = _BUILT_BY_AFTER.match(doc.text, m.end)
+        if not by:
+            continue
+        s, e = by.span("who")
+        if any(c.start >= s and c.end <= e for c in doc.mentions_of("Enterprise")):
+            built.add(m.name)
+        elif company_shape(by.group("who")) >= 1 and not any(x.start < e and s < x.end for x in doc.mentions):
+            # (由宁德时代投资建设: a place and a brand in a builder's role name a company)
+            doc.add_mention("Enterprise", s, e, rule="builder-of-park")
+            built.add(m.name)
+    if built:
+        doc.mentions = [Mention("Project", m.start, m.end, m.name, m.rule + "+built-by")
+                        if m.type == "Park" and m.name in built else m for m in doc.mentions]
