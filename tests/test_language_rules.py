@@ -1284,8 +1284,8 @@ def test_a_world_class_rank_is_not_part_of_a_clusters_name() -> None:
 
 def test_another_name_given_in_brackets_is_the_same_entity() -> None:
     # (即X): the text names the project a second way
-    text = "青湾高新区消息。恒岳电气功率器件产业化建设项目(即恒岳二期项目)正式投产。恒岳二期项目总投资11亿元。"
-    assert all_names(text, "Project") == [("恒岳电气功率器件产业化建设项目", "恒岳二期项目")]
+    text = "青湾高新区消息。恒岳电气功率器件封装测试项目(即恒岳二期项目)正式投产。恒岳二期项目总投资11亿元。"
+    assert all_names(text, "Project") == [("恒岳电气功率器件封装测试项目", "恒岳二期项目")]
 
 
 def test_a_company_a_list_typed_is_the_same_company_where_it_is_named_again() -> None:
