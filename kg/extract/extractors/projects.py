@@ -256,7 +256,7 @@ def _whole_item(doc: Doc, start: int, head_start: int) -> int:
     # A zone's name opening the item is the project's too (…、青湾新区智能网联测试场项目、…).
     if any(z.start == mark + 1 and z.end == start for z in doc.mentions_of("Zone")):
         return mark + 1
-    # Otherwise only a verb stopped the name (盘活|和城市更新); a describing word
+    # Otherwise only a verb stopped the name (收储|和街区焕新); a describing word
     # (轴承企业|X…项目) still ends it.
     stop = next((text[s:e] for s, e in doc.tokens(sent) if s < start <= e), "")
     if not (word_tag(stop) or "").startswith("v") or \
