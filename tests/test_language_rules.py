@@ -1302,3 +1302,10 @@ def test_a_park_a_company_is_said_to_build_after_its_name_is_its_project() -> No
     assert ("operatedBy", "华夏电池产业基地", "宁德蓝溪") in facts(text)
     # 园区|内 (within the zone) is no part of the company's name
     assert "恒岳锂能科技有限公司" in names(text, "Enterprise")
+
+
+def test_a_per_year_capacity_stays_in_a_projects_name_and_a_count_of_kinds_names_nothing() -> None:
+    text = ("青湾石化工业区消息。青湾石化工业区是全省重点建设的七大石化产业基地之一。"
+            "工业区引进了恒岳化工,其中恒岳化工青湾一期120万吨/年丙烷脱氢项目已开工建设。")
+    assert names(text, "Project") == {"恒岳化工青湾一期120万吨/年丙烷脱氢项目"}
+    assert "七大" not in names(text, "Enterprise")

@@ -110,9 +110,9 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
         if word == "·" and prev:  # 碧桂园·芙蓉台
             start, prev = s, word
             continue
-        if word == "/" and allow_digits and prev[:1].isdigit() and i > 0 and \
+        if word == "/" and allow_digits and (prev[:1].isdigit() or prev == "年") and i > 0 and \
                 doc.text[toks[i - 1][1] - 1:toks[i - 1][1]].isalnum():
-            start, prev = s, word  # 100MW/200MWh: a capacity in two units
+            start, prev = s, word  # 100MW/200MWh, 120万吨/年: a capacity in two units, or per year
             continue
         if allow_digits and _DECIMAL.fullmatch(word):
             start, prev = s, word  # 年产19.4万套: a decimal number is one quantity token
@@ -331,7 +331,7 @@ FACILITY_ENDINGS = ("设施", "大厦", "大楼", "中心", "基地", "园", "�
                     "场", "院", "库", "仓", "街", "桥", "综合体", "工程", "平台", "总部", "小镇", "片区")
 # A count or a threshold in a name (5000万元以上项目, 217个产业项目) makes it a number of
 # projects, never one.
-_COUNTED = re.compile(r"[0-9一二三四五六七八九十两百千万]+余?(?:个|家|项|批)|以上|以下|左右|余个")
+_COUNTED = re.compile(r"[0-9一二三四五六七八九十两百千万]+余?(?:个|家|项|批)|以上|以下|左右|余个|^[一二三四五六七八九十两]+大")
 
 
 # A body, not a project: 协会, 研究院, 科技部火炬中心 (a ministry's unit).

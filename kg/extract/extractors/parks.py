@@ -87,7 +87,7 @@ def recognize_parks(doc: Doc) -> None:
         if date:
             start = date.end()  # 2025年|园区汽车产业实现产值: a date, not part of the park's name
         prefix = text[start:m.start()]
-        if is_generic_prefix(prefix) or "项目" in prefix or re.search(r"[0-9一二三四五六七八九十两]+个", prefix):
+        if is_generic_prefix(prefix) or "项目" in prefix or re.search(r"[0-9一二三四五六七八九十两]+个|^[一二三四五六七八九十两]+大", prefix):
             continue
         if text.startswith("项目", m.end()) or _describes(prefix) or _ranked(doc, start):
             continue  # 未来科技园项目 is a project; 老牌工业园, 省级重点产业园 describe a park

@@ -566,6 +566,7 @@ def recognize_project_brands(doc: Doc) -> None:
                 (before_place and _HEAD_ONLY_AFTER_PLACE.match(rest[len(place_prefix(rest)):])):
             continue
         if brand in places() or brand in stopwords() or len(brand) < 2 or _INSTITUTE.search(brand) or \
+                _COUNT_OF_KINDS.match(brand) or \
                 brand.endswith(("区", "县", "镇", "乡", "村", "市", "省")) or _local_division(doc, brand) or \
                 _PROVINCE_PART.fullmatch(brand):
             continue
@@ -574,6 +575,10 @@ def recognize_project_brands(doc: Doc) -> None:
 
 
 _PARK_AFTER_PLACE = re.compile(r"(?:科技|产业|工业|经济|高新)*(?:园区|园|基地|小镇)(?:项目)?$")
+
+
+# 七大|石化产业基地之一, 三大|园区: a count of the kinds, no brand.
+_COUNT_OF_KINDS = re.compile(r"[一二三四五六七八九十两百千]+大")
 
 
 # Research bodies and schools are no companies: 中科院|西安光机所…, X大学|科技园.
