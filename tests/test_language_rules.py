@@ -1309,3 +1309,12 @@ def test_a_per_year_capacity_stays_in_a_projects_name_and_a_count_of_kinds_names
             "工业区引进了恒岳化工,其中恒岳化工青湾一期120万吨/年丙烷脱氢项目已开工建设。")
     assert names(text, "Project") == {"恒岳化工青湾一期120万吨/年丙烷脱氢项目"}
     assert "七大" not in names(text, "Enterprise")
+
+
+def test_companies_and_projects_signed_respectively_pair_up_in_order() -> None:
+    text = ("青湾高新区消息。11月5日,高新区与青湾恒岳新材料有限公司、蓝溪电子科技有限公司分别签订了"
+            "年产3万吨锂电池隔膜项目、智能终端生产线项目投资协议。")
+    assert {("operatedBy", "年产3万吨锂电池隔膜项目", "青湾恒岳新材料有限公司"),
+            ("operatedBy", "智能终端生产线项目", "蓝溪电子科技有限公司")} <= facts(text)
+    # not the crossed pairs
+    assert ("operatedBy", "年产3万吨锂电池隔膜项目", "蓝溪电子科技有限公司") not in facts(text)

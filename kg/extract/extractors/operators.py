@@ -46,6 +46,8 @@ _SIGNING_AFTER = re.compile(r"(?:项目)?(?:签约仪式|签约活动|合作协�
 _SIGNS_WITH_ZONE = re.compile(r"(?:[0-9]+月[0-9]+日[,，]?|同日[,，]?|当天[,，]?)?(?P<who>[^，,。；;与]{2,30}?)与" +
                               ZONE_REFERENCE + r"(?:管委会|管理委员会)?(?:正式)?(?:签署|签订|签约)")
 _LEGAL_ENDINGS = ("公司", "集团", "厂")
+_RESPECTIVELY = re.compile(r"与(?P<who>[^，,。；;]{4,80}?)分别(?:正式)?(?:签订|签署|签约)了?"
+                           r"(?P<what>[^，,。；;]{4,120}?)(?:的)?(?:投资|合作|框架|入园|入驻)?(?:协议|合同)")
 _PAID_BY = re.compile(r"(?:将|拟|计划)?投资(?:约|达|超|近)?[0-9.]+(?:万|亿)?元(?:人民币)?(?:建设|新建|兴建|打造|实施)?的$")
 _BUILD_VERBS = ("建设", "新建", "打造", "兴建", "实施", "设立", "新上")
 _SUBJECT_BUILDS = re.compile(r"(?:将|拟|计划|准备|预计)?(?:投资|出资)[^，,。；;]{0,16}?(?:建设|新建|打造|兴建|实施|设立)$|"
@@ -173,6 +175,16 @@ def relate_operators(doc: Doc) -> None:
         if bm and (bm.end() == len(before) or _list_reaches(doc, sent.start + bm.end(), p.start)):
             clause_start = max(before.rfind(c, 0, bm.start()) for c in "，,。；;") + 1 + sent.start
             link_within(pk, clause_start, sent.start + bm.start(), sent.index, "built-by")
+    # 与A、B分别签订了P1、P2投资协议: the companies and the projects pair up in order.
+    for m in _RESPECTIVELY.finditer(doc.text):
+        who = [e for e in ents if m.start("who") <= e.start and e.end <= m.end("who")]
+        what = sorted((q for q in doc.mentions_of("Project") if m.start("what") <= q.start and q.end <= m.end("what")),
+                      key=lambda q: q.start)
+        what = [q for i, q in enumerate(what) if not i or q.start >= what[i - 1].end]  # one per place
+        if len(who) >= 2 and len(who) == len(what):
+            sent = doc.sentence_at(m.start()).index
+            for e, q in zip(who, what):
+                link(doc.resolve(q.key), doc.resolve(e.key), sent, "respectively")
     for m in _THIS_PROJECT_BY.finditer(doc.text):
         referent = _last_project_before(doc, m.start())
         if referent is not None:
