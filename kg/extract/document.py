@@ -90,6 +90,12 @@ class Doc:
         sent = self.sentence_at(pos)
         return max([sent.start] + [self.text.rfind(c, sent.start, pos) + 1 for c in marks])
 
+    def clause_end(self, pos: int, marks: str = "，,；;。") -> int:
+        """Where the clause holding ``pos`` ends: at the first of ``marks`` from ``pos`` on in
+        its sentence, or at the sentence's end."""
+        sent = self.sentence_at(pos)
+        return min([sent.end] + [i for i in (self.text.find(c, pos, sent.end) for c in marks) if i >= 0])
+
     def sentence_text(self, sent: Sentence) -> str:
         return self.text[sent.start : sent.end]
 

@@ -240,7 +240,7 @@ def recognize_lists(doc: Doc) -> None:
             _add_items(doc, items, type_, rule=f"list-{head}", bare_head=bare)
         for m in _PROJECT_CUE_BEFORE.finditer(stext):
             s = sent.start + m.end()
-            e = min([sent.end] + [i for i in (text.find(c, s, sent.end) for c in "，,。；;：:") if i >= 0])
+            e = doc.clause_end(s, "，,。；;：:")
             if "、" not in text[s:e] or "等" in text[s:e] or any(x.type == "Project" and s <= x.start < e
                                                                and x.rule.startswith("list") for x in doc.mentions):
                 continue  # one name, or a list that ends in 等 (typed by its tail above)
@@ -258,7 +258,7 @@ def recognize_lists(doc: Doc) -> None:
             if p < 0 or _NOT_PROJECTS_INTRO.search(text, p + 2, c):
                 continue
             s = c + 1
-            e = min([sent.end] + [i for i in (text.find(ch, s, sent.end) for ch in "，,。；;：:") if i >= 0])
+            e = doc.clause_end(s, "，,。；;：:")
             if "、" not in text[s:e] or any(x.start < e and s < x.end and x.type == "Project" and x.rule.startswith("list")
                                             for x in doc.mentions):
                 continue

@@ -39,9 +39,7 @@ def _not_present_spans(doc: Doc) -> list[tuple[int, int]]:
     spans = [m.span("who") for m in _NEGOTIATION.finditer(doc.text)]
     spans += [m.span("who") for m in _SUPPLIER_OF.finditer(doc.text)]
     for m in _CUSTOMERS.finditer(doc.text):
-        sent = doc.sentence_at(m.start())
-        end = min([sent.end] + [i for i in (doc.text.find(c, m.end(), sent.end) for c in "，,；;。") if i >= 0])
-        spans.append((m.end(), end))
+        spans.append((m.end(), doc.clause_end(m.end())))
     for m in _AGREEMENT.finditer(doc.text):
         # The agreement's part of the sentence, up to a clause with other partners (…签署战略
         # 合作协议,与Y等就6个项目签约: those projects are Y's; …签订协议,将投资10亿元

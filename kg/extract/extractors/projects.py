@@ -443,9 +443,8 @@ def recognize_facilities_under_way(doc: Doc) -> None:
     for m in FACILITY_HEAD.finditer(text):
         if m.start() in done:
             continue
-        sent = doc.sentence_at(m.start())
         clause_start = doc.clause_start(m.start(), "，,；;：:")
-        clause_end = min([sent.end] + [i for i in (text.find(c, m.end(), sent.end) for c in "，,；;。") if i >= 0])
+        clause_end = doc.clause_end(m.end())
         first = max(clause_start, text.rfind("、", clause_start, m.start()) + 1)
         if first != clause_start:
             continue  # not the list's first item: found with the first
