@@ -16,6 +16,7 @@ import re
 from kg.extract.document import Doc
 from kg.extract.extractors.aliases import core_name, legal_base
 from kg.extract.extractors.projects import BUILT_BY as _BUILT_BY
+from kg.extract.extractors.projects import PAID_TO_BUILD
 from kg.extract.extractors.zones import ZONE_REFERENCE
 from kg.extract.names import place_prefix
 from kg.extract.pipeline import RELATE, component
@@ -48,7 +49,6 @@ _SIGNS_WITH_ZONE = re.compile(r"(?:[0-9]+月[0-9]+日[,，]?|同日[,，]?|当�
 _LEGAL_ENDINGS = ("公司", "集团", "厂")
 _RESPECTIVELY = re.compile(r"与(?P<who>[^，,。；;]{4,80}?)分别(?:正式)?(?:签订|签署|签约)了?"
                            r"(?P<what>[^，,。；;]{4,120}?)(?:的)?(?:投资|合作|框架|入园|入驻)?(?:协议|合同)")
-_PAID_BY = re.compile(r"(?:将|拟|计划)?投资(?:约|达|超|近)?[0-9.]+(?:万|亿)?元(?:人民币)?(?:建设|新建|兴建|打造|实施)?的$")
 _BUILD_VERBS = ("建设", "新建", "打造", "兴建", "实施", "设立", "新上")
 _SUBJECT_BUILDS = re.compile(r"(?:将|拟|计划|准备|预计)?(?:投资|出资)[^，,。；;]{0,16}?(?:建设|新建|打造|兴建|实施|设立)$|"
                              r"(?:将|拟|计划)?(?:投资建设|建设|新建|打造|兴建|设立|新上)$")
@@ -162,8 +162,8 @@ def relate_operators(doc: Doc) -> None:
             if named:
                 link(pk, doc.resolve(max(named, key=lambda e: e.end).key), sent.index, "this-company")
         # X投资60亿元的P: the company right before the investment and its amount.
-        paid = _PAID_BY.search(doc.text, max(sent.start, p.start - 24), p.start)
-        if paid:
+        paid = PAID_TO_BUILD.search(doc.text, max(sent.start, p.start - 24), p.start)
+        if paid and paid.end() == p.start:
             for e in ents:
                 if e.end == paid.start():
                     link(pk, doc.resolve(e.key), sent.index, "paid-by")

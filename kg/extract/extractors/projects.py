@@ -483,7 +483,8 @@ def recognize_project_phases(doc: Doc) -> None:
 
 
 # X投资建设的P, X新建的P: the company before the verb builds the project after it.
-_PAID_TO_BUILD = re.compile(r"(?:将|拟|计划)?(?:总)?投资[^，,。；;的]{1,12}?元(?:建设|新建|兴建|打造|实施)的")
+# X投资5亿元(建设)的P: the amount a company named before pays for the project after.
+PAID_TO_BUILD = re.compile(r"(?:将|拟|计划)?(?:总)?投资[^，,。；;的]{1,12}?元(?:人民币)?(?:建设|新建|兴建|打造|实施)?的")
 BUILT_BY = re.compile(r"(?:合作)?(?:投资建设|合作建设|投资兴建|投资|新建|兴建|建设|开发|打造|实施|承建|筹建)的")
 
 
@@ -514,7 +515,7 @@ def recognize_project_brands(doc: Doc) -> None:
         built = BUILT_BY.search(doc.text, max(p.start - 8, 0), p.start)
         if built and built.end() == p.start and built.start() in ends:
             continue  # 瑞川药业新建的|原料药…项目: its company is named before it, not in it
-        paid = _PAID_TO_BUILD.search(doc.text, max(p.start - 24, 0), p.start)
+        paid = PAID_TO_BUILD.search(doc.text, max(p.start - 24, 0), p.start)
         if paid and paid.end() == p.start and paid.start() in ends:
             continue  # 凯顺新材料公司投资5亿元建设的|改性塑料项目: likewise, with the amount between
         if any(name.startswith(e) for e in enterprises) or any(name.startswith(b) for b in bases):
