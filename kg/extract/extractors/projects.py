@@ -483,8 +483,9 @@ def recognize_project_phases(doc: Doc) -> None:
 
 
 # X投资建设的P, X新建的P: the company before the verb builds the project after it.
-# X投资5亿元(建设)的P: the amount a company named before pays for the project after.
-PAID_TO_BUILD = re.compile(r"(?:将|拟|计划)?(?:总)?投资[^，,。；;的]{1,12}?元(?:人民币)?(?:建设|新建|兴建|打造|实施)?的")
+# X投资5亿元(建设)的|P: the amount a company named before pays for the project after (anchored
+# at the search's end, where the project starts).
+PAID_TO_BUILD = re.compile(r"(?:将|拟|计划)?(?:总)?投资[^，,。；;的]{1,12}?元(?:人民币)?(?:建设|新建|兴建|打造|实施)?的$")
 BUILT_BY = re.compile(r"(?:合作)?(?:投资建设|合作建设|投资兴建|投资|新建|兴建|建设|开发|打造|实施|承建|筹建)的")
 
 
