@@ -1318,3 +1318,22 @@ def test_companies_and_projects_signed_respectively_pair_up_in_order() -> None:
             ("operatedBy", "智能终端生产线项目", "蓝溪电子科技有限公司")} <= facts(text)
     # not the crossed pairs
     assert ("operatedBy", "年产3万吨锂电池隔膜项目", "蓝溪电子科技有限公司") not in facts(text)
+
+
+def test_a_car_trade_after_a_brand_at_a_projects_head_is_the_products() -> None:
+    # 沃岚|汽车内饰生产项目 is 沃岚's (the trade says what the plant makes) …
+    text = "青岚经济开发区引进总投资3亿元的沃岚汽车内饰生产项目。"
+    assert names(text, "Enterprise") == {"沃岚"}
+    assert ("operatedBy", "沃岚汽车内饰生产项目", "沃岚") in facts(text)
+    assert names("园区签约了沃岚汽车座椅生产基地项目。", "Enterprise") == {"沃岚"}
+    # … while 沃岚汽车 in a company's place in the sentence, or with nothing after it but
+    # 项目, is the company's whole name.
+    assert names("青岚经济开发区签约了沃岚汽车项目。", "Enterprise") == {"沃岚汽车"}
+    assert names("沃岚汽车在青岚经济开发区投资建设整车项目。", "Enterprise") == {"沃岚汽车"}
+
+
+def test_a_brand_whose_first_character_jieba_cuts_off_still_heads_its_project() -> None:
+    # jieba reads 金|艳装: a common noun, then a rare word; together they are the brand.
+    text = "青岚经济开发区开工建设了金艳装精密轴承生产项目。"
+    assert names(text, "Enterprise") == {"金艳装"}
+    assert ("operatedBy", "金艳装精密轴承生产项目", "金艳装") in facts(text)

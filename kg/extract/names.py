@@ -284,6 +284,7 @@ def brand_prefix(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     b_start = toks[0][0]
     if doc.text[toks[0][0]:toks[0][1]] in places() and len(toks) > 1:
         i = 1  # 上海航盛: the place is part of the enterprise's name
+    toks = _glue_leading_char(doc, toks, i)
     j = i
     while j < len(toks):
         word = doc.text[toks[j][0]:toks[j][1]]
@@ -307,6 +308,20 @@ def brand_prefix(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     if len(brand) < 2 or b_end >= end:
         return None
     return b_start, b_end
+
+
+def _glue_leading_char(doc: Doc, toks: list[tuple[int, int]], i: int) -> list[tuple[int, int]]:
+    """A brand's first character that jieba cut off as a common noun (X|星澜, X|岭峰): glued
+    to the rare word after it, where together they are no dictionary word."""
+    if len(toks) < i + 2:
+        return toks
+    (s, e), (s2, e2) = toks[i], toks[i + 1]
+    char, word = doc.text[s:e], doc.text[s2:e2]
+    if e - s != 1 or not 2 <= e2 - s2 <= 3 or char in FUNCTION_CHARS or char in GENERIC_MODIFIERS or \
+            char in industry_words() or char in places() or not _IDEOGRAPHS.match(char) or \
+            not (word_tag(char) or "").startswith("n") or not is_rare_word(word) or word_frequency(char + word):
+        return toks
+    return toks[:i] + [(s, e2)] + toks[i + 2:]
 
 
 def _merge_lone_chars(doc: Doc, toks: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -513,6 +513,7 @@ def recognize_project_brands(doc: Doc) -> None:
              and b != m.name}
     for p in list(doc.mentions_of("Project")):
         name = p.name
+        _cut_product_trade(doc, p, enterprises)
         built = BUILT_BY.search(doc.text, max(p.start - 8, 0), p.start)
         if built and built.end() == p.start and built.start() in ends:
             continue  # 瑞川药业新建的|原料药…项目: its company is named before it, not in it
@@ -555,7 +556,8 @@ def recognize_project_brands(doc: Doc) -> None:
         # Company words right after the brand belong to it: 鼎华|科技, 创世|电机, 万邦|国际.
         for head in _BRAND_TAILS:
             if text_at(doc, e, head) and not text_at(doc, e + len(head), "园") and \
-                    not _opens_trade(doc.text, e, head, p.end):
+                    not _opens_trade(doc.text, e, head, p.end) and \
+                    not (head in _PRODUCT_TRADES and not text_at(doc, e + len(head), "项目")):
                 e += len(head)
                 break
         brand = doc.text[s:e]
@@ -573,6 +575,28 @@ def recognize_project_brands(doc: Doc) -> None:
             continue
         doc.add_mention("Enterprise", s, e, rule="project-brand")
         enterprises.add(brand)
+
+
+# Trades that name what a plant makes, not the company, when a project's name goes on after
+# them: 瑞达|汽车内饰生产项目 is 瑞达's (as 无锡长盛|树脂生产项目 is 无锡长盛's), although 瑞达汽车
+# alone, in a company's place in a sentence, is a company's name.
+_PRODUCT_TRADES = ("汽车",)
+
+
+def _cut_product_trade(doc: Doc, p, enterprises: set[str]) -> None:
+    """The company read at the head of project ``p`` as brand + a product trade
+    (brand-industry's 瑞达汽车 in 瑞达汽车内饰生产项目) is the brand alone when the project's
+    name goes on past 项目's place: the trade is the product's."""
+    for m in list(doc.mentions_of("Enterprise")):
+        if m.start != p.start or m.rule != "brand-industry" or not m.name.endswith(_PRODUCT_TRADES):
+            continue
+        cut = m.end - len(next(t for t in _PRODUCT_TRADES if m.name.endswith(t)))
+        if cut - m.start < 2 or p.end - m.end <= len("项目") or doc.text.startswith("项目", m.end):
+            continue
+        doc.mentions.remove(m)
+        enterprises.discard(m.name)
+        doc.add_mention("Enterprise", m.start, cut, rule="project-brand")
+        enterprises.add(doc.text[m.start:cut])
 
 
 _PARK_AFTER_PLACE = re.compile(r"(?:科技|产业|工业|经济|高新)*(?:园区|园|基地|小镇)(?:项目)?$")
