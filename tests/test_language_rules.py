@@ -1337,3 +1337,23 @@ def test_a_brand_whose_first_character_jieba_cuts_off_still_heads_its_project() 
     text = "青岚经济开发区开工建设了金艳装精密轴承生产项目。"
     assert names(text, "Enterprise") == {"金艳装"}
     assert ("operatedBy", "金艳装精密轴承生产项目", "金艳装") in facts(text)
+
+
+def test_an_offshore_engineering_trade_is_no_company_nor_project() -> None:
+    # 海工 is 海洋工程 cut short: 等海工装备项目 says what kind the listed projects are.
+    text = "青岚保税区内,金艳装船舶配套研发基地、宏岳船业研发生产基地等海工装备项目相继签约。"
+    assert "海工" not in names(text, "Enterprise")
+    assert not {n for n in names(text, "Project") if n.startswith("海工")}
+
+
+def test_a_word_the_article_names_as_a_place_is_no_brand() -> None:
+    # 岚格图口岸 makes 岚格图 a place: 岚格图|进出口加工产业园 is no company's
+    text = "青岚试验区依托岚格图口岸发展边境贸易,加快推进岚格图进出口综合加工产业园建设。"
+    assert "岚格图" not in names(text, "Enterprise")
+
+
+def test_a_region_after_a_company_ends_its_name() -> None:
+    # 深圳金艳装|粤东北|跨境电商产业园: 粤东北 is the region the project serves
+    text = "青岚新区已签约深圳金艳装粤东北跨境电商产业园、华岭物流等项目。"
+    assert "深圳金艳装" in names(text, "Enterprise")
+    assert not {n for n in names(text, "Enterprise") if "粤" in n}

@@ -291,7 +291,7 @@ def brand_prefix(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         # Brands are short: 瑞维思|减水剂 stops after the brand.
         if j > i and toks[j][1] - toks[i][0] > 4:
             break
-        if word in places() or not _IDEOGRAPHS.match(word):
+        if word in places() or not _IDEOGRAPHS.match(word) or (len(word) == 1 and starts_region(doc, toks[j][0])):
             break
         # After a rare first word, a common noun that is no industry word still belongs
         # to the brand (盐津|铺子|烘焙); an industry word starts the description.
@@ -324,13 +324,24 @@ def _glue_leading_char(doc: Doc, toks: list[tuple[int, int]], i: int) -> list[tu
     return toks[:i] + [(s, e2)] + toks[i + 2:]
 
 
+# The one-character short names of the provinces: with a direction after them they name a
+# region (粤东北, 豫北, 川西北), which ends a brand before it.
+PROVINCE_SHORTS = "津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川黔滇藏陕甘青宁新"
+
+
+def starts_region(doc: Doc, pos: int) -> bool:
+    """A lone province character at ``pos`` that a direction follows (粤|东北)."""
+    return doc.text[pos:pos + 1] in PROVINCE_SHORTS and doc.text[pos + 1:pos + 2] in ("东", "南", "西", "北", "中")
+
+
 def _merge_lone_chars(doc: Doc, toks: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Glue a lone character to the word before it when together they are no dictionary
     word: jieba splits unknown names like 华中|星 and 海能|达."""
     out: list[tuple[int, int]] = []
     for s, e in toks:
         word = doc.text[s:e]
-        if out and e - s == 1 and word not in FUNCTION_CHARS and word not in industry_words():
+        if out and e - s == 1 and word not in FUNCTION_CHARS and word not in industry_words() and \
+                not starts_region(doc, s):
             ps, pe = out[-1]
             prev = doc.text[ps:pe]
             if 1 < len(prev) <= 3 and _WORDISH.match(prev) and not word_frequency(prev + word) and prev not in places():

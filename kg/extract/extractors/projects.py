@@ -33,6 +33,7 @@ from kg.extract.names import (
     FACILITY_HEAD,
     FUNCTION_CHARS,
     GENERIC_MODIFIERS,
+    PROVINCE_SHORTS,
     QUOTES,
     after_park,
     brand_prefix,
@@ -44,6 +45,7 @@ from kg.extract.names import (
     is_sector_phrase,
     left_start,
     place_prefix,
+    starts_region,
 )
 from kg.extract.pipeline import RECOGNIZE, component
 
@@ -571,7 +573,7 @@ def recognize_project_brands(doc: Doc) -> None:
         if brand in places() or brand in stopwords() or len(brand) < 2 or _INSTITUTE.search(brand) or \
                 _COUNT_OF_KINDS.match(brand) or \
                 brand.endswith(("区", "县", "镇", "乡", "村", "市", "省")) or _local_division(doc, brand) or \
-                _PROVINCE_PART.fullmatch(brand):
+                _PROVINCE_PART.fullmatch(brand) or _named_as_place(doc, brand):
             continue
         doc.add_mention("Enterprise", s, e, rule="project-brand")
         enterprises.add(brand)
@@ -612,7 +614,22 @@ _INSTITUTE = re.compile(r"大学|学院|研究|科学院|中科院|社科院|工
 
 # 豫北, 苏南, 皖江, 川西北: part of a province by its one-character short form, a region
 # (not 京: a two-character 京X names a well-known company as often as a part of Beijing).
-_PROVINCE_PART = re.compile(r"[津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川黔滇藏陕甘青宁新][东南西北中]{1,2}|皖江|苏中")
+_PROVINCE_PART = re.compile(f"[{PROVINCE_SHORTS}][东南西北中]{{1,2}}|皖江|苏中")
+
+
+# Heads that make the word before them a place: X口岸, X镇, X街道, X片区.
+_PLACE_HEADS = ("口岸", "镇", "乡", "村", "街道", "片区", "社区", "港区")
+
+
+def _named_as_place(doc: Doc, name: str) -> bool:
+    """巴克图|进出口综合加工产业园 in an article that also writes 巴克图口岸: a word the article
+    itself puts before a place's head is that place, not a company."""
+    i = doc.text.find(name)
+    while i >= 0:
+        if doc.text.startswith(_PLACE_HEADS, i + len(name)):
+            return True
+        i = doc.text.find(name, i + 1)
+    return False
 
 
 def _local_division(doc: Doc, name: str) -> bool:
@@ -655,8 +672,8 @@ def _company_prefix(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     for s, e in doc.tokens(doc.sentence_at(start)):
         if e <= start:
             continue
-        if e >= end or e - start > 10:
-            break
+        if e >= end or e - start > 10 or starts_region(doc, s):
+            break  # 深圳X|粤东北…: a region after the company is where its project serves
         if company_shape(doc.text[start:e]) == 2 and (doc.text[start:e][:2] in countries() or
                                                       doc.text[start:e][:3] in countries() or
                                                       place_prefix(doc.text[start:e])):
