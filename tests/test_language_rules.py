@@ -1357,3 +1357,13 @@ def test_a_region_after_a_company_ends_its_name() -> None:
     text = "青岚新区已签约深圳金艳装粤东北跨境电商产业园、华岭物流等项目。"
     assert "深圳金艳装" in names(text, "Enterprise")
     assert not {n for n in names(text, "Enterprise") if "粤" in n}
+
+
+def test_parks_of_an_article_that_calls_its_zone_by_its_kind_alone_are_no_zones() -> None:
+    # The guideline: an article that never names its zone (only 试验区) has no Zone.
+    text = ("试验区一季度招商引资到位资金3亿元。\n今年以来,试验区推进项目建设。其中,青松工业园"
+            "宏岳光伏储能项目开工,白桦工业园华岭镁业项目开工。青松工业园今年还引进了恒发钢铁有限公司。")
+    assert not names(text, "Zone")
+    assert {"青松工业园", "白桦工业园"} <= names(text, "Park")
+    assert not {f for f in facts(text) if f[0] == "hosts"}
+

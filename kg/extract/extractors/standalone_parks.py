@@ -5,7 +5,8 @@ zone the article is about. These signals say so: the park has an administration 
 own (X管委会, X管理委员会, X党工委), as only zones do; it is placed in a city or county
 (X工业园区位于Y县), as parks inside a zone are not; it opens one of parallel clauses that
 zones open (甲经开区…;乙工业园区…); or the article names no zone at all, and then its most
-mentioned park is the area it is about.
+mentioned park is the area it is about, unless the article speaks of a zone by its kind
+alone (试验区…): then the parks lie in that unnamed zone, and the article has no Zone.
 """
 from __future__ import annotations
 
@@ -73,6 +74,16 @@ def _as_zone(doc: Doc, m: Mention) -> Mention:
     return Mention("Zone", m.start, m.end, doc.text[m.start:m.end], m.rule + "+zone")
 
 
+# What an article calls its zone when it does not name it (试验区一季度…, 开发区今年…): the
+# parks it names lie in that zone, none of them is the zone.
+_BARE_ZONE = re.compile(r"(?<![\u4e00-\u9fff])(?:试验区|开发区|经开区|高新区|新区|综保区|保税区|示范区|集聚区)")
+
+
+def _unnamed_zone(doc: Doc) -> bool:
+    """The article speaks of its zone by its kind alone, as the start of a clause."""
+    return any(not any(m.start <= z.start() < m.end for m in doc.mentions) for z in _BARE_ZONE.finditer(doc.text))
+
+
 @component("standalone-parks", RESOLVE - 1)
 def promote_standalone_parks(doc: Doc) -> None:
     parks = list(doc.mentions_of("Park"))
@@ -80,7 +91,7 @@ def promote_standalone_parks(doc: Doc) -> None:
         return
     promoted = {m.name for m in parks if _ADMINISTRATION.match(doc.text, m.end) or _placed_in_division(doc, m)
                 or _beside_zones(doc, m)}
-    if not any(True for _ in doc.mentions_of("Zone")) and not promoted:
+    if not any(True for _ in doc.mentions_of("Zone")) and not promoted and not _unnamed_zone(doc):
         counts = Counter(m.name for m in parks)
         first = {}
         for m in sorted(parks, key=lambda m: m.start):
