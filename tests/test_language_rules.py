@@ -1367,3 +1367,19 @@ def test_parks_of_an_article_that_calls_its_zone_by_its_kind_alone_are_no_zones(
     assert {"青松工业园", "白桦工业园"} <= names(text, "Park")
     assert not {f for f in facts(text) if f[0] == "hosts"}
 
+
+
+def test_items_with_a_companys_form_in_a_list_of_projects_are_its_investors() -> None:
+    # 控股, 船务 name no project: 国旅控股 (an abbreviation) and 光明船务 (a common word) are companies
+    text = "青岚经开区重点引进华岭基金、沃岚资本、国旅控股等世界500强创新金融项目。"
+    assert {"华岭基金", "沃岚资本", "国旅控股"} <= names(text, "Enterprise")
+    assert not names(text, "Project")
+    text = "青岚经开区引进了光明船务、湖南金艳装农业等一批产业项目。"
+    assert names(text, "Enterprise") == {"光明船务", "湖南金艳装农业"}
+    assert not names(text, "Project")
+
+
+def test_leasing_is_a_trade_in_a_list_and_inside_a_companys_name() -> None:
+    text = "青岚经开区一批商贸旅游、融资租赁等现代服务业项目落户。国信融资租赁有限公司入驻。"
+    assert not names(text, "Project")
+    assert names(text, "Enterprise") == {"国信融资租赁有限公司"}

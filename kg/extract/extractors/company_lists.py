@@ -143,9 +143,10 @@ def company_shape(name: str, product_endings: bool = True) -> int:
             (any(is_rare_word(w) for w in words) or (qualified and len(words) >= 2)):
         return 2 if qualified else 1
     # 光明|船务, 长风|物流: a common two-character word before a trade ending can be the
-    # brand too; weak evidence (a list must say its items are companies).
+    # brand too, as can an abbreviation (jieba's j: 国旅|控股); weak evidence (a list must
+    # say its items are companies).
     if ending and ending in INDUSTRY_HEADS and len(core) == 2 and len(words) == 1 and \
-            (word_tag(core) or "").startswith(("n", "a", "nz", "b")) and not _not_a_brand(core):
+            (word_tag(core) or "").startswith(("n", "a", "nz", "b", "j")) and not _not_a_brand(core):
         return 1
     # 青海|西部|镁业, 宁夏|东方|钽业: after a place, a direction before a trade is a common
     # company name (the region's works of that trade).

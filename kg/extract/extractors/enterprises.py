@@ -73,7 +73,7 @@ _DESCRIPTOR_WORDS = frozenset("企业 公司 品牌 厂商 巨头 龙头 集团 
 _DESCRIPTOR_WORDS_BEFORE_LEGAL = _DESCRIPTOR_WORDS | COMPANY_DESCRIPTIONS
 # Verbs that are ordinary inside a company's name (城市建设投资有限公司, 中电光谷联合控股,
 # 粤商产业发展(集团)有限公司), though they end other names.
-_IN_COMPANY_NAMES = frozenset("建设 投资 发展 开发 联合 实业 置业 经营 管理".split())
+_IN_COMPANY_NAMES = frozenset("建设 投资 发展 开发 联合 实业 置业 经营 管理 融资 租赁 融资租赁".split())
 
 
 def _back_to_place(doc: Doc, start: int, head: int) -> int:

@@ -154,6 +154,11 @@ def _first_item_start(doc: Doc, start: int, end: int) -> int:
     return found
 
 
+# Endings that say a company's form or a business no project is named by: in a list of
+# projects, 国旅|控股 and 光明|船务 are the investors even with a common word for a brand.
+_FORM_ENDINGS = ("控股", "船务", "实业", "置业", "股份", "资本", "创投", "证券")
+
+
 def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str, bare_head: bool = False) -> None:
     """Type each item of a list. In a list of projects an item that reads as a company
     (英国联合乳品、丰源麦业等一批大项目) is the investor; only under a bare 等项目 is it
@@ -178,7 +183,8 @@ def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str, ba
             continue  # 与X协会、Y部Z中心等签约: bodies, not projects; 产业化基地: no facility in particular
         if type_ in ("Project", "Enterprise") and (is_counted(name) or is_sector_phrase(doc, s, e)):
             continue  # 石油化工、汽车电子等项目, 精密制造等大中型企业: trades, not projects or companies
-        if type_ == "Project" and company_shape(strip_quotes(name), product_endings=False) == 2:
+        shape = company_shape(strip_quotes(name), product_endings=False) if type_ == "Project" else 0
+        if shape == 2 or (shape == 1 and name.endswith(_FORM_ENDINGS)):
             doc.claimed[(s, e)] = "Enterprise"
             doc.add_mention("Enterprise", s, e, strip_quotes(name), rule=rule + "-company")
             if bare_head and not name.endswith(("公司", "集团", "厂")):
