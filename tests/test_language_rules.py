@@ -1383,3 +1383,15 @@ def test_leasing_is_a_trade_in_a_list_and_inside_a_companys_name() -> None:
     text = "青岚经开区一批商贸旅游、融资租赁等现代服务业项目落户。国信融资租赁有限公司入驻。"
     assert not names(text, "Project")
     assert names(text, "Enterprise") == {"国信融资租赁有限公司"}
+
+
+def test_where_an_event_is_held_is_no_place_of_the_zone() -> None:
+    text = "4月2日,青岚新区投资推介会在重庆举行。青岚新区位于广安市武胜县和合川区交界处。"
+    places = {f[2] for f in facts(text) if f[0] == "locatedIn" and f[1] == "青岚新区"}
+    assert {"广安市", "武胜县", "合川区"} <= places and "重庆市" not in places
+    text = "4月2日,青岚新区投资推介会在重庆举行。青岚新区位于广安市武胜县。"
+    places = {f[2] for f in facts(text) if f[0] == "locatedIn" and f[1] == "青岚新区"}
+    assert places == {"广安市", "武胜县"}
+    # where the article also puts the zone in that city, the city counts
+    text = "青岚新区投资推介会在重庆举行。青岚新区位于重庆市合川区。"
+    assert {f[2] for f in facts(text) if f[0] == "locatedIn"} == {"重庆市", "合川区"}

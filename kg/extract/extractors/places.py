@@ -208,6 +208,10 @@ def _place_key(doc: Doc, code: str | None, spelling: str, start: int, end: int, 
     return key
 
 
+# 推介会在重庆举行: where an event is held is no place the zone lies in.
+_VENUE = re.compile(r"[市县区]?(?:隆重)?(?:举行|召开|举办|开幕|闭幕)")
+
+
 @component("zone-places", RELATE + 1)
 def relate_zone_places(doc: Doc) -> None:
     table = divisions()
@@ -220,7 +224,7 @@ def relate_zone_places(doc: Doc) -> None:
     spelled = frozenset(m.spelling for m, c in resolved if c is None)  # names of no settled division
     by_code: dict[str, list[PlaceMention]] = {}
     for m, c in resolved:
-        if c and not _in_headline(doc, m.start):
+        if c and not _in_headline(doc, m.start) and not _VENUE.match(doc.text, m.end):
             by_code.setdefault(c, []).append(m)
     scope = ZoneScope(doc)
     one_zone = len({doc.resolve(m.key) for m in doc.mentions_of("Zone")}) == 1
@@ -274,7 +278,7 @@ def relate_zone_places(doc: Doc) -> None:
             zone = full
         else:
             nearby = [(pm, c) for pm, c in resolved if sent.start <= pm.start < sent.end and c
-                      and table[c].level in ("city", "county")]
+                      and table[c].level in ("city", "county") and not _VENUE.match(doc.text, pm.end)]
             if not nearby:
                 continue
             done.add(zone)
