@@ -1395,3 +1395,10 @@ def test_where_an_event_is_held_is_no_place_of_the_zone() -> None:
     # where the article also puts the zone in that city, the city counts
     text = "青岚新区投资推介会在重庆举行。青岚新区位于重庆市合川区。"
     assert {f[2] for f in facts(text) if f[0] == "locatedIn"} == {"重庆市", "合川区"}
+
+
+def test_a_zone_head_inside_a_projects_name_is_no_zone() -> None:
+    # 一期起步区出口加工区项目: the works of a bonded zone's first phase, not another zone
+    text = "12月27日,青岚综合保税区一期起步区出口加工区项目取得新突破,主体结构全面封顶。"
+    assert names(text, "Zone") == {"青岚综合保税区"}
+    assert any(n.endswith("出口加工区项目") for n in names(text, "Project"))

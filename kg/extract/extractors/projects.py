@@ -505,6 +505,17 @@ def drop_nested_projects(doc: Doc) -> None:
         doc.mentions = [m for m in doc.mentions if id(m) not in inner]
 
 
+@component("zones-inside-projects", RECOGNIZE + 5)
+def drop_zones_inside_projects(doc: Doc) -> None:
+    """一期起步区出口加工区项目: a zone's head that 项目 follows, inside a longer project's
+    name, is a part of the works the project builds, not a zone of its own."""
+    projects = [p for p in doc.mentions_of("Project") if doc.text.endswith("项目", 0, p.end)]
+    inner = {id(z) for z in doc.mentions_of("Zone") if doc.text.startswith("项目", z.end) and
+             any(p.start < z.start and z.end + len("项目") == p.end for p in projects)}
+    if inner:
+        doc.mentions = [m for m in doc.mentions if id(m) not in inner]
+
+
 @component("project-brands", RECOGNIZE + 6)
 def recognize_project_brands(doc: Doc) -> None:
     """The enterprise a project's name starts with: 宏途|山药食品产业园, 碧桂园·芙蓉台."""
