@@ -1402,3 +1402,9 @@ def test_a_zone_head_inside_a_projects_name_is_no_zone() -> None:
     text = "12月27日,青岚综合保税区一期起步区出口加工区项目取得新突破,主体结构全面封顶。"
     assert names(text, "Zone") == {"青岚综合保税区"}
     assert any(n.endswith("出口加工区项目") for n in names(text, "Project"))
+
+
+def test_a_zone_named_after_its_parent_is_one_zone_with_its_short_name() -> None:
+    # 青岚保税港区白桦功能区 and, later, 白桦功能区: one zone, not two
+    text = "青岚保税港区白桦功能区位于白桦市经济开发区。白桦功能区将建成保税功能的海关特殊监管区。"
+    assert all_names(text, "Zone") == [("白桦市经济开发区",), ("青岚保税港区白桦功能区", "白桦功能区")]

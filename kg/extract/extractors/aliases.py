@@ -162,6 +162,9 @@ def zone_key(name: str) -> str:
     """What two spellings of one zone share: 国家许昌经济技术开发区, 许昌经开区 and 许昌开发区
     give 许昌经开区; 安徽省马鞍山市慈湖高新区 and 慈湖高新区 give 慈湖高新区 (a province or city
     in front is dropped while a name of two or more characters is left before the head)."""
+    part = _part_of_parent(name)
+    if part:
+        return zone_key(part)  # 临港保税港区|东川功能区 and 东川功能区: the part's own name
     key = name.removeprefix("国家级").removeprefix("国家")
     for full, short in _ZONE_ABBREVIATIONS:
         if key.endswith(full):
@@ -179,6 +182,19 @@ def zone_key(name: str) -> str:
             # 许昌市经开区 and 许昌经开区: the city's short name
             return places()[place].short + key[len(place):]
         key = key[len(place):]
+
+
+def _part_of_parent(name: str) -> str:
+    """东川功能区 of 临港保税港区东川功能区: a zone named after the zone it is part of, by what
+    follows the parent's head (a name of two or more characters and a head of its own)."""
+    from kg.extract.extractors.zones import ZONE_HEAD
+
+    for m in ZONE_HEAD.finditer(name):
+        part = name[m.end():]
+        head = _zone_head(part) if part else ""
+        if head and len(part) - len(head) >= 2:
+            return part
+    return ""
 
 
 @lru_cache(maxsize=1 << 16)

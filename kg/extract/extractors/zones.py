@@ -19,7 +19,7 @@ ZONE_HEADS = (
     # airport zones: 双龙航空港经济区, 青湾临空经济区
     "航空港经济区|空港经济区|临空经济区"
 )
-_HEAD = re.compile(rf"(?:{ZONE_HEADS})")
+ZONE_HEAD = re.compile(rf"(?:{ZONE_HEADS})")
 # A zone named in a clause (开发区, 青湾经开区, 中国(浙江)自由贸易试验区) or a park that is one (园区),
 # for the patterns of other recognisers that need "in the zone" or "with the zone".
 ZONE_REFERENCE = rf"[\u4e00-\u9fff()（）]{{0,16}}?(?:{ZONE_HEADS}|园区)"
@@ -95,7 +95,7 @@ def _named_again(doc: Doc, name: str, m: re.Match) -> bool:
 @component("zones", RECOGNIZE + 1)
 def recognize_zones(doc: Doc) -> None:
     text = doc.text
-    for m in _HEAD.finditer(text):
+    for m in ZONE_HEAD.finditer(text):
         start = left_start(doc, m.start(), 16, inner_ok=_IN_ZONE_NAMES)
         while start < m.start() and any(text.startswith(w, start) for w in _IN_ZONE_NAMES) and \
                 not any(text.startswith(w + "区", start) for w in _IN_ZONE_NAMES):
