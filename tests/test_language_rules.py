@@ -1408,3 +1408,12 @@ def test_a_zone_named_after_its_parent_is_one_zone_with_its_short_name() -> None
     # 青岚保税港区白桦功能区 and, later, 白桦功能区: one zone, not two
     text = "青岚保税港区白桦功能区位于白桦市经济开发区。白桦功能区将建成保税功能的海关特殊监管区。"
     assert all_names(text, "Zone") == [("白桦市经济开发区",), ("青岚保税港区白桦功能区", "白桦功能区")]
+
+
+def test_works_named_by_the_area_they_are_done_in_are_projects() -> None:
+    # 综合开发项目 alone is a kind of works; after a new town, a 片区 or a district it is one project
+    text = "本次签约涉及金岭新城综合开发项目、江北区旧城改造和城市更新项目、白桦湾片区开发和配套建设项目等。"
+    assert names(text, "Project") == {"金岭新城综合开发项目", "江北区旧城改造和城市更新项目", "白桦湾片区开发和配套建设项目"}
+    assert not names(text, "Enterprise")
+    # without an area, still a kind
+    assert not names("青岚园区推进城市更新项目建设,园区基础设施项目正式启动。", "Project")

@@ -292,6 +292,7 @@ def recognize_projects(doc: Doc) -> None:
         if cut is not None:
             start = cut.start  # 金禾农业开发有限公司冷链物流园项目: a company's words (开发) end no name inside it
         start = _whole_item(doc, start, m.start())
+        start = _area_of_works(doc, start, m.start())
         if start == m.start():
             continue
         # 调配糖浆生产、高档动物饲料母料生产项目: the head names every item before it.
@@ -324,6 +325,42 @@ def recognize_projects(doc: Doc) -> None:
         if end - m.end() >= 2:
             add_project(doc, m.end(), end, "invested")
 
+
+
+# Areas that works are named by: 金岭新城|综合开发项目, 白桦湾片区|开发和配套建设项目.
+_AREA = re.compile(r"(?:新城|片区|组团|新区)$")
+# What is done to an area, besides the trades of sector_words.txt.
+_WORKS_WORDS = frozenset("开发 建设 打造 改造 更新 城市更新 旧城 旧城改造 整治 盘活 治理 修复 提升 运营 保护 利用 资产 业态 城市 综合 "
+                         "配套".split())
+
+
+def _area_of_works(doc: Doc, start: int, head: int) -> int:
+    """综合开发项目 alone names a kind of works; after the area it is done in (金岭新城, 江北区)
+    it is one project, named with the area. Activities joined by 和 (旧城改造和城市更新) stay
+    together. Returns the name's start, moved left over them, or ``start``."""
+    text = doc.text
+    toks = [(s, e) for s, e in doc.tokens(doc.sentence_at(head)) if e <= head]
+    i, begin = len(toks), head
+    while i > 0:  # the activities, read leftwards
+        word = text[toks[i - 1][0]:toks[i - 1][1]]
+        if word in _WORKS_WORDS or word in sector_words() or word in GENERIC_MODIFIERS or \
+                (word in ("和", "与", "及") and begin < head):
+            i -= 1
+            begin = toks[i][0]
+        else:
+            break
+    if begin == head or begin > start or text[begin] in "和与及":
+        return start  # no activities, or the name read so far is longer than them
+    area = _AREA.search(text, max(begin - 4, 0), begin)
+    if area:
+        area_start = left_start(doc, area.start(), 8)
+        if area.start() - area_start >= 2:
+            return area_start
+    place = next((n for n in range(6, 1, -1) if begin >= n and (text[begin - n:begin] in places() or
+                                                                 codes_named(text[begin - n:begin], full_only=True))), 0)
+    if place and (begin == place or text[begin - place - 1] in "，,、：:；;（( \n" or text[begin - place - 1] in FUNCTION_CHARS):
+        return begin - place
+    return start
 
 
 # A company's facility is one of its projects: 美国康宁特全自动生产基地, 法斯特北方基地,
@@ -583,7 +620,7 @@ def recognize_project_brands(doc: Doc) -> None:
             continue
         if brand in places() or brand in stopwords() or len(brand) < 2 or _INSTITUTE.search(brand) or \
                 _COUNT_OF_KINDS.match(brand) or \
-                brand.endswith(("区", "县", "镇", "乡", "村", "市", "省")) or _local_division(doc, brand) or \
+                brand.endswith(("区", "县", "镇", "乡", "村", "市", "省", "新城", "组团")) or _local_division(doc, brand) or \
                 _PROVINCE_PART.fullmatch(brand) or _named_as_place(doc, brand):
             continue
         doc.add_mention("Enterprise", s, e, rule="project-brand")
