@@ -1417,3 +1417,18 @@ def test_works_named_by_the_area_they_are_done_in_are_projects() -> None:
     assert not names(text, "Enterprise")
     # without an area, still a kind
     assert not names("青岚园区推进城市更新项目建设,园区基础设施项目正式启动。", "Project")
+
+
+def test_two_names_joined_before_a_count_of_two_projects_are_both_projects() -> None:
+    text = "青岚经开区投资8亿元高标准建设金岭物流城和白桦汽车配件城两个物流项目。"
+    assert {"金岭物流城", "白桦汽车配件城"} <= names(text, "Project")
+    # a count after one phrase is still no list
+    assert not names("青岚经开区统筹规划和建设两个园区。", "Project") | names("青岚经开区统筹规划和建设两个园区。", "Park")
+
+
+def test_a_project_being_built_and_the_same_project_named_short_are_one() -> None:
+    text = "青岚经开区高标准建设金岭物流城和白桦汽车配件城两个物流项目。金岭物流城建设项目分三期建设。"
+    projects = [n for n in all_names(text, "Project") if any(x.startswith("金岭物流城") for x in n)]
+    assert len(projects) == 1
+    # 物流 before 城 is the facility's (物流城), not the company's
+    assert "金岭物流" not in names(text, "Enterprise")

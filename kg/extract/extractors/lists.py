@@ -109,6 +109,13 @@ def _list_items(doc: Doc, region_start: int, region_end: int) -> list[tuple[int,
     return items
 
 
+def _joins_two(doc: Doc, start: int, end: int) -> bool:
+    """A conjunction of its own between two names (金岭物流城|和|白桦配件城), as the last
+    item of a list is split (:func:`_list_items`)."""
+    return any(ts - start >= 2 and end - te >= 2 and doc.text[ts:te] in _CONJUNCTIONS
+               for ts, te in doc.tokens(doc.sentence_at(start)) if start <= ts < end)
+
+
 def _continues_noun(doc: Doc, pos: int) -> bool:
     """True when the word after a list head is another noun that the head modifies."""
     for s, e in doc.tokens(doc.sentence_at(pos)):
@@ -226,8 +233,9 @@ def recognize_lists(doc: Doc) -> None:
                 continue  # 等非公企业|党建阵地: the head is 阵地, not 企业
             if m["head"] in ("企业", "公司", "集团", "品牌") and re.search(r"(?:行业|领域|业务|板块|业态|方面|方式|方法|措施|形式|途径)(?!龙头|头部|领军|知名|骨干|重点|领先)", m["mod"]):
                 continue  # 集地产、酒店、金融等行业的集团公司: the items are trades
-            if m.group().startswith(tuple("0123456789一二三四五六七八九十两")) and "、" not in text[region_start:end]:
-                continue  # 统筹规划三个园区: a count after one phrase is not a list
+            if m.group().startswith(tuple("0123456789一二三四五六七八九十两")) and "、" not in text[region_start:end] and \
+                    not (m.group().startswith(("两", "二", "2")) and _joins_two(doc, region_start, end)):
+                continue  # 统筹规划三个园区: a count after one phrase is not a list (A和B两个项目 is)
             if end - region_start < 2:
                 continue
             items = _list_items(doc, region_start, end)

@@ -605,7 +605,7 @@ def recognize_project_brands(doc: Doc) -> None:
         s, e = span
         # Company words right after the brand belong to it: 鼎华|科技, 创世|电机, 万邦|国际.
         for head in _BRAND_TAILS:
-            if text_at(doc, e, head) and not text_at(doc, e + len(head), "园") and \
+            if text_at(doc, e, head) and not text_at(doc, e + len(head), ("园", "城")) and \
                     not _opens_trade(doc.text, e, head, p.end) and \
                     not (head in _PRODUCT_TRADES and not text_at(doc, e + len(head), "项目")):
                 e += len(head)
