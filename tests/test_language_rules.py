@@ -1432,3 +1432,14 @@ def test_a_project_being_built_and_the_same_project_named_short_are_one() -> Non
     assert len(projects) == 1
     # 物流 before 城 is the facility's (物流城), not the company's
     assert "金岭物流" not in names(text, "Enterprise")
+
+
+def test_a_list_of_kinds_of_projects_names_no_project_nor_park() -> None:
+    # fields of the signed projects: an industry, works, a park of trades, a trade
+    text = ("签约仪式上,青岚区人民政府与白桦新能源集团有限公司等在粮油精深加工产业、智能制造开发建设、"
+            "康养旅游产业园、无人机研发等16个项目集中签约。")
+    assert not names(text, "Project")
+    assert not names(text, "Park") and not names(text, "Zone")
+    # one park of trades among named projects is still a park
+    text = "青岚经开区先后引进了光电子产业园、金岭汽车电子工业园、白桦电机镁合金发电机等骨干项目。"
+    assert "光电子产业园" in names(text, "Park") | names(text, "Zone")

@@ -388,8 +388,9 @@ def is_sector_phrase(doc: Doc, start: int, end: int) -> bool:
     if all(w in sector_words() or w in GENERIC_MODIFIERS or w in stopwords() for w in words):
         return True  # 水环境综合治理, 民生服务
     # A short phrase of industries is a sector too (石油化工, 汽车电子, 农产品深加工); a longer
-    # one names a product line (智能传感器研发制造).
-    return len(text) <= 6 and all(w in industry_words() or w in sector_words() or w in GENERIC_MODIFIERS or
+    # one names a product line (智能传感器研发制造), unless it ends by saying it is an industry
+    # (农产品精深加工产业).
+    return (len(text) <= 6 or words[-1] in ("产业", "行业", "领域", "业态", "板块")) and all(w in industry_words() or w in sector_words() or w in GENERIC_MODIFIERS or
                                   w in stopwords() for w in words)
 
 

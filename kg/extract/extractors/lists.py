@@ -171,6 +171,10 @@ def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str, ba
     (英国联合乳品、丰源麦业等一批大项目) is the investor; only under a bare 等项目 is it
     also the project (联瑞制药、蓝十字等项目 → 联瑞制药项目, run by 联瑞制药)."""
     text = doc.text
+    # 在农产品加工产业、新材料开发建设、康养旅游产业园等16个项目签约: where most items are
+    # trades, a park named by trades alone is a kind of project too.
+    kinds = type_ == "Project" and len(spans) >= 3 and \
+        2 * sum(is_sector_phrase(doc, a, b) for a, b in spans) >= len(spans)
     for s, e in spans:
         s = _strip_investment(doc, s, e)
         while s < e and text[s] in QUOTES + " ":
@@ -190,6 +194,9 @@ def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str, ba
             continue  # 与X协会、Y部Z中心等签约: bodies, not projects; 产业化基地: no facility in particular
         if type_ in ("Project", "Enterprise") and (is_counted(name) or is_sector_phrase(doc, s, e)):
             continue  # 石油化工、汽车电子等项目, 精密制造等大中型企业: trades, not projects or companies
+        if kinds and PARK_HEAD.search(name) and is_sector_phrase(doc, s, s + PARK_HEAD.search(name).start()):
+            doc.claimed[(s, e)] = "kind"  # no park either
+            continue
         shape = company_shape(strip_quotes(name), product_endings=False) if type_ == "Project" else 0
         if shape == 2 or (shape == 1 and name.endswith(_FORM_ENDINGS)):
             doc.claimed[(s, e)] = "Enterprise"
