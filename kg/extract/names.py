@@ -361,7 +361,7 @@ _COUNTED = re.compile(r"[0-9一二三四五六七八九十两百千万]+余?(?:�
 
 
 # A body, not a project: 协会, 研究院, 科技部火炬中心 (a ministry's unit).
-_ORGANISATION = re.compile(r"(?:协会|商会|学会|联合会|研究会|研究院|研究所|大学|学院|学校|分院)$|"
+_ORGANISATION = re.compile(r"(?:协会|商会|学会|联合会|研究会|研究院|研究所|大学|学院|学校|分院|政府|管委会|委员会)$|"
                            r"^(?:(?:教育|商务|工信|工业和信息化|科技|财政|农业农村|农业|交通运输|交通|民政|司法|外交|国防|"
                            r"自然资源|生态环境|住房和城乡建设|住建|水利|文化和旅游|文旅|卫健|人社|应急管理)部|国资委)")
 
@@ -389,7 +389,7 @@ def is_sector_phrase(doc: Doc, start: int, end: int) -> bool:
         return True  # 水环境综合治理, 民生服务
     # A short phrase of industries is a sector too (石油化工, 汽车电子, 农产品深加工); a longer
     # one names a product line (智能传感器研发制造), unless it ends by saying it is an industry
-    # (农产品精深加工产业).
+    # (粮油深加工产业).
     return (len(text) <= 6 or words[-1] in ("产业", "行业", "领域", "业态", "板块")) and all(w in industry_words() or w in sector_words() or w in GENERIC_MODIFIERS or
                                   w in stopwords() for w in words)
 

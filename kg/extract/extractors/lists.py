@@ -109,6 +109,25 @@ def _list_items(doc: Doc, region_start: int, region_end: int) -> list[tuple[int,
     return items
 
 
+def _claim_kinds_in_modifier(doc: Doc, start: int, end: int) -> None:
+    """等在粮油深加工产业、智能制造开发建设、康养旅游产业园等12个项目: kinds listed between a
+    list's 等 and its head; a park named by trades alone among them is a kind too."""
+    if "、" not in doc.text[start:end]:
+        return
+    pieces, pos = [], start
+    for i in range(start, end + 1):
+        if i == end or doc.text[i] in "、等":
+            if i - pos >= 2:
+                pieces.append((pos, i))
+            pos = i + 1
+    if sum(is_sector_phrase(doc, a, b) for a, b in pieces) < 2:
+        return
+    for a, b in pieces:
+        head = PARK_HEAD.search(doc.text, a, b)
+        if head and head.end() == b and is_sector_phrase(doc, a, head.start()):
+            doc.claimed[(a, b)] = "kind"
+
+
 def _joins_two(doc: Doc, start: int, end: int) -> bool:
     """A conjunction of its own between two names (金岭物流城|和|白桦配件城), as the last
     item of a list is split (:func:`_list_items`)."""
@@ -171,10 +190,11 @@ def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str, ba
     (英国联合乳品、丰源麦业等一批大项目) is the investor; only under a bare 等项目 is it
     also the project (联瑞制药、蓝十字等项目 → 联瑞制药项目, run by 联瑞制药)."""
     text = doc.text
-    # 在农产品加工产业、新材料开发建设、康养旅游产业园等16个项目签约: where most items are
+    # 在粮油深加工产业、智能制造开发建设、康养旅游产业园等12个项目签约: where most items are
     # trades, a park named by trades alone is a kind of project too.
-    kinds = type_ == "Project" and len(spans) >= 3 and \
-        2 * sum(is_sector_phrase(doc, a, b) for a, b in spans) >= len(spans)
+    # (The partners named before them, bodies and companies, do not count.)
+    named = [(a, b) for a, b in spans if not is_organisation(text[a:b]) and not text[a:b].endswith(("公司", "集团"))]
+    kinds = type_ == "Project" and len(named) >= 3 and 2 * sum(is_sector_phrase(doc, a, b) for a, b in named) >= len(named)
     for s, e in spans:
         s = _strip_investment(doc, s, e)
         while s < e and text[s] in QUOTES + " ":
@@ -245,6 +265,7 @@ def recognize_lists(doc: Doc) -> None:
                 continue  # 统筹规划三个园区: a count after one phrase is not a list (A和B两个项目 is)
             if end - region_start < 2:
                 continue
+            _claim_kinds_in_modifier(doc, sent.start + m.start("mod"), sent.start + m.end("mod"))
             items = _list_items(doc, region_start, end)
             first_s, first_e = items[0]
             stripped = _strip_investment(doc, first_s, first_e)

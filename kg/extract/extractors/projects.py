@@ -153,6 +153,8 @@ def add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
         return False
     if is_organisation(core):
         return False  # X研究院, X协会: a body, not a project
+    if core.endswith("类"):
+        return False  # 金融类项目, 工业类项目: a class of projects
     if is_facility_kind(core):
         return False  # 产业化基地, 数据中心: a kind of facility, not which one
     if name.endswith("项目") and _COUNT_AFTER.match(doc.text, end):
@@ -544,7 +546,7 @@ def drop_nested_projects(doc: Doc) -> None:
 
 @component("zones-inside-projects", RECOGNIZE + 5)
 def drop_zones_inside_projects(doc: Doc) -> None:
-    """一期起步区出口加工区项目: a zone's head that 项目 follows, inside a longer project's
+    """二期先行区出口加工区项目: a zone's head that 项目 follows, inside a longer project's
     name, is a part of the works the project builds, not a zone of its own."""
     projects = [p for p in doc.mentions_of("Project") if doc.text.endswith("项目", 0, p.end)]
     inner = {id(z) for z in doc.mentions_of("Zone") if doc.text.startswith("项目", z.end) and
