@@ -1340,7 +1340,7 @@ def test_a_brand_whose_first_character_jieba_cuts_off_still_heads_its_project() 
 
 
 def test_an_offshore_engineering_trade_is_no_company_nor_project() -> None:
-    # 海工 is 海洋工程 cut short: 等海工装备项目 says what kind the listed projects are.
+    # 海工 is 海洋工程 cut short: 海工装备 says what kind the listed projects are.
     text = "青岚保税区今年新签约的海工装备项目有金艳装船舶配套基地、宏岳船业修造基地。"
     assert "海工" not in names(text, "Enterprise")
     assert not {n for n in names(text, "Project") if n.startswith("海工")}
@@ -1427,8 +1427,8 @@ def test_two_names_joined_before_a_count_of_two_projects_are_both_projects() -> 
 
 
 def test_a_project_being_built_and_the_same_project_named_short_are_one() -> None:
-    text = "青岚经开区今年开工金岭物流城和白桦建材城两个商贸项目。金岭物流城建设项目占地300亩。"
-    projects = [n for n in all_names(text, "Project") if any(x.startswith("金岭物流城") for x in n)]
+    text = "青岚经开区今年开工金岭物流城和白桦建材城两个商贸项目。白桦建材城建设项目占地300亩。"
+    projects = [n for n in all_names(text, "Project") if any(x.startswith("白桦建材城") for x in n)]
     assert len(projects) == 1
     # 物流 before 城 is the facility's (物流城), not the company's
     assert "金岭物流" not in names(text, "Enterprise")

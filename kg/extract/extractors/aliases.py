@@ -144,7 +144,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 def _project_key(name: str) -> str:
     core = name[:-2] if name.endswith("项目") and len(name) > 3 else name
     if core.endswith("建设") and len(core) >= 6:
-        core = core[:-2]  # 金岭物流城建设项目 is 金岭物流城 being built
+        core = core[:-2]  # 金岭建材城建设项目 is 金岭建材城 being built
     place = place_prefix(core)
     if place and len(core) - len(place) >= 4:
         core = core[len(place):]

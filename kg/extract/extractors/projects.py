@@ -672,7 +672,7 @@ _PLACE_HEADS = ("口岸", "镇", "乡", "村", "街道", "片区", "社区", "�
 
 
 def _named_as_place(doc: Doc, name: str) -> bool:
-    """巴克图|进出口综合加工产业园 in an article that also writes 巴克图口岸: a word the article
+    """岚格图|边贸商品加工产业园 in an article that also writes 岚格图口岸: a word the article
     itself puts before a place's head is that place, not a company."""
     i = doc.text.find(name)
     while i >= 0:

@@ -74,7 +74,7 @@ def _as_zone(doc: Doc, m: Mention) -> Mention:
     return Mention("Zone", m.start, m.end, doc.text[m.start:m.end], m.rule + "+zone")
 
 
-# What an article calls its zone when it does not name it (试验区一季度…, 开发区今年…): the
+# What an article calls its zone when it does not name it (试验区上半年…, 开发区今年…): the
 # parks it names lie in that zone, none of them is the zone.
 _BARE_ZONE = re.compile(r"(?<![\u4e00-\u9fff])(?:试验区|开发区|经开区|高新区|新区|综保区|保税区|示范区|集聚区)")
 
