@@ -143,6 +143,33 @@ def test_offsets_out_of_order_and_negative(seed, shapes):
     assert foci(both(Quads(broken), shapes), "kg:startOffset") == {a.value, b.value}
 
 
+def test_shapes_sharing_a_query_are_reported_one_by_one(seed, shapes):
+    # The property shapes of kg:EvidenceShape share one query (see _check_query): an
+    # evidence breaking several of them at once, and one breaking a single one, each get
+    # exactly the messages of the shapes they break; a second value of a shape of at most
+    # one multiplies the rows of the others, which changes no count.
+    from kg.graph.shacl_sparql import _MergedQuery
+
+    assert any(isinstance(q, _MergedQuery) and len(q.messages) >= 7 for q in compile_shapes(shapes).queries)
+    a, b, c = subjects_of_type(seed, KG.Evidence)[:3]
+    doc = subjects_of_type(seed, KG.Document)[0]
+    broken = [q for q in seed if not ((q.subject == a and q.predicate in (n(KG.endOffset), n(RDF.predicate)))
+                                      or (q.subject == b and q.predicate == n(KG.evidenceText)))]
+    broken += [ox.Quad(a, n(KG.evidenceText), ox.Literal("另一句")),
+               ox.Quad(a, n(RDF.predicate), n(KG.mentionedIn)),
+               ox.Quad(b, n(KG.evidenceText), ox.Literal("")),
+               ox.Quad(c, n(KG.inDocument), subjects_of_type(seed, KG.Zone)[0]),
+               ox.Quad(c, n(KG.evidenceText), ox.Literal("又一句")),
+               ox.Quad(c, n(KG.inDocument), doc)]
+    found = both(Quads(broken), shapes)
+    assert foci(found, "exactly one kg:evidenceText") == {a.value, b.value, c.value}
+    assert foci(found, "exactly one kg:endOffset") == {a.value}
+    assert foci(found, "exactly one rdf:predicate") == {a.value}
+    assert foci(found, "exactly one kg:inDocument") == {c.value}
+    # Without a kg:endOffset, nothing bounds kg:startOffset: no violation there.
+    assert foci(found, "exactly one kg:startOffset") == foci(found, "exactly one rdf:subject") == set()
+
+
 def test_second_currency_outside_the_list(seed, shapes):
     amount = subjects_of_type(seed, KG.MonetaryAmount)[0]
     found = both(Quads(seed + [ox.Quad(amount, n(KG.currency), ox.Literal("USD"))]), shapes)
