@@ -72,6 +72,13 @@ _PAIR_COMPARISONS = {SH.lessThan: "<", SH.lessThanOrEquals: "<="}
 # (SHACL instances); filled in when the plan runs.
 _TYPE = "{TYPE}"
 
+# A graph validated in parts (kg.graph.validate) has in this named graph the rdf:type
+# triples of the values its focus nodes point to, with the subclass triples: there they
+# are seen by sh:class on values only, and do not make those values focus nodes of the
+# part (only the default graph's nodes are targets). A store of the whole graph has
+# nothing in it.
+VALUE_TYPES_GRAPH = "urn:zonekg:validate:value-types"
+
 
 @dataclass(frozen=True)
 class _Query:
@@ -127,7 +134,8 @@ class _LexicalCheck:
 class Plan:
     queries: list[_Query] = field(default_factory=list)
     lexical_checks: list[_LexicalCheck] = field(default_factory=list)
-    # The paths (SPARQL IRIs) whose values' rdf:type triples some query reads.
+    # The paths (SPARQL IRIs) whose values' rdf:type triples some query reads (in the
+    # default graph or in VALUE_TYPES_GRAPH).
     value_type_paths: set[str] = field(default_factory=set)
 
     def run(self, store: ox.Store, keep=None) -> set[tuple[str, str]]:
@@ -325,9 +333,13 @@ class _Compiler:
         g = self.g
         out: list[str] = []
         for c in sorted(g.objects(shape, SH["class"]), key=str):
-            if v != "?f":  # a condition on the values of the current path
-                self.value_type_paths.add(self._path)
-            out.append(f"EXISTS {{ {v} {_TYPE} {_term(c)} }}")
+            if v == "?f":
+                out.append(f"EXISTS {{ {v} {_TYPE} {_term(c)} }}")
+                continue
+            # A condition on the values of the current path.
+            self.value_type_paths.add(self._path)
+            out.append(f"EXISTS {{ {{ {v} {_TYPE} {_term(c)} }} UNION "
+                       f"{{ GRAPH <{VALUE_TYPES_GRAPH}> {{ {v} {_TYPE} {_term(c)} }} }} }}")
         datatypes = list(g.objects(shape, SH.datatype))
         if len(datatypes) > 1:
             raise UnsupportedShape(f"several sh:datatype in {shape}")
