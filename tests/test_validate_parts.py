@@ -225,6 +225,35 @@ def test_a_part_makes_focus_nodes_of_its_own_subjects_only(seed, shapes, tmp_pat
     assert everywhere == {z.value for z in zones}
 
 
+def test_at_most_two_part_stores_at_once(seed, shapes, tmp_path, monkeypatch):
+    # The next part loads while this one is queried: never more than two stores alive,
+    # every part loaded once, and the verdicts those of pyshacl.
+    import kg.graph.validate as v
+
+    alive, peak, loaded = [0], [0], []
+
+    class Counted:
+        def __init__(self, store) -> None:
+            self.store = store
+            alive[0] += 1
+            peak[0] = max(peak[0], alive[0])
+
+        def query(self, *args, **kwargs):
+            return self.store.query(*args, **kwargs)
+
+        def __del__(self) -> None:
+            alive[0] -= 1
+
+    real = v._part_store
+    monkeypatch.setattr(v, "_part_store", lambda path, subclasses: loaded.append(path) or Counted(real(path, subclasses)))
+    zones = typed(seed, KG.Zone)
+    broken = [q for q in seed if not (q.subject in set(zones[:4]) and q.predicate == n(RDFS.label))]
+    graph = FileGraph(broken, tmp_path / "work")
+    assert validate(graph, parts=6) == validate_with_pyshacl(graph, shapes) != []
+    assert len(loaded) == len(set(loaded)) == 6
+    assert peak[0] == 2
+
+
 def test_blank_nodes_are_validated_whole(seed, shapes, tmp_path):
     # Oxigraph renames blank nodes in every load, so a graph with some is not split.
     blank = ox.BlankNode("b1")
