@@ -17,6 +17,7 @@ Memory is then bounded by a part and the map of typed nodes, not by the graph.
 """
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 import zlib
@@ -148,6 +149,10 @@ def _split(kg, plan, paths: list[Path]) -> bytes | None:
     value_paths = {p.encode() for p in plan.value_type_paths}
     subclass_lines: list[bytes] = []
     outs = [open(p, "wb") for p in paths]
+    # The loop makes no reference cycles, but its allocations would start the collector
+    # again and again, and in kg build each full collection walks the build's large heap.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         last, part = None, 0
         for line in _lines(kg):
@@ -172,6 +177,8 @@ def _split(kg, plan, paths: list[Path]) -> bytes | None:
             out.writelines(b"%s %s %s%s" % (o, _RDF_TYPE, c, graph) for o in values if part_of(o, parts) != i
                            for c in types.get(o, ()))
     finally:
+        if collecting:
+            gc.enable()
         for fh in outs:
             fh.close()
     return b"".join(subclass_lines)
