@@ -13,7 +13,8 @@ focus node's own triples, the ``rdf:type`` triples of its values on the paths th
 part holds, besides its subjects' triples, the types of the values they point to (in
 a named graph of their own, so that those values are no focus nodes of the part) and
 every subclass triple; of a part's violations only those at its own subjects count.
-Memory is then bounded by a part and the map of typed nodes, not by the graph.
+Memory is then bounded by two parts (one queried while the next loads) and the map of
+typed nodes, not by the graph.
 """
 from __future__ import annotations
 
