@@ -186,6 +186,74 @@ def test_subclass_triple_in_another_part(seed, shapes, tmp_path):
     assert node.value not in foci(found, "Only a kg:Zone can kg:hasPark")
 
 
+def test_value_of_a_subclass_typed_in_another_part(seed, shapes, tmp_path):
+    # A park typed only by a subclass of kg:Park, the zone that has it elsewhere: sh:class
+    # on the zone's kg:hasPark follows the subclass triple beside the copied type.
+    special = ox.NamedNode("https://example.org/SpecialPark")
+    park = ox.NamedNode("https://example.org/park/1")
+    zone = typed(seed, KG.Zone)[0]
+    graph = named_graphs(seed)[0]
+    extra = [ox.Quad(special, n(RDFS.subClassOf), n(KG.Park)), ox.Quad(park, n(RDF.type), special, graph),
+             ox.Quad(zone, n(KG.hasPark), park, graph)]
+    found = verdicts(seed + extra, shapes, tmp_path)
+    assert zone.value not in foci(found, "kg:hasPark must point to a kg:Park")
+    assert park.value in foci(found, "exactly one rdfs:label")  # targeted as a Park
+    # Without the subclass triple the park is no kg:Park, in whichever part it is.
+    found = verdicts([q for q in seed + extra if q.predicate != n(RDFS.subClassOf)], shapes, tmp_path / "2")
+    assert zone.value in foci(found, "kg:hasPark must point to a kg:Park")
+
+
+def test_a_part_makes_focus_nodes_of_its_own_subjects_only(seed, shapes, tmp_path):
+    # The types a part copies for its values (from other parts) must not make those values
+    # focus nodes there, where their own triples are missing: every violation a part's
+    # store holds, before its own subjects are kept, is at one of its subjects.
+    from kg.graph.shacl_sparql import compile_shapes
+    from kg.graph.validate import _part_store, _split, part_of
+
+    zones = typed(seed, KG.Zone)
+    broken = [q for q in seed if not (q.subject in set(zones) and q.predicate == n(RDFS.label))]
+    graph = FileGraph(broken, tmp_path / "work")
+    plan = compile_shapes(shapes)
+    parts = 4
+    paths = [tmp_path / f"part-{i}.nq" for i in range(parts)]
+    subclasses = _split(graph, plan, paths)
+    everywhere = set()
+    for i, path in enumerate(paths):
+        foci_of_part = {focus for focus, _ in plan.run(_part_store(str(path), subclasses))}
+        assert {f for f in foci_of_part if part_of(f"<{f}>", parts) != i} == set(), f"part {i}"
+        everywhere |= foci_of_part
+    assert everywhere == {z.value for z in zones}
+
+
+def test_at_most_two_part_stores_at_once(seed, shapes, tmp_path, monkeypatch):
+    # The next part loads while this one is queried: never more than two stores alive,
+    # every part loaded once, and the verdicts those of pyshacl.
+    import kg.graph.validate as v
+
+    alive, peak, loaded = [0], [0], []
+
+    class Counted:
+        def __init__(self, store) -> None:
+            self.store = store
+            alive[0] += 1
+            peak[0] = max(peak[0], alive[0])
+
+        def query(self, *args, **kwargs):
+            return self.store.query(*args, **kwargs)
+
+        def __del__(self) -> None:
+            alive[0] -= 1
+
+    real = v._part_store
+    monkeypatch.setattr(v, "_part_store", lambda path, subclasses: loaded.append(path) or Counted(real(path, subclasses)))
+    zones = typed(seed, KG.Zone)
+    broken = [q for q in seed if not (q.subject in set(zones[:4]) and q.predicate == n(RDFS.label))]
+    graph = FileGraph(broken, tmp_path / "work")
+    assert validate(graph, parts=6) == validate_with_pyshacl(graph, shapes) != []
+    assert len(loaded) == len(set(loaded)) == 6
+    assert peak[0] == 2
+
+
 def test_blank_nodes_are_validated_whole(seed, shapes, tmp_path):
     # Oxigraph renames blank nodes in every load, so a graph with some is not split.
     blank = ox.BlankNode("b1")

@@ -4,7 +4,7 @@ pyshacl copies the whole graph into rdflib and walks it in Python, which on a la
 corpus costs far more than building the graph. The shapes zonekg uses are simple
 (targets, one-step paths, counts, classes, datatypes, lists of allowed values,
 string facets), and each of them is one SPARQL query that Oxigraph answers from its
-indexes. :func:`compile_shapes` reads a shapes graph and makes those queries;
+indexes (several property shapes of one target share a query). :func:`compile_shapes` reads a shapes graph and makes those queries;
 
 :meth:`Plan.run` runs them on a store's default graph (the caller puts the union of the
 build's graphs there) and returns the (focus node, sh:message) pairs pyshacl would report.
@@ -72,12 +72,52 @@ _PAIR_COMPARISONS = {SH.lessThan: "<", SH.lessThanOrEquals: "<="}
 # (SHACL instances); filled in when the plan runs.
 _TYPE = "{TYPE}"
 
+# A graph validated in parts (kg.graph.validate) has in this named graph the rdf:type
+# triples of the values its focus nodes point to, with the subclass triples: there they
+# are seen by sh:class on values only, and do not make those values focus nodes of the
+# part (only the default graph's nodes are targets). A store of the whole graph has
+# nothing in it.
+VALUE_TYPES_GRAPH = "urn:zonekg:validate:value-types"
+
 
 @dataclass(frozen=True)
 class _Query:
     """SELECT ?f …: the focus nodes that violate one shape (in one of its components)."""
     messages: tuple[str, ...]
     sparql: str
+
+    def messages_of(self, row) -> tuple[str, ...]:
+        return self.messages
+
+
+@dataclass(frozen=True)
+class _MergedQuery:
+    """SELECT ?f ?b0 ?b1 …: the focus nodes that violate one or more of several property
+    shapes with the same target; ``?bI`` is true when the focus violates the shape of
+    ``messages[I]`` (unbound when its test is an error, which pyshacl counts as no
+    violation, as the HAVING of a query of its own would)."""
+    messages: tuple[tuple[str, ...], ...]
+    sparql: str
+
+    def messages_of(self, row) -> tuple[str, ...]:
+        out: tuple[str, ...] = ()
+        for i, messages in enumerate(self.messages):
+            b = row[f"b{i}"]
+            if b is not None and b.value == "true":
+                out += messages
+        return out
+
+
+@dataclass(frozen=True)
+class _PropertyCheck:
+    """The counts and value conditions of one property shape, as HAVING tests on ``v``
+    (the shape's own variable), so that several can share a query."""
+    messages: tuple[str, ...]
+    path: str
+    v: str
+    failures: tuple[str, ...]
+    min_count: int | None
+    max_count: int | None
 
 
 @dataclass(frozen=True)
@@ -94,7 +134,8 @@ class _LexicalCheck:
 class Plan:
     queries: list[_Query] = field(default_factory=list)
     lexical_checks: list[_LexicalCheck] = field(default_factory=list)
-    # The paths (SPARQL IRIs) whose values' rdf:type triples some query reads.
+    # The paths (SPARQL IRIs) whose values' rdf:type triples some query reads (in the
+    # default graph or in VALUE_TYPES_GRAPH).
     value_type_paths: set[str] = field(default_factory=set)
 
     def run(self, store: ox.Store, keep=None) -> set[tuple[str, str]]:
@@ -104,8 +145,9 @@ class Plan:
         type_path = f"{_iri(RDF.type)}/{_iri(RDFS.subClassOf)}*" if subclassing else _iri(RDF.type)
         found: set[tuple[str, str]] = set()
         for q in self.queries:
-            for focus in _foci(store, q.sparql.replace(_TYPE, type_path), keep):
-                found.update((focus, m) for m in q.messages)
+            for row in _rows(store, q.sparql.replace(_TYPE, type_path), keep):
+                focus = row["f"].value
+                found.update((focus, m) for m in q.messages_of(row))
         for c in self.lexical_checks:
             bad = _ill_typed_values(store, c.path, c.datatype)
             if not bad:
@@ -113,8 +155,8 @@ class Plan:
             values = " ".join(str(v) for v in bad)
             sparql = (f"SELECT DISTINCT ?f WHERE {{ {c.target.replace(_TYPE, type_path)} "
                       f"?f {c.path} ?v . VALUES ?v {{ {values} }} }}")
-            for focus in _foci(store, sparql, keep):
-                found.update((focus, m) for m in c.messages)
+            for row in _rows(store, sparql, keep):
+                found.update((row["f"].value, m) for m in c.messages)
         return found
 
 
@@ -163,10 +205,24 @@ class _Compiler:
         if conditions:
             plan.queries.append(_Query(messages, f"SELECT DISTINCT ?f WHERE {{ {target} "
                                                  f"FILTER(!({' && '.join(conditions)})) }}"))
-        for prop in sorted(g.objects(shape, SH.property), key=str):
-            self._property_shape(prop, target, plan)
+        checks = [check for i, prop in enumerate(sorted(g.objects(shape, SH.property), key=str))
+                  if (check := self._property_shape(prop, target, f"?v{i}", plan)) is not None]
+        # The property shapes of one target share a query (a pass over its focus nodes, the
+        # costly part) when their values are joined side by side without multiplying rows
+        # in a conforming graph: those of at most one value each, and one more of any count.
+        single = [c for c in checks if c.max_count is not None and c.max_count <= 1]
+        merged = single + [c for c in checks if c not in single][:1]
+        if len(merged) < 2:
+            merged = []
+        for c in checks:
+            if c not in merged:
+                plan.queries.append(_Query(c.messages, _check_query(target, [c])))
+        if merged:
+            plan.queries.append(_MergedQuery(tuple(c.messages for c in merged), _check_query(target, merged)))
 
-    def _property_shape(self, shape, target: str, plan: Plan) -> None:
+    def _property_shape(self, shape, target: str, v: str, plan: Plan) -> _PropertyCheck | None:
+        """Its counts and value conditions as a check on ``v``; its other components (the
+        lexical forms, qualified counts) go to ``plan`` directly."""
         g = self.g
         self._common_checks(shape)
         for p in set(g.predicates(shape, None)):
@@ -182,27 +238,22 @@ class _Compiler:
         self._path = path_sparql
         messages = self._messages(shape)
 
-        conditions = self._value_conditions(shape, "?v", focus="?f")
+        conditions = self._value_conditions(shape, v, focus="?f")
         datatype = g.value(shape, SH.datatype)
         if datatype is not None and datatype not in _ANY_LEXICAL_FORM and datatype != RDFS.Literal:
             plan.lexical_checks.append(_LexicalCheck(messages, target, path_sparql, datatype))
         min_count = self._single_int(shape, SH.minCount)
         max_count = self._single_int(shape, SH.maxCount)
-        # One query per property shape (values and counts together): the messages are the
-        # shape's whichever component fails, and each query costs a pass over the targets.
+        # Values and counts in one test: the messages are the shape's whichever component
+        # fails, and each query costs a pass over the targets.
         failures = []
         if conditions:
-            failures.append(f"SUM(IF(BOUND(?v) && !({' && '.join(conditions)}), 1, 0)) > 0")
+            failures.append(f"SUM(IF(BOUND({v}) && !({' && '.join(conditions)}), 1, 0)) > 0")
         if min_count is not None and min_count > 0:
-            failures.append(f"COUNT(DISTINCT ?v) < {min_count}")
+            failures.append(f"COUNT(DISTINCT {v}) < {min_count}")
         if max_count is not None:
-            failures.append(f"COUNT(DISTINCT ?v) > {max_count}")
-        if failures:
-            values = f"?f {path_sparql} ?v"
-            if min_count is not None and min_count > 0:
-                values = f"OPTIONAL {{ {values} }}"
-            plan.queries.append(_Query(messages, f"SELECT ?f WHERE {{ {target} {values} }} GROUP BY ?f "
-                                                 f"HAVING ({' || '.join(failures)})"))
+            failures.append(f"COUNT(DISTINCT {v}) > {max_count}")
+        check = _PropertyCheck(messages, path_sparql, v, tuple(failures), min_count, max_count) if failures else None
 
         qualified = list(g.objects(shape, SH.qualifiedValueShape))
         q_min = self._single_int(shape, SH.qualifiedMinCount)
@@ -221,6 +272,7 @@ class _Compiler:
                 plan.queries.append(_Query(messages, _count_query(target, path_sparql, condition, ">", q_max)))
         elif q_min is not None or q_max is not None:
             raise UnsupportedShape(f"qualified count without sh:qualifiedValueShape on {shape}")
+        return check
 
     def _common_checks(self, shape) -> None:
         g = self.g
@@ -281,9 +333,13 @@ class _Compiler:
         g = self.g
         out: list[str] = []
         for c in sorted(g.objects(shape, SH["class"]), key=str):
-            if v != "?f":  # a condition on the values of the current path
-                self.value_type_paths.add(self._path)
-            out.append(f"EXISTS {{ {v} {_TYPE} {_term(c)} }}")
+            if v == "?f":
+                out.append(f"EXISTS {{ {v} {_TYPE} {_term(c)} }}")
+                continue
+            # A condition on the values of the current path.
+            self.value_type_paths.add(self._path)
+            out.append(f"EXISTS {{ {{ {v} {_TYPE} {_term(c)} }} UNION "
+                       f"{{ GRAPH <{VALUE_TYPES_GRAPH}> {{ {v} {_TYPE} {_term(c)} }} }} }}")
         datatypes = list(g.objects(shape, SH.datatype))
         if len(datatypes) > 1:
             raise UnsupportedShape(f"several sh:datatype in {shape}")
@@ -351,6 +407,24 @@ class _Compiler:
         return list(Collection(self.g, node))
 
 
+def _check_query(target: str, checks: list[_PropertyCheck]) -> str:
+    """The focus nodes failing one of ``checks``; with several, a boolean ?bI per check.
+
+    A check alone joins its values (OPTIONAL only if a focus without any fails it); in a
+    merged query every check's values are OPTIONAL, which changes no test: a focus without
+    values has no failing value and a count of 0, which fails only a minimum."""
+    if len(checks) == 1:
+        (c,) = checks
+        values = f"?f {c.path} {c.v}"
+        if c.min_count is not None and c.min_count > 0:
+            values = f"OPTIONAL {{ {values} }}"
+        return f"SELECT ?f WHERE {{ {target} {values} }} GROUP BY ?f HAVING ({' || '.join(c.failures)})"
+    tests = [f"({' || '.join(c.failures)})" for c in checks]
+    columns = " ".join(f"({t} AS ?b{i})" for i, t in enumerate(tests))
+    values = " ".join(f"OPTIONAL {{ ?f {c.path} {c.v} }}" for c in checks)
+    return f"SELECT ?f {columns} WHERE {{ {target} {values} }} GROUP BY ?f HAVING ({' || '.join(tests)})"
+
+
 def _count_query(target: str, path: str, condition: str | None, op: str, n: int) -> str:
     """Focus nodes whose number of distinct values (satisfying ``condition``) is ``op`` ``n``."""
     where = f"?f {path} ?v" + (f" FILTER({condition})" if condition else "")
@@ -362,10 +436,19 @@ def _count_query(target: str, path: str, condition: str | None, op: str, n: int)
     return f"SELECT ?f WHERE {{ {target} {where} }} GROUP BY ?f HAVING (COUNT(DISTINCT ?v) > {n})"
 
 
+# Lexical forms that rdflib (so pyshacl) reads as a value of the datatype's Python type
+# whatever they are: plain digits, few enough for int() and Decimal() alike. Oxigraph
+# leaves them out of the values checked in Python, which are then only the unusual ones
+# (a sign, an exponent, a typo); ``$`` is the end of the form in Oxigraph's regexes.
+_PLAIN_FORMS = {XSD.integer: "^[0-9]{1,18}$", XSD.decimal: "^[0-9]{1,18}([.][0-9]{1,18})?$"}
+
+
 def _ill_typed_values(store: ox.Store, path: str, datatype: URIRef) -> list[ox.Literal]:
     """Literals typed ``datatype`` on ``path`` whose lexical form pyshacl rejects."""
+    plain = _PLAIN_FORMS.get(datatype)
+    unusual = f" && !REGEX(STR(?v), {_term(Literal(plain))})" if plain else ""
     sparql = (f"SELECT DISTINCT ?v WHERE {{ ?s {path} ?v "
-              f"FILTER(isLiteral(?v) && datatype(?v) = {_iri(datatype)}) }}")
+              f"FILTER(isLiteral(?v) && datatype(?v) = {_iri(datatype)}{unusual}) }}")
     bad = []
     value_type = _PYTHON_VALUE_TYPE[datatype]
     for row in store.query(sparql):
@@ -376,11 +459,10 @@ def _ill_typed_values(store: ox.Store, path: str, datatype: URIRef) -> list[ox.L
     return sorted(bad, key=str)
 
 
-def _foci(store: ox.Store, sparql: str, keep=None):
+def _rows(store: ox.Store, sparql: str, keep=None):
     for row in store.query(sparql):
-        f = row["f"]
-        if keep is None or keep(str(f)):
-            yield f.value
+        if keep is None or keep(str(row["f"])):
+            yield row
 
 
 def _ask(store: ox.Store, sparql: str) -> bool:

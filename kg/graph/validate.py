@@ -10,12 +10,15 @@ graphs, as pyshacl sees it) are split by subject into parts of about
 validated alone in a small in-memory store. A query of the translation reads only the
 focus node's own triples, the ``rdf:type`` triples of its values on the paths that have
 ``sh:class`` and the ``rdfs:subClassOf`` triples (:mod:`kg.graph.shacl_sparql`), so a
-part holds, besides its subjects' triples, the types of the values they point to and
+part holds, besides its subjects' triples, the types of the values they point to (in
+a named graph of their own, so that those values are no focus nodes of the part) and
 every subclass triple; of a part's violations only those at its own subjects count.
-Memory is then bounded by a part and the map of typed nodes, not by the graph.
+Memory is then bounded by two parts (one queried while the next loads) and the map of
+typed nodes, not by the graph.
 """
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 import zlib
@@ -38,8 +41,8 @@ class Violation:
 # triples) keep it near 150 MB, and larger parts are no faster.
 PART_BYTES = 32 << 20
 
-_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-_SUBCLASS_OF = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
+_RDF_TYPE = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_SUBCLASS_OF = b"<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 
 
 def validate(kg, *, shapes: Path | None = None, parts: int | None = None, processes: int = 1) -> list[Violation]:
@@ -70,21 +73,21 @@ def validate(kg, *, shapes: Path | None = None, parts: int | None = None, proces
     return sorted((Violation(f, m) for f, m in found), key=lambda v: (v.focus, v.message))
 
 
-def _lines(kg) -> Iterator[str]:
-    """Every triple of the union of the graphs as an N-Triples line (a triple in several
-    graphs comes once per graph; the stores keep one)."""
+def _lines(kg) -> Iterator[bytes]:
+    """Every triple of the union of the graphs as an N-Triples line, UTF-8 (a triple in
+    several graphs comes once per graph; the stores keep one). Bytes: decoding the work
+    files would cost more than the rest of the split."""
     files = getattr(kg, "files", None)
     if files is None:
         for q in kg.quads():
-            yield f"{q.subject} {q.predicate} {q.object} .\n"
+            yield f"{q.subject} {q.predicate} {q.object} .\n".encode()
         return
-    with open(files.default, encoding="utf-8") as fh:
+    with open(files.default, "rb") as fh:
         yield from fh
-    with open(files.named, encoding="utf-8") as fh:
+    with open(files.named, "rb") as fh:
         for line in fh:
             # "S P O G .": the graph name (an IRI or a blank node) has no space in it.
-            body = line[:-3]
-            yield body[:body.rindex(" ")] + " .\n"
+            yield line[:line.rindex(b" ", 0, -3)] + b" .\n"
 
 
 def _validate_in_parts(kg, plan, parts: int, processes: int = 1) -> set[tuple[str, str]] | None:
@@ -94,7 +97,7 @@ def _validate_in_parts(kg, plan, parts: int, processes: int = 1) -> set[tuple[st
     work = getattr(kg, "files", None)
     with tempfile.TemporaryDirectory(prefix=".validate-", suffix=".tmp",
                                      dir=None if work is None else work.path) as tmp:
-        paths = [Path(tmp) / f"part-{i}.nt" for i in range(parts)]
+        paths = [Path(tmp) / f"part-{i}.nq" for i in range(parts)]
         if processes > 1:
             with _Workers(min(processes, parts)) as workers:  # they start while the graph is split
                 subclasses = _split(kg, plan, paths)
@@ -104,34 +107,58 @@ def _validate_in_parts(kg, plan, parts: int, processes: int = 1) -> set[tuple[st
         subclasses = _split(kg, plan, paths)
         if subclasses is None:
             return None
-        found: set[tuple[str, str]] = set()
-        for i, path in enumerate(paths):
-            found |= validate_part(str(path), subclasses, plan, parts, i)
-        return found
+        return _validate_loading_ahead(paths, subclasses, plan)
 
 
-def part_of(subject: str, parts: int) -> int:
-    """The part a subject (its N-Triples form) goes to: the same in every process, unlike
-    ``hash`` (randomised per process), so that a worker keeps its part's focus nodes."""
-    return zlib.crc32(subject.encode("utf-8")) % parts
+def _validate_loading_ahead(paths: list[Path], subclasses: bytes, plan) -> set[tuple[str, str]]:
+    """The violations of the parts in ``paths``, validated one after the other in this
+    process while a thread loads the next part's store: Oxigraph's loader does not hold
+    the GIL, so the load (about a third of a part's time) overlaps the queries, and at
+    most two parts' stores are in memory."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    parts = len(paths)
+    found: set[tuple[str, str]] = set()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="validate-load") as loader:
+        loading = loader.submit(_part_store, str(paths[0]), subclasses)
+        for i in range(parts):
+            store = loading.result()  # the previous part's store is freed here
+            if i + 1 < parts:
+                loading = loader.submit(_part_store, str(paths[i + 1]), subclasses)
+            found |= plan.run(store, keep=lambda f, i=i: part_of(f, parts) == i)
+    return found
+
+
+def part_of(subject: str | bytes, parts: int) -> int:
+    """The part a subject (its N-Triples form, UTF-8 if bytes) goes to: the same in every
+    process, unlike ``hash`` (randomised per process), so that a worker keeps its part's
+    focus nodes."""
+    return zlib.crc32(subject.encode("utf-8") if isinstance(subject, str) else subject) % parts
 
 
 def _split(kg, plan, paths: list[Path]) -> bytes | None:
-    """Write each part's triples to its file in ``paths``: its subjects' triples, then the
-    types of the values they point to on :attr:`Plan.value_type_paths`. Returns the
-    subclass triples (every part needs them), None if the graph has blank nodes."""
+    """Write each part's triples to its file in ``paths`` (N-Quads): its subjects' triples,
+    then, in :data:`VALUE_TYPES_GRAPH`, the types of the values they point to on
+    :attr:`Plan.value_type_paths`. Returns the subclass triples (every part needs them),
+    None if the graph has blank nodes."""
+    from kg.graph.shacl_sparql import VALUE_TYPES_GRAPH
+
     parts = len(paths)
-    types: dict[str, list[str]] = {}  # node -> its classes
-    classes: dict[str, str] = {}  # one string per class
-    wanted: list[set[str]] = [set() for _ in paths]  # per part: the values whose types it needs
-    value_paths = plan.value_type_paths
-    subclass_lines: list[str] = []
-    outs = [open(p, "w", encoding="utf-8") for p in paths]
+    types: dict[bytes, list[bytes]] = {}  # node -> its classes
+    classes: dict[bytes, bytes] = {}  # one object per class
+    wanted: list[set[bytes]] = [set() for _ in paths]  # per part: the values whose types it needs
+    value_paths = {p.encode() for p in plan.value_type_paths}
+    subclass_lines: list[bytes] = []
+    outs = [open(p, "wb") for p in paths]
+    # The loop makes no reference cycles, but its allocations would start the collector
+    # again and again, and in kg build each full collection walks the build's large heap.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         last, part = None, 0
         for line in _lines(kg):
-            s, p, rest = line.split(" ", 2)
-            if s[0] == "_" or rest[0] == "_":  # a blank node (an IRI starts with <, a literal with ")
+            s, p, rest = line.split(b" ", 2)
+            if s[0] == 95 or rest[0] == 95:  # "_", a blank node (an IRI starts with <, a literal with ")
                 return None
             if s != last:  # the files are sorted: a subject's triples come together
                 last, part = s, part_of(s, parts)
@@ -141,29 +168,46 @@ def _split(kg, plan, paths: list[Path]) -> bytes | None:
                 types.setdefault(s, []).append(classes.setdefault(c, c))
             elif p == _SUBCLASS_OF:
                 subclass_lines.append(line)
-            if p in value_paths and rest[0] == "<":
+            if p in value_paths and rest[0] == 60:  # "<", an IRI
                 wanted[part].add(rest[:-3])
-        for out, values in zip(outs, wanted):
+        graph = f" <{VALUE_TYPES_GRAPH}> .\n".encode()
+        for i, (out, values) in enumerate(zip(outs, wanted)):
             if _SUBCLASS_OF in value_paths:  # every part holds the subclass triples
-                values.update(line.split(" ", 2)[2][:-3] for line in subclass_lines)
-            out.writelines(f"{o} {_RDF_TYPE} {c} .\n" for o in values for c in types.get(o, ()))
+                values.update(line.split(b" ", 2)[2][:-3] for line in subclass_lines)
+            # A value that is a subject of the part has its types there already.
+            out.writelines(b"%s %s %s%s" % (o, _RDF_TYPE, c, graph) for o in values if part_of(o, parts) != i
+                           for c in types.get(o, ()))
     finally:
+        if collecting:
+            gc.enable()
         for fh in outs:
             fh.close()
-    return "".join(subclass_lines).encode("utf-8")
+    return b"".join(subclass_lines)
 
 
 def validate_part(path: str, subclasses: bytes, plan, parts: int, i: int) -> set[tuple[str, str]]:
     """The violations at the focus nodes of part ``i`` (of ``parts``), whose triples are in
     ``path`` (removed once loaded); in this process or a worker's."""
+    return plan.run(_part_store(path, subclasses), keep=lambda f: part_of(f, parts) == i)
+
+
+def _part_store(path: str, subclasses: bytes):
+    """An in-memory store of the part in ``path`` (removed once loaded) and the subclass
+    triples, in the default graph and beside the copied types."""
     import pyoxigraph as ox
 
+    from kg.graph.shacl_sparql import VALUE_TYPES_GRAPH
+
     store = ox.Store()
-    store.bulk_load(path=path, format=ox.RdfFormat.N_TRIPLES)
+    # Lenient: the lines are Oxigraph's own N-Triples forms of terms it has parsed or made
+    # (the build's work files), and checking their IRIs again costs a quarter of the load.
+    store.bulk_load(path=path, format=ox.RdfFormat.N_QUADS, lenient=True)
     os.unlink(path)
     if subclasses:
-        store.bulk_load(subclasses, format=ox.RdfFormat.N_TRIPLES)
-    return plan.run(store, keep=lambda f: part_of(f, parts) == i)
+        store.bulk_load(subclasses, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+        store.bulk_load(subclasses, format=ox.RdfFormat.N_TRIPLES, lenient=True,
+                        to_graph=ox.NamedNode(VALUE_TYPES_GRAPH))
+    return store
 
 
 class _Workers:
