@@ -630,14 +630,14 @@ def recognize_project_brands(doc: Doc) -> None:
 
 
 # Trades that name what a plant makes, not the company, when a project's name goes on after
-# them: 瑞达|汽车内饰生产项目 is 瑞达's (as 无锡长盛|树脂生产项目 is 无锡长盛's), although 瑞达汽车
+# them: 沃岚|汽车内饰生产项目 is 沃岚's (as 无锡长盛|树脂生产项目 is 无锡长盛's), although 沃岚汽车
 # alone, in a company's place in a sentence, is a company's name.
 _PRODUCT_TRADES = ("汽车",)
 
 
 def _cut_product_trade(doc: Doc, p, enterprises: set[str]) -> None:
     """The company read at the head of project ``p`` as brand + a product trade
-    (brand-industry's 瑞达汽车 in 瑞达汽车内饰生产项目) is the brand alone when the project's
+    (brand-industry's 沃岚汽车 in 沃岚汽车内饰生产项目) is the brand alone when the project's
     name goes on past 项目's place: the trade is the product's."""
     for m in list(doc.mentions_of("Enterprise")):
         if m.start != p.start or m.rule != "brand-industry" or not m.name.endswith(_PRODUCT_TRADES):
@@ -723,7 +723,7 @@ def _company_prefix(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         if e <= start:
             continue
         if e >= end or e - start > 10 or starts_region(doc, s):
-            break  # 深圳X|粤东北…: a region after the company is where its project serves
+            break  # 深圳X|粤西…: a region after the company is where its project serves
         if company_shape(doc.text[start:e]) == 2 and (doc.text[start:e][:2] in countries() or
                                                       doc.text[start:e][:3] in countries() or
                                                       place_prefix(doc.text[start:e])):
