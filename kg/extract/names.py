@@ -325,12 +325,12 @@ def _glue_leading_char(doc: Doc, toks: list[tuple[int, int]], i: int) -> list[tu
 
 
 # The one-character short names of the provinces: with a direction after them they name a
-# region (粤东北, 豫北, 川西北), which ends a brand before it.
+# region (粤西, 豫北, 川西北), which ends a brand before it.
 PROVINCE_SHORTS = "津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川黔滇藏陕甘青宁新"
 
 
 def starts_region(doc: Doc, pos: int) -> bool:
-    """A lone province character at ``pos`` that a direction follows (粤|东北)."""
+    """A lone province character at ``pos`` that a direction follows (粤|西)."""
     return doc.text[pos:pos + 1] in PROVINCE_SHORTS and doc.text[pos + 1:pos + 2] in ("东", "南", "西", "北", "中")
 
 
