@@ -1443,3 +1443,29 @@ def test_a_list_of_kinds_of_projects_names_no_project_nor_park() -> None:
     # one park of trades among named projects is still a park
     text = "青岚经开区先后引进了光电子产业园、金岭汽车电子工业园、白桦电机镁合金发电机等骨干项目。"
     assert "光电子产业园" in names(text, "Park") | names(text, "Zone")
+
+
+def test_a_brand_jieba_cut_into_its_two_characters_still_heads_a_project() -> None:
+    # 鑫|浩 and 璟|丰: two characters that make no word together are an unknown brand.
+    text = "松江高新区开工了鑫浩智能装备产业园、璟丰汽车电子工业园等重大项目12个。"
+    assert names(text, "Enterprise") == {"鑫浩", "璟丰"}
+    assert names(text, "Project") == {"鑫浩智能装备产业园", "璟丰汽车电子工业园"}
+    assert ("operatedBy", "璟丰汽车电子工业园", "璟丰") in facts(text)
+    assert not names(text, "Park")
+
+
+def test_a_brand_jieba_joined_to_the_word_before_it_still_heads_a_project() -> None:
+    # 开工了|琪翔…: jieba reads 了琪翔 as one word; the name starts after 了 all the same.
+    text = "今年以来,松江高新区开工了琪翔智能装备产业园、晟煜新材料产业园等重大项目12个。"
+    assert names(text, "Enterprise") == {"琪翔", "晟煜"}
+    assert ("hosts", "松江高新区", "琪翔") in facts(text)
+
+
+def test_a_full_stop_typed_as_a_latin_point_ends_a_sentence() -> None:
+    text = ("项目概况:岭南新材料产业园项目由岭南凯盛新材料产业园有限公司建设运营,是省内最大的新材料园区。\n\n"
+            "基本情况:总投资30亿元,总建筑面积约20万平方米,主要建设膜材料生产区、仓储物流区、研发中心及配套设施。"
+            "岭南晟煜科技股份有限公司年产500吨特种膜项目,是产业园第一个开工的项目。")
+    points = text.replace("。", ".")
+    assert facts(points) == facts(text)
+    assert names(points, "Project") == names(text, "Project")
+    assert ("invests", "岭南新材料产业园项目", 3_000_000_000) in facts(points)

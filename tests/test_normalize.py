@@ -179,6 +179,8 @@ _SOURCES = st.one_of(_ANY, _STRUCTURED)
 def _origin_ok(normalised_char: str, source_char: str) -> bool:
     if source_char == "\r":
         return normalised_char == "\n"  # CR → LF
+    if normalised_char == "。" and unicodedata.normalize("NFKC", source_char) == ".":
+        return True  # a full stop typed as a Latin point (建成.新) is read as 。
     return normalised_char in unicodedata.normalize("NFKC", source_char)
 
 
@@ -238,7 +240,8 @@ def test_to_source_substring_normalises_back_to_the_span(src: str, data) -> None
     s, e = n.to_source(a, b)
 
     def squeeze(x: str) -> str:
-        return re.sub(r"\s", "", unicodedata.normalize("NFKC", x))
+        # (a full stop typed as "." is read as 。: both count as the same stop here)
+        return re.sub(r"\s", "", unicodedata.normalize("NFKC", x)).replace("。", ".")
 
     assert squeeze(src[s:e]) == squeeze(n.text[a:b])
 
@@ -268,3 +271,11 @@ def test_a_numbered_item_starts_a_line_of_its_own() -> None:
     src = "一、续建项目\n1.青湾科技城创新中心二期:总投资6.5亿元\n2.恒岳冷链物流园。\n产值增长\n1.5倍"
     # (a decimal after a broken line is no item: 增长|1.5倍 is rejoined)
     assert normalize(src).text == "一、续建项目\n1.青湾科技城创新中心二期:总投资6.5亿元\n2.恒岳冷链物流园。\n产值增长1.5倍"
+
+
+def test_a_latin_point_after_chinese_text_is_a_full_stop_and_decimals_stay() -> None:
+    src = "新区投资1.5亿元建设厂房.详见www.example.cn.二期工程“明年开工”.\n三期待定．"
+    n = normalize(src)
+    assert n.text == "新区投资1.5亿元建设厂房。详见www.example.cn.二期工程“明年开工”。\n三期待定。"
+    # Evidence still quotes the source as it was written.
+    assert _span(src, "厂房。详见") == "厂房.详见"

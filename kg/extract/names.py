@@ -277,7 +277,8 @@ def brand_prefix(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     industry word (电子产业园) or is only a place and industry words (深圳电子工业园).
     """
     sent = doc.sentence_at(start)
-    toks = _merge_lone_chars(doc, [(s, e) for s, e in doc.tokens(sent) if s >= start and e <= end])
+    # A word jieba ran across the name's start (开工了|琪翔 read as 了琪翔) counts from the start.
+    toks = _merge_lone_chars(doc, [(max(s, start), e) for s, e in doc.tokens(sent) if e > start and e <= end])
     if not toks:
         return None
     i = 0
@@ -334,6 +335,14 @@ def starts_region(doc: Doc, pos: int) -> bool:
     return doc.text[pos:pos + 1] in PROVINCE_SHORTS and doc.text[pos + 1:pos + 2] in ("东", "南", "西", "北", "中")
 
 
+def _name_char_at(doc: Doc, pos: int) -> bool:
+    """Whether the one character at ``pos`` could be part of a name: an ideograph that is no
+    grammar word, industry word, place or province of a region."""
+    char = doc.text[pos:pos + 1]
+    return bool(_IDEOGRAPHS.match(char)) and char not in FUNCTION_CHARS and char not in industry_words() and \
+        char not in places() and char not in GENERIC_MODIFIERS and not starts_region(doc, pos)
+
+
 def _merge_lone_chars(doc: Doc, toks: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Glue a lone character to the word before it when together they are no dictionary
     word: jieba splits unknown names like 华中|星 and 海能|达."""
@@ -345,6 +354,12 @@ def _merge_lone_chars(doc: Doc, toks: list[tuple[int, int]]) -> list[tuple[int, 
             ps, pe = out[-1]
             prev = doc.text[ps:pe]
             if 1 < len(prev) <= 3 and _WORDISH.match(prev) and not word_frequency(prev + word) and prev not in places():
+                out[-1] = (ps, e)
+                continue
+            # Two lone characters that make no word together: jieba cut an unknown
+            # two-character name into its characters (鑫|浩, 璟|丰).
+            if pe - ps == 1 and _name_char_at(doc, ps) and _name_char_at(doc, s) and \
+                    not word_frequency(prev + word):
                 out[-1] = (ps, e)
                 continue
         out.append((s, e))

@@ -28,6 +28,13 @@ _OPEN_PUNCT = set("，,、“‘(《")
 _OPEN_ENDING = re.compile(r"(?:及其|以及|及|和|与|的|、)(\n[ \t]*\n[\n \t]*)(?=[\u3400-\u9fff])")
 
 
+# A full stop typed as "." (or as "．", which NFKC turns into "."): after a Chinese
+# character or a closing quote and before a Chinese character, a quote, a line's end or
+# the text's end, it ends a sentence as 。 does. Between digits (1.5亿元) or in Latin
+# text (www.example.cn) it does not, and stays.
+_LATIN_STOP = re.compile(r"(?<=[\u3400-\u9fff”」』)）])\.(?=[\u3400-\u9fff“「『]|\n|$)")
+
+
 # A pinyin syllable with its tone mark in parentheses right after a character.
 PINYIN_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7}\)")
 
@@ -173,6 +180,12 @@ def normalize(source: str) -> Normalized:
 
     # 1. Spaces next to Chinese characters.
     text, offsets = _drop(text, offsets, [m.span() for m in _SPACE_IN_CJK.finditer(text)])
+
+    # 1b. A full stop typed as "." is read as 。 (same length: offsets unchanged), so that
+    #     every rule that ends a sentence at 。 ends it there, and a line it ends is not
+    #     joined to the next. (After the spaces: 建成 . 新 is 建成.新.)
+    if "." in text:
+        text = _LATIN_STOP.sub("。", text)
 
     # 2. Rejoin lines the layout broke: a single newline whose line does not close a
     #    sentence, between two Chinese characters, joins the lines.
