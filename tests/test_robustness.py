@@ -1,0 +1,58 @@
+"""Extraction holds when the sample articles' surface changes and what they say does not
+(benchmarks/robustness.py): their brands redrawn, their full stops typed as "."."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+import robustness  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return robustness.read_articles(REPO / "seeds", REPO / "seeds" / "gold")
+
+
+@pytest.fixture(scope="module")
+def as_written(seeds):
+    return robustness.evaluate(*seeds)
+
+
+def test_redrawing_brands_rewrites_articles_and_gold_alike(seeds) -> None:
+    articles, golds = seeds
+    new_articles, new_golds = robustness.redraw_brands(articles, golds, seed=1)
+    assert new_articles != articles
+    changed = 0
+    for doc, gold in golds.items():
+        text = new_articles[robustness._file_of(new_articles, doc)]
+        for old, new in zip(gold["entities"], new_golds[doc]["entities"]):
+            assert old["type"] == new["type"] and old["id"] == new["id"]
+            changed += old["names"] != new["names"]
+            for name in new["names"]:
+                if name in articles[robustness._file_of(articles, doc)]:
+                    assert name in text, name  # every name the article wrote is still written
+    assert changed >= 20
+    # Common words and places are not brands to redraw.
+    assert all(s in "".join(new_articles.values()) for s in ("许昌", "中国", "河南"))
+    assert robustness.redraw_brands(articles, golds, seed=1) == (new_articles, new_golds)
+
+
+def test_unknown_brands_cost_the_seeds_little(seeds, as_written) -> None:
+    reports = [robustness.evaluate(*robustness.redraw_brands(*seeds, seed=s)) for s in (1, 2, 3)]
+    entity = sum(r.entity_micro.f1 for r in reports) / 3
+    fact = sum(r.fact_micro.f1 for r in reports) / 3
+    assert entity >= as_written.entity_micro.f1 - 0.02, entity
+    assert fact >= as_written.fact_micro.f1 - 0.02, fact
+
+
+def test_full_stops_typed_as_points_read_as_full_stops(seeds, as_written) -> None:
+    articles, golds = robustness.latin_points(*seeds)
+    assert "。" not in "".join(articles.values())
+    report = robustness.evaluate(articles, golds)
+    assert report.entity_micro.f1 >= as_written.entity_micro.f1 - 0.005
+    assert report.fact_micro.f1 >= as_written.fact_micro.f1 - 0.005
