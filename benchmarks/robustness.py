@@ -13,6 +13,7 @@ only in aggregate. Two of them can be made on purpose, with the gold rewritten a
   A brand is kept where it is also a common word or starts a place (中国, 哈尔滨), since
   redrawing it would rewrite the article's own words.
 - **points**: every 。 typed as ".", as some pages and converters write it.
+- **人民币 first**: every amount invested written 投资人民币N亿元 instead of 投资N亿元.
 
 For each it prints entity and fact micro-F1 against the real articles' in the same run.
 ``tests/test_robustness.py`` holds the seeds to within a margin of their real figures.
@@ -103,6 +104,14 @@ def latin_points(articles: Articles, golds: Golds) -> tuple[Articles, Golds]:
     return {name: text.replace("。", ".") for name, text in articles.items()}, golds
 
 
+_INVESTED = re.compile(r"投资(约|达|超|近|逾)?(?=[0-9][0-9.]*\s*(?:亿|万)?元)")
+
+
+def renminbi_first(articles: Articles, golds: Golds) -> tuple[Articles, Golds]:
+    """The articles with 人民币 written before every amount invested (投资人民币3亿元)."""
+    return {name: _INVESTED.sub(lambda m: m.group() + "人民币", text) for name, text in articles.items()}, golds
+
+
 def _file_of(articles: Articles, doc: str) -> str:
     return next(name for name in articles if Path(name).stem == doc)
 
@@ -138,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((f"brands redrawn (mean of {args.draws})",
                      [evaluate(*redraw_brands(articles, golds, seed)) for seed in range(1, args.draws + 1)]))
         rows.append(("。 typed as \".\"", [evaluate(*latin_points(articles, golds))]))
+        rows.append(("投资人民币N亿元", [evaluate(*renminbi_first(articles, golds))]))
         for variant, reports in rows:
             n = len(reports)
             ent = sum(r.entity_micro.f1 for r in reports) / n

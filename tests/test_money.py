@@ -196,3 +196,10 @@ def test_a_minus_sign_does_not_make_an_amount_negative() -> None:
 def test_absurdly_long_numbers_are_skipped_not_raised() -> None:
     text = "9" * 40 + "万亿元"
     assert all(a.value.is_finite() for a in find_amounts(text))
+
+
+def test_renminbi_before_the_number_is_part_of_the_amount() -> None:
+    text = "项目投资人民币3.5亿元,另募资2亿元人民币。"
+    first, second = find_amounts(text)
+    assert (first.cny, text[first.start:first.end]) == (350_000_000, "人民币3.5亿元")
+    assert (second.cny, text[second.start:second.end]) == (200_000_000, "2亿元人民币")

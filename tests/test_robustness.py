@@ -1,5 +1,6 @@
 """Extraction holds when the sample articles' surface changes and what they say does not
-(benchmarks/robustness.py): their brands redrawn, their full stops typed as "."."""
+(benchmarks/robustness.py): their brands redrawn, their full stops typed as ".", 人民币
+written before their amounts."""
 from __future__ import annotations
 
 import sys
@@ -55,4 +56,12 @@ def test_full_stops_typed_as_points_read_as_full_stops(seeds, as_written) -> Non
     assert "。" not in "".join(articles.values())
     report = robustness.evaluate(articles, golds)
     assert report.entity_micro.f1 >= as_written.entity_micro.f1 - 0.005
+    assert report.fact_micro.f1 >= as_written.fact_micro.f1 - 0.005
+
+
+def test_renminbi_before_an_amount_keeps_the_amount(seeds, as_written) -> None:
+    articles, golds = robustness.renminbi_first(*seeds)
+    assert sum(t.count("投资人民币") for t in articles.values()) >= 10
+    report = robustness.evaluate(articles, golds)
+    assert report.facts["invests"].f1 >= as_written.facts["invests"].f1 - 0.005
     assert report.fact_micro.f1 >= as_written.fact_micro.f1 - 0.005

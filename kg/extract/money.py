@@ -17,8 +17,9 @@ _UNITS = {"": 1, "十": 10, "百": 100, "千": 1000, "万": 10_000, "十万": 10
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 # A Chinese numeral may have 万/亿 inside it (一亿二千三百万); one at its end is the unit.
 NUMBER = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?|[{_CN_DIGITS}点]+(?:[万亿][{_CN_DIGITS}点]+)*)"
-# The number, an optional magnitude, and the currency; 元 alone means yuan.
-AMOUNT_RE = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千|百)?\s*(?P<cur>元人民币|元|美元|欧元)")
+# The number, an optional magnitude, and the currency; 元 alone means yuan. 人民币 may come
+# before the number as well as after the unit (投资人民币3亿元, 投资3亿元人民币).
+AMOUNT_RE = re.compile(rf"(?:人民币\s*)?(?P<num>{NUMBER})\s*(?P<unit>万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千|百)?\s*(?P<cur>元人民币|元|美元|欧元)")
 _CURRENCY = {"元": "CNY", "元人民币": "CNY", "美元": "USD", "欧元": "EUR"}
 
 
