@@ -112,6 +112,11 @@ def renminbi_first(articles: Articles, golds: Golds) -> tuple[Articles, Golds]:
     return {name: _INVESTED.sub(lambda m: m.group() + "人民币", text) for name, text in articles.items()}, golds
 
 
+def yi_alone(articles: Articles, golds: Golds) -> tuple[Articles, Golds]:
+    """The articles with 元 dropped after 亿 (投资10亿的P, 总投资3亿,建设…), as news often writes."""
+    return {name: re.sub(r"(?<=[0-9])亿元", "亿", text) for name, text in articles.items()}, golds
+
+
 def _file_of(articles: Articles, doc: str) -> str:
     return next(name for name in articles if Path(name).stem == doc)
 
@@ -148,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
                      [evaluate(*redraw_brands(articles, golds, seed)) for seed in range(1, args.draws + 1)]))
         rows.append(("。 typed as \".\"", [evaluate(*latin_points(articles, golds))]))
         rows.append(("投资人民币N亿元", [evaluate(*renminbi_first(articles, golds))]))
+        rows.append(("N亿元 written N亿", [evaluate(*yi_alone(articles, golds))]))
         for variant, reports in rows:
             n = len(reports)
             ent = sum(r.entity_micro.f1 for r in reports) / n

@@ -203,3 +203,10 @@ def test_renminbi_before_the_number_is_part_of_the_amount() -> None:
     first, second = find_amounts(text)
     assert (first.cny, text[first.start:first.end]) == (350_000_000, "人民币3.5亿元")
     assert (second.cny, text[second.start:second.end]) == (200_000_000, "2亿元人民币")
+
+
+def test_yi_alone_is_yuan_where_no_word_follows() -> None:
+    # 总投资10亿,… / 投资5亿的…: news drops 元 after 亿; 亿 before a unit or a noun is no money.
+    found = find_amounts("该项目总投资10亿,其中一期投资3.5亿的厂房年内开工。")
+    assert [a.cny for a in found] == [1_000_000_000, 350_000_000]
+    assert find_amounts("全国13亿人口,年发电10亿千瓦时,产值8亿多。") == []

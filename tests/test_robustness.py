@@ -1,8 +1,9 @@
 """Extraction holds when the sample articles' surface changes and what they say does not
 (benchmarks/robustness.py): their brands redrawn, their full stops typed as ".", 人民币
-written before their amounts."""
+written before their amounts, 元 dropped after 亿."""
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -64,4 +65,12 @@ def test_renminbi_before_an_amount_keeps_the_amount(seeds, as_written) -> None:
     assert sum(t.count("投资人民币") for t in articles.values()) >= 10
     report = robustness.evaluate(articles, golds)
     assert report.facts["invests"].f1 >= as_written.facts["invests"].f1 - 0.005
+    assert report.fact_micro.f1 >= as_written.fact_micro.f1 - 0.005
+
+
+def test_yi_without_yuan_keeps_the_amount(seeds, as_written) -> None:
+    articles, golds = robustness.yi_alone(*seeds)
+    assert not re.search("[0-9]亿元", "".join(articles.values()))
+    report = robustness.evaluate(articles, golds)
+    assert report.facts["invests"].f1 >= as_written.facts["invests"].f1 - 0.01
     assert report.fact_micro.f1 >= as_written.fact_micro.f1 - 0.005

@@ -19,8 +19,12 @@ _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 NUMBER = rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?|[{_CN_DIGITS}点]+(?:[万亿][{_CN_DIGITS}点]+)*)"
 # The number, an optional magnitude, and the currency; 元 alone means yuan. 人民币 may come
 # before the number as well as after the unit (投资人民币3亿元, 投资3亿元人民币).
-AMOUNT_RE = re.compile(rf"(?:人民币\s*)?(?P<num>{NUMBER})\s*(?P<unit>万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千|百)?\s*(?P<cur>元人民币|元|美元|欧元)")
-_CURRENCY = {"元": "CNY", "元人民币": "CNY", "美元": "USD", "欧元": "EUR"}
+# News also writes yuan by 亿 alone (总投资10亿,建设…; 投资5亿的项目): a bare 亿 is yuan when
+# it is said to be invested and no other word follows it (产值15亿, 10亿千瓦时 are not).
+AMOUNT_RE = re.compile(rf"(?:人民币\s*)?(?P<num>{NUMBER})\s*(?P<unit>万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千|百)?\s*"
+                       r"(?P<cur>元人民币|元|美元|欧元|(?<=亿)(?=$|[^\u3400-\u9fff]|的|建设|新建|兴建|打造|实施|用于|左右|以上))")
+_CURRENCY = {"元": "CNY", "元人民币": "CNY", "美元": "USD", "欧元": "EUR", "": "CNY"}
+_INVESTED_BEFORE = re.compile(r"投资(?:额|总额)?(?:约|达|超|近|逾|为|[:：])?$")
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,8 @@ def find_amounts(text: str, offset: int = 0) -> list[Amount]:
     """Every money amount in ``text``; offsets are shifted by ``offset``."""
     found = []
     for m in AMOUNT_RE.finditer(text):
+        if not m["cur"] and not _INVESTED_BEFORE.search(text, max(m.start() - 8, 0), m.start()):
+            continue
         unit = m["unit"] or ""
         num = None
         if unit and ("万" in m["num"] or "亿" in m["num"]):

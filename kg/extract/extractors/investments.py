@@ -51,7 +51,7 @@ def relate_investments(doc: Doc) -> None:
                 listed = _LIST_AFTER.match(text, first.end)
                 if first.end + 1 in starts and text[first.end] in "、和及与":
                     continue  # 总投资22亿元的A项目和B项目: the two together
-                if not listed or "元" in listed.group():  # (each item with its own amount: its own)
+                if not listed or find_amounts(listed.group()):  # (each item with its own amount: its own)
                     add(first, a, sent.index, "amount-before")
                 continue  # 总投资30亿元的A、B两个项目: the sum of a list, not A's amount
             if _SUM.search(text[sent.start:a.start]):

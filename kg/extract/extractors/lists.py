@@ -144,7 +144,7 @@ def _continues_noun(doc: Doc, pos: int) -> bool:
     return False
 
 
-_INVESTED = re.compile(r"(?:总)?投资[^的，,、]{0,12}?元" + INVESTED_OF)
+_INVESTED = re.compile(r"(?:总)?投资[^的，,、]{0,12}?(?:元|[0-9]亿)" + INVESTED_OF)  # (亿 alone: yuan too)
 _INNER_OK = frozenset({"及", "及其", "和", "与"})
 
 

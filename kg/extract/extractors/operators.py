@@ -24,7 +24,7 @@ from kg.extract.pipeline import RELATE, component
 # The verbs of 由X…: who builds, runs or carries out a project.
 _BUILDS = "(?:投资建设|建设运营|投资|建设|运营|开发|承建|打造|实施)"
 # (P,总投资15亿元,由X投资建设: the project's amount may come between.)
-_BY = re.compile(r"(?:[,，](?:项目)?(?:计划|预计)?总?投资(?:额)?(?:约|达|超|近)?(?:人民币)?[0-9.]+(?:万|亿)?元(?:人民币)?)?"
+_BY = re.compile(r"(?:[,，](?:项目)?(?:计划|预计)?总?投资(?:额)?(?:约|达|超|近)?(?:人民币)?[0-9.]+(?:(?:万|亿)?元(?:人民币)?|亿))?"
                  r"[:：,，]?由(?P<who>[^，,。；;]{2,30}?)(?:负责)?" + _BUILDS)
 # 建设单位为X, 投资主体:X — the builder named in a project's particulars.
 _BUILDER = re.compile(r"(?:建设|实施|投资|业主|承建|项目)(?:单位|主体|方|企业)(?:为|是|系|[:：])(?P<who>[^，,。；;]{2,40})")

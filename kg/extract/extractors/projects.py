@@ -58,7 +58,8 @@ _KIND_WORDS = frozenset("招商引资 招商 引资 技改 改造 文化 配套 
 # Buildings and estates carry a landlord's or developer's name, not an operator's brand.
 _BUILDING = re.compile(r"(大厦|花园|广场|公寓|小区|家园|家苑|苑|府|城)$")
 # 投资15亿元的生物芯片研发制造基地 / 总投资30亿元的荣兴…项目
-_INVESTED = re.compile(r"(?:总)?投资(?:约|达|超|近|逾)?(?:人民币)?[0-9.一二三四五六七八九十两百千万亿]+(?:万|亿)?元(?:人民币)?" + INVESTED_OF)
+# (亿 alone is yuan too: 投资10亿的…)
+_INVESTED = re.compile(r"(?:总)?投资(?:约|达|超|近|逾)?(?:人民币)?[0-9.一二三四五六七八九十两百千万亿]+(?:(?:万|亿)?元(?:人民币)?|(?<=亿))" + INVESTED_OF)
 _GENERIC_PROJECT = re.compile(r"^(重点|重大|骨干|产业|建设|招商|签约|在建|新建|续建|新开工|开工|竣工|投产|计划|储备|前期|谋划|预备|"
                               r"亿元以上|省市|省|市|大|好|该|这些|各类|一批)+$")
 _BUILDS_BEFORE = re.compile(r"(?:投资建设|投资兴建|新建|兴建|建设|设立|打造|新上)")
@@ -71,7 +72,7 @@ _NUMBERED_ITEM = re.compile(r"(?m)^[ \t]*(?:[0-9]{1,3}[.．、]|[(（][0-9一二
 _COUNT_AFTER = re.compile(r"(?:有|共|达|共有|共计|合计|计)?[0-9一二三四五六七八九十两百几]+(?:个|项|宗)")
 _PHASE = re.compile(r"[一二三四五六七八九十0-9]期(?:工程|项目)?")
 _BUILT_BY_BEFORE = re.compile(r"(?:投资|建设|投资建设|合作建设|承建|开发|运营)的$")
-_AMOUNT_OF = re.compile(r"投资(?:约|达|超|近|逾)?(?:人民币)?[0-9.]+(?:万|亿)元(?:人民币)?的$")
+_AMOUNT_OF = re.compile(r"投资(?:约|达|超|近|逾)?(?:人民币)?[0-9.]+(?:(?:万|亿)元(?:人民币)?|亿)的$")
 _DESCRIBES_COMPANY = re.compile(r"(?:园区|区内|开发区|入驻|落户|本地|当地|龙头|骨干|重点|外资|民营)?(?:企业|公司)")
 _RANKING = re.compile(r"(?:[0-9]+|[十百千]+)强")
 _STOP_AFTER = re.compile(r"[，,。；;、：:！？!?\n（(]|[0-9]|等")
@@ -526,7 +527,7 @@ def recognize_project_phases(doc: Doc) -> None:
 # X投资建设的P, X新建的P: the company before the verb builds the project after it.
 # X投资5亿元(建设)的|P: the amount a company named before pays for the project after (anchored
 # at the search's end, where the project starts).
-PAID_TO_BUILD = re.compile(r"(?:将|拟|计划)?(?:总)?投资[^，,。；;的]{1,12}?元(?:人民币)?(?:建设|新建|兴建|打造|实施)?的$")
+PAID_TO_BUILD = re.compile(r"(?:将|拟|计划)?(?:总)?投资[^，,。；;的]{1,12}?(?:元(?:人民币)?|[0-9]亿)(?:建设|新建|兴建|打造|实施)?的$")
 BUILT_BY = re.compile(r"(?:合作)?(?:投资建设|合作建设|投资兴建|投资|新建|兴建|建设|开发|打造|实施|承建|筹建)的")
 
 
