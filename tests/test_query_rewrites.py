@@ -47,7 +47,8 @@ def test_rewritten_query_gives_the_rows_of_its_previous_text(engine, name):
         want, _, _ = run_resolved(engine.query, old.text, old.params, values)
         assert rows(got) == rows(want), values
         compared += bool(rows(want))
-    assert compared >= 2, "the comparison saw rows"
+    # A query without parameters has one case (unbound); the others must see rows bound too.
+    assert compared >= min(2, len(cases)), "the comparison saw rows"
 
 
 def test_a_list_parameter_binds_one_row_per_name_and_keeps_the_rest_of_the_query():
