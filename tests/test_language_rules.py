@@ -1469,3 +1469,19 @@ def test_a_full_stop_typed_as_a_latin_point_ends_a_sentence() -> None:
     assert facts(points) == facts(text)
     assert names(points, "Project") == names(text, "Project")
     assert ("invests", "岭南新材料产业园项目", 3_000_000_000) in facts(points)
+
+
+def test_a_description_between_the_verb_and_the_project_keeps_the_amount() -> None:
+    # 投资N亿元建设集A、B于一体的P / 建设包括A、B在内的P: the amount is still P's.
+    text = ("青岚经开区引进两个项目。其中金岭药业集团拟投资30亿元建设集研发、生产、物流于一体的金岭中药现代化产业园;"
+            "白桦科技股份有限公司拟投资8亿元建设包括研发中心、检测中心在内的白桦精密仪器生产项目。")
+    f = facts(text)
+    assert ("invests", "金岭中药现代化产业园", 3_000_000_000) in f
+    assert ("invests", "白桦精密仪器生产项目", 800_000_000) in f
+
+
+def test_a_park_named_in_a_bare_list_of_projects_is_a_project() -> None:
+    # A、B等项目 calls each item a project, parks too; under 等一批大项目 a park stays a park.
+    text = "青岚开发开放试验区目前主要建设国际物流港、数字经济创新产业园等项目。"
+    assert "数字经济创新产业园" in names(text, "Project")
+    assert not names(text, "Park")

@@ -225,8 +225,10 @@ def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str, ba
                 doc.add_mention("Project", s, e, strip_quotes(name) + "项目", rule=rule)
             continue
         item_type = type_
-        if type_ == "Project" and PARK_HEAD.search(name) and brand_prefix(doc, s, e) is None:
-            item_type = "Park"  # 光电子产业园 in a list of projects is a park; 航盛汽车电子工业园 is a project
+        if type_ == "Project" and PARK_HEAD.search(name) and brand_prefix(doc, s, e) is None and not bare_head:
+            # 光电子产业园 in a list of projects is a park; 航盛汽车电子工业园 is a project, and so is
+            # any item of a bare A、B等项目, which calls each of them a project.
+            item_type = "Park"
         if ENTERPRISE_SUFFIX.search(name + "\0") and type_ != "Enterprise" and name.endswith(("有限公司", "集团", "公司")):
             item_type = "Enterprise"
         doc.claimed[(s, e)] = item_type
