@@ -1485,3 +1485,9 @@ def test_a_park_named_in_a_bare_list_of_projects_is_a_project() -> None:
     text = "青岚开发开放试验区目前主要建设国际物流港、数字经济创新产业园等项目。"
     assert "数字经济创新产业园" in names(text, "Project")
     assert not names(text, "Park")
+
+
+def test_a_zone_with_both_statuses_in_its_name_is_one_zone() -> None:
+    text = "2025年,青岚经济技术和高新技术产业开发区新开工工业项目12个,白桦精工有限公司入区。"
+    assert names(text, "Zone") == {"青岚经济技术和高新技术产业开发区"}
+    assert ("hosts", "青岚经济技术和高新技术产业开发区", "白桦精工有限公司") in facts(text)

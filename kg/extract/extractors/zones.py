@@ -13,7 +13,8 @@ from kg.extract.names import is_generic_prefix, left_start, place_prefix, strip_
 from kg.extract.pipeline import RECOGNIZE, component
 
 ZONE_HEADS = (
-    "经济技术开发区|高新技术产业开发区|高新技术产业园区|高新技术开发区|经济开发区|技术开发区|开发区|经开区|高新区|"
+    # (one zone with both statuses: 哈密经济技术和高新技术产业开发区)
+    "经济技术和高新技术产业开发区|经济技术开发区|高新技术产业开发区|高新技术产业园区|高新技术开发区|经济开发区|技术开发区|开发区|经开区|高新区|"
     "示范区|产业集聚区|商务中心区|综合保税区|保税港区|保税区|综保区|自由贸易试验区|自贸区|合作区|"
     "试验区|实验区|新区|台商投资区|台商区|出口加工区|工业区|新城|功能区|"
     # airport zones: 双龙航空港经济区, 青湾临空经济区
