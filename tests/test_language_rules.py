@@ -1491,3 +1491,9 @@ def test_a_zone_with_both_statuses_in_its_name_is_one_zone() -> None:
     text = "2025年,青岚经济技术和高新技术产业开发区新开工工业项目12个,白桦精工有限公司入区。"
     assert names(text, "Zone") == {"青岚经济技术和高新技术产业开发区"}
     assert ("hosts", "青岚经济技术和高新技术产业开发区", "白桦精工有限公司") in facts(text)
+
+
+def test_a_part_of_an_area_before_its_kind_is_no_zone_of_its_own() -> None:
+    # 起步区出口加工区, 核心区保税区: which part of the zone, then what kind of area it is.
+    text = "青岚综合保税区一期起步区出口加工区已封关运行,核心区保税区同步建设。"
+    assert names(text, "Zone") == {"青岚综合保税区"}
