@@ -1497,3 +1497,11 @@ def test_a_part_of_an_area_before_its_kind_is_no_zone_of_its_own() -> None:
     # 起步区出口加工区, 核心区保税区: which part of the zone, then what kind of area it is.
     text = "青岚综合保税区一期起步区出口加工区已封关运行,核心区保税区同步建设。"
     assert names(text, "Zone") == {"青岚综合保税区"}
+
+
+def test_capital_brought_in_to_build_a_project_is_its_amount() -> None:
+    # 引进N亿元建设P: the capital is P's; 品牌 before a parenthesis is inside P's name.
+    text = "白桦县今年引进6.5亿元建设智能家电品牌(华南区)研发中心项目,另引进资金3亿元。"
+    assert names(text, "Project") == {"智能家电品牌(华南区)研发中心项目"}
+    assert facts(text) >= {("invests", "智能家电品牌(华南区)研发中心项目", 650_000_000)}
+    assert not any(f[0] == "invests" and f[2] == 300_000_000 for f in facts(text))

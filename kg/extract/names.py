@@ -125,7 +125,9 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
                     i -= 1  # step over the tokens inside the parenthesis
                 start, prev = opening, "("
                 continue
-        if not _WORDISH.match(word) or word.startswith("·") or word.endswith(_ZONE_WORDS) or word in extra_stops:
+        # (a describing word right before a parenthesis is the name's own: 机械品牌(东北)总部项目)
+        if not _WORDISH.match(word) or word.startswith("·") or word.endswith(_ZONE_WORDS) or \
+                (word in extra_stops and prev != "("):
             break
         if allow_digits and (_HAS_DIGIT.search(word) or (prev and _HAS_DIGIT.search(prev)) or
                              (i > 0 and _HAS_DIGIT.search(doc.text[toks[i - 1][0]:toks[i - 1][1]]))) and \

@@ -21,6 +21,9 @@ _SUM = re.compile(r"[0-9一二三四五六七八九十两几]+个|累计|合计|
 _LIST_AFTER = re.compile(r"[、和及与][^，,。；;]{1,40}?(?:等|[0-9一二三四五六七八九十两几]+个)")
 _THIS_PROJECT = re.compile(r"(?:该|此|这一|这个|上述)项目")
 _INVEST_WORD = re.compile(r"(?:总)?投资(?:额|总额)?(?:约|达|超|近|逾|为|[:：])?$")
+# 引进9亿元建设P: capital brought in for the project named right after (only there: 引进资金
+# 9亿元 alone is a sum).
+_BROUGHT_IN = re.compile(r"(?:引进|引资)(?:约|达|超|近|逾)?$")
 
 
 @component("investments", RELATE + 3)
@@ -42,6 +45,10 @@ def relate_investments(doc: Doc) -> None:
     for sent in doc.sentences:
         stext = doc.sentence_text(sent)
         amounts = [a for a in find_amounts(stext, sent.start) if _INVEST_WORD.search(text[max(a.start - 6, 0):a.start])]
+        for a in find_amounts(stext, sent.start):
+            of = _OF.match(text, a.end)
+            if of and of.end() in starts and _BROUGHT_IN.search(text[max(a.start - 4, 0):a.start]):
+                add(starts[of.end()], a, sent.index, "amount-before")
         in_sent = [p for p in projects if sent.start <= p.start < sent.end]
         for a in amounts:
             # 投资15亿元的P, 投资20亿元建设的P
