@@ -1505,3 +1505,13 @@ def test_capital_brought_in_to_build_a_project_is_its_amount() -> None:
     assert names(text, "Project") == {"智能家电品牌(华南区)研发中心项目"}
     assert facts(text) >= {("invests", "智能家电品牌(华南区)研发中心项目", 650_000_000)}
     assert not any(f[0] == "invests" and f[2] == 300_000_000 for f in facts(text))
+
+
+def test_a_company_before_several_other_projects_is_also_a_project() -> None:
+    # A等多个项目 names no count, as A、B等项目 does not: A is a project and its company; and
+    # the list's head is the first 项目, not the 园区 further on.
+    text = "青岚经济开发区今年新开工项目12个,远途新能源等多个项目将入驻功能园区。"
+    assert names(text, "Project") == {"远途新能源项目"}
+    assert names(text, "Park") == set()
+    assert facts(text) >= {("operatedBy", "远途新能源项目", "远途新能源"),
+                           ("locatedIn", "远途新能源项目", "青岚经济开发区")}

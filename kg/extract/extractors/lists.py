@@ -36,7 +36,9 @@ from kg.extract.pipeline import RECOGNIZE, component
 _TAIL = re.compile(
     r"(?:等(?:[0-9一二三四五六七八九十两几百]+(?:个|家|栋|项))?|(?<=[\u4e00-\u9fff])[0-9一二三四五六七八九十两]+(?:个|家))"
     # the modifier may itself list kinds: 等新能源、新材料项目
-    r"(?P<mod>(?:(?!企业、|项目、|公司、|品牌、)[^，,。；;、：:！？!?“”()（）等]{2,8}、){0,3}[^，,。；;、：:！？!?“”()（）]{0,12})"
+    r"(?P<mod>(?:(?!企业、|项目、|公司、|品牌、)[^，,。；;、：:！？!?“”()（）等]{2,8}、){0,3}"
+    # and reads up to the first 项目 (等多个项目将入驻功能园区 lists projects, not parks)
+    r"(?:(?!项目)[^，,。；;、：:！？!?“”()（）]){0,12})"
     r"(?P<head>项目|企业|品牌|公司|集团|园区|专业园区|产业园区|行业龙头|龙头)"
 )
 # Before a list, words that say its items are projects: 重点项目有A、B、C; 签约项目包括:A、B.
@@ -279,7 +281,9 @@ def recognize_lists(doc: Doc) -> None:
             type_ = _HEAD_TYPE[head]
             # "…等企业、项目为代表": both heads given, the items are enterprises.
             # (also A、B两个项目: a count instead of 等)
-            bare = head == "项目" and not m["mod"] and re.match(r"等项目|[0-9一二三四五六七八九十两]+个项目", m.group()) is not None and \
+            # (等多个项目 gives no count either: "and several other projects")
+            bare = head == "项目" and re.fullmatch(r"(?:多个|若干|诸多)?", m["mod"]) is not None and \
+                re.match(r"等(?:多个|若干|诸多)?项目|[0-9一二三四五六七八九十两]+个项目", m.group()) is not None and \
                 not _continues_noun(doc, sent.start + m.end())  # 等项目厂房: the 厂房 of companies
             _add_items(doc, items, type_, rule=f"list-{head}", bare_head=bare)
         for m in _PROJECT_CUE_BEFORE.finditer(stext):
