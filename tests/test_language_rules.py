@@ -1515,3 +1515,13 @@ def test_a_company_before_several_other_projects_is_also_a_project() -> None:
     assert names(text, "Park") == set()
     assert facts(text) >= {("operatedBy", "远途新能源项目", "远途新能源"),
                            ("locatedIn", "远途新能源项目", "青岚经济开发区")}
+
+
+def test_an_amount_invested_then_what_it_builds_in_the_next_clause() -> None:
+    # X投资3亿元,在园区建设P: the next clause says what the amount builds; not so for a
+    # list of projects, whose sum it is.
+    one = "青岚经济开发区消息,远途电子投资3亿元,在园区建设半导体封装测试生产线。"
+    assert ("invests", "半导体封装测试生产线", 300_000_000) in facts(one)
+    two = "青岚经济开发区消息,远途电子投资3亿元,在园区建设青松轴承项目和白鹭光电模组项目两个项目。"
+    assert names(two, "Project") == {"青松轴承项目", "白鹭光电模组项目"}
+    assert not any(f[0] == "invests" for f in facts(two))

@@ -24,6 +24,8 @@ _INVEST_WORD = re.compile(r"(?:总)?投资(?:额|总额)?(?:约|达|超|近|逾|
 # 引进9亿元建设P: capital brought in for the project named right after (only there: 引进资金
 # 9亿元 alone is a sum).
 _BROUGHT_IN = re.compile(r"(?:引进|引资)(?:约|达|超|近|逾)?$")
+# X投资3亿元,在园区建设P / 用于建设P: the next clause says what the amount builds.
+_BUILDS_NEXT = re.compile(r"[,，](?:主要|将|拟|计划|全部)?(?:用于)?(?:在[^，,。；;、]{1,14}?)?(?:建设|新建|兴建|打造)")
 
 
 @component("investments", RELATE + 3)
@@ -71,6 +73,9 @@ def relate_investments(doc: Doc) -> None:
                 add(max(own, key=lambda p: p.end), a, sent.index, "amount-in-clause")
             elif len({doc.resolve(p.key) for p in before}) == 1 and not any(p.start >= clause_start for p in in_sent if p.start > a.end):
                 add(before[0], a, sent.index, "amount-after")
+            elif not before and (nxt := _BUILDS_NEXT.match(text, a.end)) and nxt.end() in starts and \
+                    not _LIST_AFTER.match(text, starts[nxt.end()].end):
+                add(starts[nxt.end()], a, sent.index, "amount-builds-next")
             elif not in_sent and _THIS_PROJECT.search(text, sent.start, a.start):
                 # 该项目占地500亩,总投资10亿元: the project named last before (in this paragraph or the one before).
                 prev = [p for p in projects if p.end <= sent.start and sent.paragraph - doc.sentence_at(p.start).paragraph <= 1]
