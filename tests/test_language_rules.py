@@ -1525,3 +1525,11 @@ def test_an_amount_invested_then_what_it_builds_in_the_next_clause() -> None:
     two = "青岚经济开发区消息,远途电子投资3亿元,在园区建设青松轴承项目和白鹭光电模组项目两个项目。"
     assert names(two, "Project") == {"青松轴承项目", "白鹭光电模组项目"}
     assert not any(f[0] == "invests" for f in facts(two))
+
+
+def test_words_that_call_a_list_companies_inside_its_clause() -> None:
+    # 重点企业包括A、B和C: the cue sits in the clause before the first item; and the last
+    # item, a brand and its trade, is the whole company (青松轴承, not 青松).
+    text = "青岚高新区重点企业包括远途精工、白鹭光电和青松轴承等。"
+    assert names(text, "Enterprise") == {"远途精工", "白鹭光电", "青松轴承"}
+    assert ("hosts", "青岚高新区", "青松轴承") in facts(text)

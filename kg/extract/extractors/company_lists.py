@@ -326,6 +326,10 @@ def recognize_company_lists(doc: Doc) -> None:
             if text.find("、", c_start, c_end) == -1:
                 continue  # a list of companies has its 、
             before = _cue_before(text, sent.start, c_start)
+            if before is None:
+                # …重点企业包括|A、B和C: the cue inside the clause, before the first item
+                inside = list(_COMPANY_CUE_BEFORE.finditer(text, c_start, text.find("、", c_start, c_end)))
+                before = inside[-1].end() if inside else None
             if before is None and not _may_hold_companies(text, c_start, min(sent.end, c_end + 16)):
                 continue  # no place, country or company word near: no list of companies
             items = _split_run(doc, c_start, c_end)
@@ -345,6 +349,9 @@ def recognize_company_lists(doc: Doc) -> None:
             if before is not None and company_shape(text[before:items[0][1]]):
                 first = (before, items[0][1])  # 主要有|宏伟砖厂: the cue ends where the first name starts
             last = _edge_item(doc, *items[-1], left=False)
+            whole = _listed_brand(doc, *items[-1], first=False)
+            if whole and last and whole[1] > last[1]:
+                last = whole  # 、青松轴承。: a brand and its trade fill the item (not 青松 alone)
             if len(_split_glued(doc, *items[-1])) == 2:
                 last = items[-1]  # 苏州奥立康苏州泓锐: two names, split below
             spans = ([first] if first else []) + items[1:-1] + ([last] if last else [])
@@ -367,7 +374,9 @@ def recognize_company_lists(doc: Doc) -> None:
             # One company-like word among descriptions is no list of companies; bare
             # brands need most items to carry a place or ending, or the sentence to say
             # that they are companies.
-            if len(found) < 2 or len(found) * 2 < len(items):
+            # (words before the list that call its items companies, 重点企业包括A、B和C, vouch
+            # for them: one item that reads as a company is enough)
+            if not found or (before is None and (len(found) < 2 or len(found) * 2 < len(items))):
                 continue
             cue = before is not None or _COMPANY_CUE.match(text, c_end, sent.end)
             if strong * 2 < len(found) and not cue:
