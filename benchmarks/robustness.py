@@ -14,6 +14,9 @@ only in aggregate. Two of them can be made on purpose, with the gold rewritten a
   redrawing it would rewrite the article's own words.
 - **points**: every 。 typed as ".", as some pages and converters write it.
 - **人民币 first**: every amount invested written 投资人民币N亿元 instead of 投资N亿元.
+- **亿 alone**: 元 dropped after 亿 (投资10亿的P).
+- **wrapped lines**: every paragraph broken into lines of 38 characters, as text copied
+  out of a PDF comes.
 
 For each it prints entity and fact micro-F1 against the real articles' in the same run.
 ``tests/test_robustness.py`` holds the seeds to within a margin of their real figures.
@@ -117,6 +120,19 @@ def yi_alone(articles: Articles, golds: Golds) -> tuple[Articles, Golds]:
     return {name: re.sub(r"(?<=[0-9])亿元", "亿", text) for name, text in articles.items()}, golds
 
 
+WRAP_WIDTH = 38  # characters to a line of an A4 page of Chinese text
+
+
+def wrapped_lines(articles: Articles, golds: Golds) -> tuple[Articles, Golds]:
+    """The articles with every paragraph broken into lines of ``WRAP_WIDTH`` characters, as
+    text copied out of a PDF or a printed page comes (wherever the width falls: inside a
+    name, an amount, before a 。)."""
+    def wrap(text: str) -> str:
+        return "\n".join("\n".join(line[i:i + WRAP_WIDTH] for i in range(0, max(len(line), 1), WRAP_WIDTH))
+                         for line in text.split("\n"))
+    return {name: wrap(text) for name, text in articles.items()}, golds
+
+
 def _file_of(articles: Articles, doc: str) -> str:
     return next(name for name in articles if Path(name).stem == doc)
 
@@ -154,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(("。 typed as \".\"", [evaluate(*latin_points(articles, golds))]))
         rows.append(("投资人民币N亿元", [evaluate(*renminbi_first(articles, golds))]))
         rows.append(("N亿元 written N亿", [evaluate(*yi_alone(articles, golds))]))
+        rows.append((f"lines wrapped at {WRAP_WIDTH}", [evaluate(*wrapped_lines(articles, golds))]))
         for variant, reports in rows:
             n = len(reports)
             ent = sum(r.entity_micro.f1 for r in reports) / n

@@ -279,3 +279,16 @@ def test_a_latin_point_after_chinese_text_is_a_full_stop_and_decimals_stay() -> 
     assert n.text == "新区投资1.5亿元建设厂房。详见www.example.cn.二期工程“明年开工”。\n三期待定。"
     # Evidence still quotes the source as it was written.
     assert _span(src, "厂房。详见") == "厂房.详见"
+
+
+def test_lines_wrapped_before_a_closing_mark_a_quote_or_a_space_are_rejoined() -> None:
+    # No line of prose starts with 。 or ；; a quoted phrase (not a quoted sentence) may end a
+    # wrapped line; a number may wrap at its decimal point or after Latin letters; spaces the
+    # layout left around the break go with it.
+    assert normalize("青湾项目集中签约\n。仪式上").text == "青湾项目集中签约。仪式上"
+    assert normalize("坚持“项目为王”\n的工作思路").text == "坚持“项目为王”的工作思路"
+    assert normalize("他说:“项目开工了。”\n记者看到").text == "他说:“项目开工了。”\n记者看到"
+    assert normalize("总投资8.\n52亿元").text == "总投资8.52亿元"
+    # (after a first line: a short first line is a title, which ends there)
+    assert normalize("开发区消息。\n发动机6Z\nR技改、100MW/\n200MWh储能").text == "开发区消息。\n发动机6ZR技改、100MW/200MWh储能"
+    assert normalize("开发区消息。\n民生项目 \n 6个,工业项目3个").text == "开发区消息。\n民生项目6个,工业项目3个"

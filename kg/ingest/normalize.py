@@ -25,6 +25,8 @@ _SENTENCE_END = set("。！？!?；;:：”\"」』)）】")
 _IDEOGRAPH = re.compile(r"[\u3400-\u9fff]")
 # Marks inside a sentence: a line ending or starting with one was wrapped (投资15|亿元, 、|…).
 _OPEN_PUNCT = set("，,、“‘(《")
+# Marks that close what comes before them: a line starting with one was wrapped before it.
+_CLOSING_PUNCT = set("。，,、；;：:！？!?”’」』)）》】~…")
 _OPEN_ENDING = re.compile(r"(?:及其|以及|及|和|与|的|、)(\n[ \t]*\n[\n \t]*)(?=[\u3400-\u9fff])")
 
 
@@ -195,17 +197,29 @@ def normalize(source: str) -> Normalized:
         if "\t" in text[text.rfind("\n", 0, i) + 1:i] or text.startswith("\t", i + 1) or \
                 "\t" in text[i + 1:(text.find("\n", i + 1) + 1 or len(text) + 1) - 1]:
             continue  # rows of a table (cells separated by tabs) are lines of their own
-        prev = text[i - 1] if i > 0 else ""
-        nxt = text[i + 1] if i + 1 < len(text) else ""
+        # Spaces the layout left at either side of the break (项目 | 6个) go with it.
+        a, b = i, i + 1
+        while a > 0 and text[a - 1] == " ":
+            a -= 1
+        while b < len(text) and text[b] == " ":
+            b += 1
+        prev = text[a - 1] if a > 0 else ""
+        nxt = text[b] if b < len(text) else ""
         line_start = text.rfind("\n", 0, i) + 1
         if line_start == 0 and _headline(text[:i], text[i + 1:(text.find("\n", i + 1) + 1 or len(text) + 1) - 1]):
             continue  # a title on a line of its own ends there (松原…园区 | 园区概况:…)
-        if _ENUMERATION.match(text, i + 1):
+        if _ENUMERATION.match(text, b):
             continue  # a numbered item starts a line of its own (一、续建项目 | 1.青湾…)
         if prev and nxt and prev not in _SENTENCE_END and nxt != "\n" and prev != "\n" \
-                and (_IDEOGRAPH.match(prev) or prev.isdigit() or prev in _OPEN_PUNCT) \
+                and (_IDEOGRAPH.match(prev) or prev.isalnum() or prev in _OPEN_PUNCT or prev in "/-+&·") \
                 and (_IDEOGRAPH.match(nxt) or nxt.isalnum() or nxt in _OPEN_PUNCT):
-            joins.append((i, i + 1))
+            joins.append((a, b))
+        elif prev and prev != "\n" and nxt in _CLOSING_PUNCT:
+            joins.append((a, b))  # no line of prose starts with 。 or ”: the layout put it there
+        elif prev in "”’」』" and text[a - 2:a - 1] not in ("", "。", "！", "？", "!", "?", "…") and _IDEOGRAPH.match(nxt):
+            joins.append((a, b))  # 跨越发展”|的工作思路: a quoted phrase, not a quoted sentence, ends the line
+        elif prev == "." and text[a - 2:a - 1].isdigit() and nxt.isdigit():
+            joins.append((a, b))  # 8.|52亿元: a number wrapped at its decimal point
     text, offsets = _drop(text, offsets, joins)
 
     # 2b. A page break can leave blank lines inside a sentence (…氨基酸及其\n\n衍生物等项目);
