@@ -1533,3 +1533,13 @@ def test_words_that_call_a_list_companies_inside_its_clause() -> None:
     text = "青岚高新区重点企业包括远途精工、白鹭光电和青松轴承等。"
     assert names(text, "Enterprise") == {"远途精工", "白鹭光电", "青松轴承"}
     assert ("hosts", "青岚高新区", "青松轴承") in facts(text)
+
+
+def test_a_zone_named_as_what_another_area_rests_on_is_not_the_passages_zone() -> None:
+    # 以A、B为主要载体的试验区…: B describes the area the passage is about (the article's own
+    # 试验区); the projects after it are not B's.
+    text = ("青岚重点开发开放试验区今年加快建设。在以白桦口岸、青岚边境经济合作区为主要载体的试验区先行发展区,"
+            "目前主要建设远途国际物流港、白鹭新能源产业园等项目。")
+    located = {(f[1], f[2]) for f in facts(text) if f[0] == "locatedIn"}
+    assert ("远途国际物流港", "青岚重点开发开放试验区") in located
+    assert not any(zone == "青岚边境经济合作区" for _, zone in located)
