@@ -1543,3 +1543,10 @@ def test_a_zone_named_as_what_another_area_rests_on_is_not_the_passages_zone() -
     located = {(f[1], f[2]) for f in facts(text) if f[0] == "locatedIn"}
     assert ("远途国际物流港", "青岚重点开发开放试验区") in located
     assert not any(zone == "青岚边境经济合作区" for _, zone in located)
+
+
+def test_a_facility_whose_one_character_head_jieba_cut_off_is_whole() -> None:
+    # 大唐综合能源站 cuts into 大唐|综合|能源|站: the lone 站 after a noun is the facility's
+    # head, not a stray character, and the first item of the list keeps its name.
+    text = "青岚保税区消息,大唐综合能源站、白鹭集团叉车研发生产项目等氢能系列项目陆续落地。"
+    assert names(text, "Project") == {"大唐综合能源站", "白鹭集团叉车研发生产项目"}

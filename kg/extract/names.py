@@ -71,6 +71,7 @@ def _lone_name_char(token: str) -> bool:
 
 
 _DECIMAL = re.compile(r"\d+(?:\.\d+)+")
+_FACILITY_CHARS = frozenset("站港厂馆库仓楼")
 
 
 def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool = False,
@@ -168,7 +169,8 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
                 continue
             # A measure-like character after a noun ends a name (芙蓉|台, 精密|件), it does
             # not start a new phrase.
-            if not prev and (word_tag(word) or "").startswith(("q", "zg", "ng")) and left and \
+            # So does a facility's one-character head (综合|能源|站, 成品油|交割|库).
+            if not prev and ((word_tag(word) or "").startswith(("q", "zg", "ng")) or word in _FACILITY_CHARS) and left and \
                     ((word_tag(left) or "n").startswith(("n", "a")) or word_tag(left) == "vn"):  # 测试|场
                 start, prev = s, word
                 continue
