@@ -1550,3 +1550,21 @@ def test_a_facility_whose_one_character_head_jieba_cut_off_is_whole() -> None:
     # head, not a stray character, and the first item of the list keeps its name.
     text = "青岚保税区消息,大唐综合能源站、白鹭集团叉车研发生产项目等氢能系列项目陆续落地。"
     assert names(text, "Project") == {"大唐综合能源站", "白鹭集团叉车研发生产项目"}
+
+
+def test_a_company_right_before_the_verb_makes_a_generic_project_its_own() -> None:
+    # 引进X建设光伏组件项目: however generic its words, the project X builds is one project.
+    text = "青岚经开区消息,今年引进白鹭光电建设光伏组件项目。"
+    assert names(text, "Project") == {"光伏组件项目"}
+    assert ("operatedBy", "光伏组件项目", "白鹭光电") in facts(text)
+    assert names("青岚经开区消息,今年重点发展光伏组件项目。", "Project") == set()
+
+
+def test_the_companys_project_and_a_count_of_its_parts() -> None:
+    # 公司医药生产项目: the company just named, its project (not one named 公司…); 28个单体建筑
+    # counts the project's buildings, not projects of a kind.
+    text = ("青岚经开区的远途生物科技有限公司共有40名员工在岗。去年11月,公司医药生产项目28个单体建筑竣工投运。"
+            "该项目总投资8.3亿元。")
+    assert names(text, "Project") == {"医药生产项目"}
+    assert ("invests", "医药生产项目", 830_000_000) in facts(text)
+    assert names("青岚经开区新开工医药生产项目28个。", "Project") == set()

@@ -69,9 +69,13 @@ _NAMED_PROJECT = re.compile(r"项目名称[:：]\s*(?P<name>[^\s，,。；;:：�
                             r"联系|[\s，,。；;:：、]|$)")
 _NUMBERED_ITEM = re.compile(r"(?m)^[ \t]*(?:[0-9]{1,3}[.．、]|[(（][0-9一二三四五六七八九十]{1,3}[)）])[ \t]*"
                             r"(?P<name>[^：:，,。；;、\n]{4,40}?)[：:，,][ \t]*(?:项目)?(?:计划|预计)?总投资")
-_COUNT_AFTER = re.compile(r"(?:有|共|达|共有|共计|合计|计)?[0-9一二三四五六七八九十两百几]+(?:个|项|宗)")
+# (not a count of the project's own parts: P28个单体建筑竣工, P3个标段)
+_COUNT_AFTER = re.compile(r"(?:有|共|达|共有|共计|合计|计)?[0-9一二三四五六七八九十两百几]+(?:个|项|宗)"
+                          r"(?!单体|建筑|子项|厂房|车间|标段|楼)")
 _PHASE = re.compile(r"[一二三四五六七八九十0-9]期(?:工程|项目)?")
 _BUILT_BY_BEFORE = re.compile(r"(?:投资|建设|投资建设|合作建设|承建|开发|运营)的$")
+_THE_COMPANYS = re.compile(r"(?:^|(?<=[，,。；;\n]))(?:该|这家)?公司(?:的)?$")
+_THE_COMPANY = re.compile(r"(?:该|这家)?公司(?:的)?")
 _AMOUNT_OF = re.compile(r"投资(?:约|达|超|近|逾)?(?:人民币)?[0-9.]+(?:(?:万|亿)元(?:人民币)?|亿)的$")
 _DESCRIBES_COMPANY = re.compile(r"(?:园区|区内|开发区|入驻|落户|本地|当地|龙头|骨干|重点|外资|民营)?(?:企业|公司)")
 _RANKING = re.compile(r"(?:[0-9]+|[十百千]+)强")
@@ -85,6 +89,8 @@ def _built_by_someone(doc: Doc, start: int) -> bool:
     clause builds (韩国SK集团在开发区投资建设|存储芯片项目)."""
     if _BUILT_BY_BEFORE.search(doc.text, max(start - 8, 0), start):
         return True
+    if _THE_COMPANYS.search(doc.text, max(start - 4, 0), start):
+        return True  # …有限公司…。公司|医药生产项目竣工: the company just named, its project
     if _AMOUNT_OF.search(doc.text, max(start - 24, 0), start):
         return True  # 总投资5亿元的|精密模具生产项目: an amount of its own makes it one project
     if start > 0 and doc.text[start - 1] == "的" and any(
@@ -93,6 +99,10 @@ def _built_by_someone(doc: Doc, start: int) -> bool:
     verb = _BUILDS_BEFORE.search(doc.text, max(start - 6, 0), start)
     if not verb or verb.end() != start:
         return False
+    # 引进白鹭光电|建设|光伏组件项目: a company right before the verb builds it.
+    if any(m.type == "Enterprise" and verb.start() - 3 <= m.end <= verb.start() and
+           re.fullmatch(r"(?:将|拟|计划)?(?:投资)?", doc.text[m.end:verb.start()]) for m in doc.mentions):
+        return True
     clause_start = doc.clause_start(start)
     # (园区企业|X有限公司今年新上|P: a description of the company may open the clause)
     return any(m.type == "Enterprise" and (m.start == clause_start or _DESCRIBES_COMPANY.fullmatch(
@@ -147,6 +157,9 @@ def add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
     row = _ROW_NUMBER.match(doc.text, start, end)
     if row:
         start = row.end()
+    lead = _THE_COMPANY.match(doc.text, start, end)
+    if lead and end - lead.end() >= 4:
+        start = lead.end()  # 公司|医药生产项目: the company's project, not one named 公司…
     name = doc.text[start:end]
     core_end = end - 2 if name.endswith("项目") else end
     core = doc.text[start:core_end]
