@@ -1568,3 +1568,9 @@ def test_the_companys_project_and_a_count_of_its_parts() -> None:
     assert names(text, "Project") == {"医药生产项目"}
     assert ("invests", "医药生产项目", 830_000_000) in facts(text)
     assert names("青岚经开区新开工医药生产项目28个。", "Project") == set()
+
+
+def test_more_of_a_projects_description_between_its_amount_and_its_name() -> None:
+    # 总投资12亿元、年产5万吨的P: the capacity after the amount describes the same project.
+    text = "青岚经开区消息,总投资12亿元、年产5万吨的远途隔膜项目开工。"
+    assert ("invests", "远途隔膜项目", 1_200_000_000) in facts(text)

@@ -23,6 +23,8 @@ _THIS_PROJECT = re.compile(r"(?:该|此|这一|这个|上述)项目")
 _INVEST_WORD = re.compile(r"(?:总)?投资(?:额|总额)?(?:约|达|超|近|逾|为|[:：])?$")
 # 引进9亿元建设P: capital brought in for the project named right after (only there: 引进资金
 # 9亿元 alone is a sum).
+# 总投资12亿元、年产5万吨的P / 总投资3亿元,占地200亩的P: more of P's description after its amount.
+_DESCRIBED_OF = re.compile(r"[、,，][^，,。；;、的]{2,16}?的")
 _BROUGHT_IN = re.compile(r"(?:引进|引资)(?:约|达|超|近|逾)?$")
 # X投资3亿元,在园区建设P / 用于建设P: the next clause says what the amount builds.
 _BUILDS_NEXT = re.compile(r"[,，](?:主要|将|拟|计划|全部)?(?:用于)?(?:在[^，,。；;、]{1,14}?)?(?:建设|新建|兴建|打造)")
@@ -53,8 +55,10 @@ def relate_investments(doc: Doc) -> None:
                 add(starts[of.end()], a, sent.index, "amount-before")
         in_sent = [p for p in projects if sent.start <= p.start < sent.end]
         for a in amounts:
-            # 投资15亿元的P, 投资20亿元建设的P
+            # 投资15亿元的P, 投资20亿元建设的P; 总投资12亿元、年产5万吨的P
             of = _OF.match(text, a.end)
+            if not (of and of.end() in starts):
+                of = _DESCRIBED_OF.match(text, a.end) or of
             if of and of.end() in starts:
                 first = starts[of.end()]
                 listed = _LIST_AFTER.match(text, first.end)
