@@ -1574,3 +1574,13 @@ def test_more_of_a_projects_description_between_its_amount_and_its_name() -> Non
     # 总投资12亿元、年产5万吨的P: the capacity after the amount describes the same project.
     text = "青岚经开区消息,总投资12亿元、年产5万吨的远途隔膜项目开工。"
     assert ("invests", "远途隔膜项目", 1_200_000_000) in facts(text)
+
+
+def test_a_projects_contractors_are_not_hosted_by_the_zone() -> None:
+    # 由X承建, 施工单位为Y: they build for the project's owner; only the owner is in the zone.
+    text = ("青岚经开区消息,远途新材料科技有限公司隔膜项目由白鹭建设集团有限公司承建,"
+            "设计单位为青松设计研究院有限公司,预计年底竣工。")
+    assert names(text, "Enterprise") >= {"白鹭建设集团有限公司", "青松设计研究院有限公司"}
+    hosted = {f[2] for f in facts(text) if f[0] == "hosts"}
+    assert "远途新材料科技有限公司" in hosted
+    assert not hosted & {"白鹭建设集团有限公司", "青松设计研究院有限公司"}

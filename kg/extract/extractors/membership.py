@@ -33,10 +33,18 @@ _CUSTOMERS = re.compile(r"(?:客户|用户)(?:主要)?(?:包括|有|涵盖|遍�
 _SUPPLIER_OF = re.compile(r"是(?P<who>[^，,。；;]{2,40}?)的(?:一级|二级|核心|主要|重要|长期)?(?:供应商|配套商|供货商)")
 
 
+# Those who build, design or supervise a project for its owner are not in the zone for it:
+# 由X承建, 由X负责施工, 施工单位为X, EPC总承包方是X.
+_CONTRACTED = re.compile(r"由(?P<who>[^，,。；;由]{2,30}?)(?:负责|担任)?(?:EPC)?(?:承建|施工|总承包|设计|监理)")
+_CONTRACTOR = re.compile(r"(?:施工|设计|监理|承建|总承包|EPC)(?:单位|方|企业)(?:分别)?(?:为|是|[:：])(?P<who>[^，,。；;]{2,40})")
+
+
 def _not_present_spans(doc: Doc) -> list[tuple[int, int]]:
     """Where the text names companies that are not in the zone: in talks, in an agreement of
-    intent, as customers."""
+    intent, as customers, as contractors."""
     spans = [m.span("who") for m in _NEGOTIATION.finditer(doc.text)]
+    spans += [m.span("who") for m in _CONTRACTED.finditer(doc.text)]
+    spans += [m.span("who") for m in _CONTRACTOR.finditer(doc.text)]
     spans += [m.span("who") for m in _SUPPLIER_OF.finditer(doc.text)]
     for m in _CUSTOMERS.finditer(doc.text):
         spans.append((m.end(), doc.clause_end(m.end())))
