@@ -1473,29 +1473,29 @@ def test_a_full_stop_typed_as_a_latin_point_ends_a_sentence() -> None:
 
 def test_a_description_between_the_verb_and_the_project_keeps_the_amount() -> None:
     # 投资N亿元建设集A、B于一体的P / 建设包括A、B在内的P: the amount is still P's.
-    text = ("青岚经开区引进两个项目。其中金岭药业集团拟投资30亿元建设集研发、生产、物流于一体的金岭中药现代化产业园;"
-            "白桦科技股份有限公司拟投资8亿元建设包括研发中心、检测中心在内的白桦精密仪器生产项目。")
+    text = ("青岚经开区迎来两家新企业。金岭药业集团计划投资12亿元建设集种植、加工、仓储于一体的金岭中药饮片产业园;"
+            "白桦科技股份有限公司计划投资8亿元建设包括研发中心、检测中心在内的白桦精密仪器生产项目。")
     f = facts(text)
-    assert ("invests", "金岭中药现代化产业园", 3_000_000_000) in f
+    assert ("invests", "金岭中药饮片产业园", 1_200_000_000) in f
     assert ("invests", "白桦精密仪器生产项目", 800_000_000) in f
 
 
 def test_a_park_named_in_a_bare_list_of_projects_is_a_project() -> None:
     # A、B等项目 calls each item a project, parks too; under 等一批大项目 a park stays a park.
-    text = "青岚开发开放试验区目前主要建设国际物流港、数字经济创新产业园等项目。"
-    assert "数字经济创新产业园" in names(text, "Project")
+    text = "青岚开发开放试验区今年推进跨境冷链港、数字贸易产业园等项目。"
+    assert "数字贸易产业园" in names(text, "Project")
     assert not names(text, "Park")
 
 
 def test_a_zone_with_both_statuses_in_its_name_is_one_zone() -> None:
-    text = "2025年,青岚经济技术和高新技术产业开发区新开工工业项目12个,白桦精工有限公司入区。"
+    text = "青岚经济技术和高新技术产业开发区今年迎来白桦精工有限公司,园区扩容提速。"
     assert names(text, "Zone") == {"青岚经济技术和高新技术产业开发区"}
     assert ("hosts", "青岚经济技术和高新技术产业开发区", "白桦精工有限公司") in facts(text)
 
 
 def test_a_part_of_an_area_before_its_kind_is_no_zone_of_its_own() -> None:
-    # 起步区出口加工区, 核心区保税区: which part of the zone, then what kind of area it is.
-    text = "青岚综合保税区一期起步区出口加工区已封关运行,核心区保税区同步建设。"
+    # 先行区出口加工区, 核心区保税区: which part of the zone, then what kind of area it is.
+    text = "青岚综合保税区的先行区出口加工区通过验收,核心区保税区也在加紧建设。"
     assert names(text, "Zone") == {"青岚综合保税区"}
 
 
@@ -1510,7 +1510,7 @@ def test_capital_brought_in_to_build_a_project_is_its_amount() -> None:
 def test_a_company_before_several_other_projects_is_also_a_project() -> None:
     # A等多个项目 names no count, as A、B等项目 does not: A is a project and its company; and
     # the list's head is the first 项目, not the 园区 further on.
-    text = "青岚经济开发区今年新开工项目12个,远途新能源等多个项目将入驻功能园区。"
+    text = "青岚经济开发区消息,远途新能源等多个项目今年落户产业园区。"
     assert names(text, "Project") == {"远途新能源项目"}
     assert names(text, "Park") == set()
     assert facts(text) >= {("operatedBy", "远途新能源项目", "远途新能源"),
@@ -1520,8 +1520,8 @@ def test_a_company_before_several_other_projects_is_also_a_project() -> None:
 def test_an_amount_invested_then_what_it_builds_in_the_next_clause() -> None:
     # X投资3亿元,在园区建设P: the next clause says what the amount builds; not so for a
     # list of projects, whose sum it is.
-    one = "青岚经济开发区消息,远途电子投资3亿元,在园区建设半导体封装测试生产线。"
-    assert ("invests", "半导体封装测试生产线", 300_000_000) in facts(one)
+    one = "青岚经济开发区消息,远途电子投资3亿元,在园区建设智能传感器生产线。"
+    assert ("invests", "智能传感器生产线", 300_000_000) in facts(one)
     two = "青岚经济开发区消息,远途电子投资3亿元,在园区建设青松轴承项目和白鹭光电模组项目两个项目。"
     assert names(two, "Project") == {"青松轴承项目", "白鹭光电模组项目"}
     assert not any(f[0] == "invests" for f in facts(two))
@@ -1536,20 +1536,20 @@ def test_words_that_call_a_list_companies_inside_its_clause() -> None:
 
 
 def test_a_zone_named_as_what_another_area_rests_on_is_not_the_passages_zone() -> None:
-    # 以A、B为主要载体的试验区…: B describes the area the passage is about (the article's own
+    # 以A、B为重要平台的试验区…: B describes the area the passage is about (the article's own
     # 试验区); the projects after it are not B's.
-    text = ("青岚重点开发开放试验区今年加快建设。在以白桦口岸、青岚边境经济合作区为主要载体的试验区先行发展区,"
-            "目前主要建设远途国际物流港、白鹭新能源产业园等项目。")
+    text = ("青岚重点开发开放试验区今年加快建设。以白桦港、青岚跨境经济合作区为重要平台的试验区核心片区,"
+            "今年开工远途国际物流港、白鹭新能源产业园等项目。")
     located = {(f[1], f[2]) for f in facts(text) if f[0] == "locatedIn"}
     assert ("远途国际物流港", "青岚重点开发开放试验区") in located
-    assert not any(zone == "青岚边境经济合作区" for _, zone in located)
+    assert not any(zone == "青岚跨境经济合作区" for _, zone in located)
 
 
 def test_a_facility_whose_one_character_head_jieba_cut_off_is_whole() -> None:
     # 大唐综合能源站 cuts into 大唐|综合|能源|站: the lone 站 after a noun is the facility's
     # head, not a stray character, and the first item of the list keeps its name.
-    text = "青岚保税区消息,大唐综合能源站、白鹭集团叉车研发生产项目等氢能系列项目陆续落地。"
-    assert names(text, "Project") == {"大唐综合能源站", "白鹭集团叉车研发生产项目"}
+    text = "青岚保税区今年签下大唐综合能源站、白鹭集团冷链仓储项目等一批新项目。"
+    assert names(text, "Project") == {"大唐综合能源站", "白鹭集团冷链仓储项目"}
 
 
 def test_a_company_right_before_the_verb_makes_a_generic_project_its_own() -> None:
@@ -1561,13 +1561,13 @@ def test_a_company_right_before_the_verb_makes_a_generic_project_its_own() -> No
 
 
 def test_the_companys_project_and_a_count_of_its_parts() -> None:
-    # 公司医药生产项目: the company just named, its project (not one named 公司…); 28个单体建筑
+    # 公司制剂生产项目: the company just named, its project (not one named 公司…); 12个单体建筑
     # counts the project's buildings, not projects of a kind.
-    text = ("青岚经开区的远途生物科技有限公司共有40名员工在岗。去年11月,公司医药生产项目28个单体建筑竣工投运。"
-            "该项目总投资8.3亿元。")
-    assert names(text, "Project") == {"医药生产项目"}
-    assert ("invests", "医药生产项目", 830_000_000) in facts(text)
-    assert names("青岚经开区新开工医药生产项目28个。", "Project") == set()
+    text = ("远途生物科技有限公司是青岚经开区的老企业。今年3月,公司制剂生产项目12个单体建筑全部完工,"
+            "项目计划投资6.5亿元。")
+    assert names(text, "Project") == {"制剂生产项目"}
+    assert ("invests", "制剂生产项目", 650_000_000) in facts(text)
+    assert names("青岚经开区今年开工制剂生产项目12个。", "Project") == set()
 
 
 def test_more_of_a_projects_description_between_its_amount_and_its_name() -> None:

@@ -288,7 +288,7 @@ def test_lines_wrapped_before_a_closing_mark_a_quote_or_a_space_are_rejoined() -
     assert normalize("青湾项目集中签约\n。仪式上").text == "青湾项目集中签约。仪式上"
     assert normalize("坚持“项目为王”\n的工作思路").text == "坚持“项目为王”的工作思路"
     assert normalize("他说:“项目开工了。”\n记者看到").text == "他说:“项目开工了。”\n记者看到"
-    assert normalize("总投资8.\n52亿元").text == "总投资8.52亿元"
+    assert normalize("总投资6.\n25亿元").text == "总投资6.25亿元"
     # (after a first line: a short first line is a title, which ends there)
-    assert normalize("开发区消息。\n发动机6Z\nR技改、100MW/\n200MWh储能").text == "开发区消息。\n发动机6ZR技改、100MW/200MWh储能"
-    assert normalize("开发区消息。\n民生项目 \n 6个,工业项目3个").text == "开发区消息。\n民生项目6个,工业项目3个"
+    assert normalize("开发区消息。\n发动机4K\nM技改、50MW/\n100MWh储能").text == "开发区消息。\n发动机4KM技改、50MW/100MWh储能"
+    assert normalize("开发区消息。\n配套项目 \n 5个,工业项目3个").text == "开发区消息。\n配套项目5个,工业项目3个"

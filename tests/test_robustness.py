@@ -88,7 +88,7 @@ def test_lines_wrapped_at_a_page_width_are_read_as_one_text(seeds, as_written) -
 @pytest.mark.skipif(not (SHARED / "dev" / "docs").is_dir(),
                     reason="needs ../shared/dev (the 40 dev articles stay outside the repository)")
 def test_lines_wrapped_at_a_page_width_cost_the_dev_articles_little() -> None:
-    # The samples wrap harmlessly; the dev articles have what a wrap can cut (6Z|R, 8.|52亿元,
+    # The samples wrap harmlessly; the dev articles have what a wrap can cut (4K|M, 6.|25亿元,
     # a line starting with 。 or ”), so they are the ones to hold.
     articles, golds = robustness.read_articles(SHARED / "dev" / "docs", SHARED / "dev" / "gold")
     written = robustness.evaluate(articles, golds)

@@ -41,7 +41,7 @@ class Amount:
 
 # Between an amount and the project it pays for: 投资20亿元(建设)的X.
 # What joins an investment to the project after it: 投资15亿元的P, 投资20亿元建设的P,
-# 投资20亿元建设P; a description may come between: 投资30亿元建设集研发、生产于一体的P,
+# 投资20亿元建设P; a description may come between: 投资8亿元建设集研发、仓储于一体的P,
 # 投资20亿元建设包括A、B在内的P.
 INVESTED_OF = (r"(?:(?:建设|新建|兴建|打造|实施)(?:集[^，,。；;]{2,30}?于一体|包括[^，,。；;]{2,40}?在内)的|"
                r"(?:建设|新建|兴建|打造|实施|开工|引进)?的|建设|新建|兴建|打造)")

@@ -169,7 +169,7 @@ def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool 
                 continue
             # A measure-like character after a noun ends a name (芙蓉|台, 精密|件), it does
             # not start a new phrase.
-            # So does a facility's one-character head (综合|能源|站, 成品油|交割|库).
+            # So does a facility's one-character head (综合|能源|站, 冷链|仓储|库).
             if not prev and ((word_tag(word) or "").startswith(("q", "zg", "ng")) or word in _FACILITY_CHARS) and left and \
                     ((word_tag(left) or "n").startswith(("n", "a")) or word_tag(left) == "vn"):  # 测试|场
                 start, prev = s, word

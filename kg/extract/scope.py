@@ -16,7 +16,7 @@ from kg.extract.document import Doc, Key
 _SETTLES_IN = re.compile(r"[^，,。；;!?！？\n]{1,30}?(?:落户|入驻|进驻|扎根|落地|迁入|在|于|落户到|入驻到)")
 
 
-# 以巴克图口岸、宁川边境经济合作区为主要载体的试验区: a zone named as what another area
+# 以白桦港、宁川合作区为依托的试验区: a zone named as what another area
 # rests on describes that area; the passage after it is not about the zone.
 _MEANS_BEFORE = re.compile(r"以[^，,。；;!?！？\n]{0,30}$")
 _MEANS_AFTER = re.compile(r"[^，,。；;!?！？\n]{0,16}?为(?:主要|重要|核心|主)?(?:载体|依托|平台|支撑|抓手|龙头|核心|主体|基础|引领)")

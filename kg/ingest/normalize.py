@@ -216,10 +216,10 @@ def normalize(source: str) -> Normalized:
             joins.append((a, b))
         elif prev and prev != "\n" and nxt in _CLOSING_PUNCT:
             joins.append((a, b))  # no line of prose starts with 。 or ”: the layout put it there
-        elif prev in "”’」』" and text[a - 2:a - 1] not in ("", "。", "！", "？", "!", "?", "…") and _IDEOGRAPH.match(nxt):
+        elif prev and prev in "”’」』" and text[a - 2:a - 1] not in ("", "。", "！", "？", "!", "?", "…") and _IDEOGRAPH.match(nxt):
             joins.append((a, b))  # 跨越发展”|的工作思路: a quoted phrase, not a quoted sentence, ends the line
         elif prev == "." and text[a - 2:a - 1].isdigit() and nxt.isdigit():
-            joins.append((a, b))  # 8.|52亿元: a number wrapped at its decimal point
+            joins.append((a, b))  # 6.|25亿元: a number wrapped at its decimal point
     text, offsets = _drop(text, offsets, joins)
 
     # 2b. A page break can leave blank lines inside a sentence (…氨基酸及其\n\n衍生物等项目);

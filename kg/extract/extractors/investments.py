@@ -16,15 +16,16 @@ from kg.extract.money import INVESTED_OF, find_amounts
 from kg.extract.pipeline import RELATE, component
 
 _OF = re.compile(INVESTED_OF)
-_SUM = re.compile(r"[0-9一二三四五六七八九十两几]+个|累计|合计|共计|总计|共有|分别|全区|等")
+# (a count of the project's own parts is no sum: P12个单体建筑完工,项目投资…)
+_SUM = re.compile(r"[0-9一二三四五六七八九十两几]+个(?!单体|建筑|子项|厂房|车间|标段|楼)|累计|合计|共计|总计|共有|分别|全区|等")
 # The project is the first item of a list (A、B两个项目, A、B等项目).
 _LIST_AFTER = re.compile(r"[、和及与][^，,。；;]{1,40}?(?:等|[0-9一二三四五六七八九十两几]+个)")
 _THIS_PROJECT = re.compile(r"(?:该|此|这一|这个|上述)项目")
 _INVEST_WORD = re.compile(r"(?:总)?投资(?:额|总额)?(?:约|达|超|近|逾|为|[:：])?$")
-# 引进9亿元建设P: capital brought in for the project named right after (only there: 引进资金
-# 9亿元 alone is a sum).
 # 总投资12亿元、年产5万吨的P / 总投资3亿元,占地200亩的P: more of P's description after its amount.
 _DESCRIBED_OF = re.compile(r"[、,，][^，,。；;、的]{2,16}?的")
+# 引进9亿元建设P: capital brought in for the project named right after (only there: 引进资金
+# 9亿元 alone is a sum).
 _BROUGHT_IN = re.compile(r"(?:引进|引资)(?:约|达|超|近|逾)?$")
 # X投资3亿元,在园区建设P / 用于建设P: the next clause says what the amount builds.
 _BUILDS_NEXT = re.compile(r"[,，](?:主要|将|拟|计划|全部)?(?:用于)?(?:在[^，,。；;、]{1,14}?)?(?:建设|新建|兴建|打造)")

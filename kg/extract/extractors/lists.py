@@ -37,7 +37,7 @@ _TAIL = re.compile(
     r"(?:等(?:[0-9一二三四五六七八九十两几百]+(?:个|家|栋|项))?|(?<=[\u4e00-\u9fff])[0-9一二三四五六七八九十两]+(?:个|家))"
     # the modifier may itself list kinds: 等新能源、新材料项目
     r"(?P<mod>(?:(?!企业、|项目、|公司、|品牌、)[^，,。；;、：:！？!?“”()（）等]{2,8}、){0,3}"
-    # and reads up to the first 项目 (等多个项目将入驻功能园区 lists projects, not parks)
+    # and reads up to the first 项目 (A等多个项目落户产业园区 lists projects, not parks)
     r"(?:(?!项目)[^，,。；;、：:！？!?“”()（）]){0,12})"
     r"(?P<head>项目|企业|品牌|公司|集团|园区|专业园区|产业园区|行业龙头|龙头)"
 )

@@ -69,7 +69,7 @@ _NAMED_PROJECT = re.compile(r"项目名称[:：]\s*(?P<name>[^\s，,。；;:：�
                             r"联系|[\s，,。；;:：、]|$)")
 _NUMBERED_ITEM = re.compile(r"(?m)^[ \t]*(?:[0-9]{1,3}[.．、]|[(（][0-9一二三四五六七八九十]{1,3}[)）])[ \t]*"
                             r"(?P<name>[^：:，,。；;、\n]{4,40}?)[：:，,][ \t]*(?:项目)?(?:计划|预计)?总投资")
-# (not a count of the project's own parts: P28个单体建筑竣工, P3个标段)
+# (not a count of the project's own parts: P12个单体建筑完工, P3个标段)
 _COUNT_AFTER = re.compile(r"(?:有|共|达|共有|共计|合计|计)?[0-9一二三四五六七八九十两百几]+(?:个|项|宗)"
                           r"(?!单体|建筑|子项|厂房|车间|标段|楼)")
 _PHASE = re.compile(r"[一二三四五六七八九十0-9]期(?:工程|项目)?")
@@ -90,7 +90,7 @@ def _built_by_someone(doc: Doc, start: int) -> bool:
     if _BUILT_BY_BEFORE.search(doc.text, max(start - 8, 0), start):
         return True
     if _THE_COMPANYS.search(doc.text, max(start - 4, 0), start):
-        return True  # …有限公司…。公司|医药生产项目竣工: the company just named, its project
+        return True  # …有限公司…。公司|制剂生产项目完工: the company just named, its project
     if _AMOUNT_OF.search(doc.text, max(start - 24, 0), start):
         return True  # 总投资5亿元的|精密模具生产项目: an amount of its own makes it one project
     if start > 0 and doc.text[start - 1] == "的" and any(
@@ -159,7 +159,7 @@ def add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
         start = row.end()
     lead = _THE_COMPANY.match(doc.text, start, end)
     if lead and end - lead.end() >= 4:
-        start = lead.end()  # 公司|医药生产项目: the company's project, not one named 公司…
+        start = lead.end()  # 公司|制剂生产项目: the company's project, not one named 公司…
     name = doc.text[start:end]
     core_end = end - 2 if name.endswith("项目") else end
     core = doc.text[start:core_end]

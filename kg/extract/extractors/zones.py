@@ -37,7 +37,7 @@ _VALLEY = re.compile(r"谷")
 # Words between a place and the head that do not make a zone specific.
 _QUALIFIERS = re.compile(r"^(国家级?|省级?|市级?|国家|全省|全市|全国|我市|本市|该|全|首批|第[一二三四五六七八九十]+批|两|三|核心|重点|"
                          r"先行|起步|第[一二三四五六七八九十0-9]+个|首个|又一个?)+"
-                         # (起步区出口加工区, 核心区综合保税区: the part of an area, then its kind)
+                         # (先行区出口加工区, 核心区综合保税区: the part of an area, then its kind)
                          r"(?:区|片区)?$")
 # Heads that name one place in a city even alone (the city's CBD).
 _NAMED_BARE = ("商务中心区",)
