@@ -1584,3 +1584,9 @@ def test_a_projects_contractors_are_not_hosted_by_the_zone() -> None:
     hosted = {f[2] for f in facts(text) if f[0] == "hosts"}
     assert "远途新材料科技有限公司" in hosted
     assert not hosted & {"白鹭建设集团有限公司", "青松设计研究院有限公司"}
+
+
+def test_an_amount_invested_to_carry_out_a_project_is_its_amount() -> None:
+    # 投资3亿元实施P, as 投资3亿元建设P.
+    text = "青岚经开区消息,青松精密机械有限公司投资3亿元实施精密轴承扩产项目。"
+    assert ("invests", "精密轴承扩产项目", 300_000_000) in facts(text)

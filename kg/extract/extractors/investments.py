@@ -28,7 +28,7 @@ _DESCRIBED_OF = re.compile(r"[、,，][^，,。；;、的]{2,16}?的")
 # 9亿元 alone is a sum).
 _BROUGHT_IN = re.compile(r"(?:引进|引资)(?:约|达|超|近|逾)?$")
 # X投资3亿元,在园区建设P / 用于建设P: the next clause says what the amount builds.
-_BUILDS_NEXT = re.compile(r"[,，](?:主要|将|拟|计划|全部)?(?:用于)?(?:在[^，,。；;、]{1,14}?)?(?:建设|新建|兴建|打造)")
+_BUILDS_NEXT = re.compile(r"[,，](?:主要|将|拟|计划|全部)?(?:用于)?(?:在[^，,。；;、]{1,14}?)?(?:建设|新建|兴建|打造|实施)")
 
 
 @component("investments", RELATE + 3)
