@@ -1590,3 +1590,12 @@ def test_an_amount_invested_to_carry_out_a_project_is_its_amount() -> None:
     # 投资3亿元实施P, as 投资3亿元建设P.
     text = "青岚经开区消息,青松精密机械有限公司投资3亿元实施精密轴承扩产项目。"
     assert ("invests", "精密轴承扩产项目", 300_000_000) in facts(text)
+
+
+def test_a_companys_headquarters_is_a_project_whatever_its_brands_word() -> None:
+    # 远途科技总部项目: 远途 is an ordinary word (distant), but brand + 科技 + 总部 names one
+    # company's headquarters; so does a group's legal name before 总部 (白鹭集团总部项目).
+    text = "昨天,青岚高新区远途科技总部项目开工。同日,白鹭集团总部项目签约落户。"
+    assert names(text, "Project") == {"远途科技总部项目", "白鹭集团总部项目"}
+    assert {("operatedBy", "远途科技总部项目", "远途科技"), ("operatedBy", "白鹭集团总部项目", "白鹭集团")} <= facts(text)
+    assert names("园区积极引进智能科技总部项目。", "Project") == set()

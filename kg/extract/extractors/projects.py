@@ -53,6 +53,8 @@ from kg.extract.pipeline import RECOGNIZE, component
 _PROJECT_HEAD = re.compile(r"(?:建设|扩建|改扩建|改造|新建|技改|升级)?项目|综合体")
 # A project head after one of these words names a kind of project, not a project:
 # 招商引资项目, 技改项目, 配套住宅项目, 企业总部项目.
+# Endings that make the words before them a company's name (远途科技, 白鹭集团).
+_COMPANY_FORMS = ("科技", "集团", "股份", "控股", "实业", "电子", "电气", "光电", "药业", "生物", "智能", "新材料", "能源")
 _KIND_WORDS = frozenset("招商引资 招商 引资 技改 改造 文化 配套 住宅 总部 产业 基础设施 中心 包装 建设 重点 重大 "
                         "骨干 民生 工业 服务业 商业 科研 科研类 生产性 投资 签约 在建 新建 好 大".split())
 # Buildings and estates carry a landlord's or developer's name, not an operator's brand.
@@ -125,6 +127,10 @@ def _specific(doc: Doc, start: int, end: int) -> bool:
         return True  # 合作建设的食品生产项目: a project someone builds is one project
     if len(core) >= 8:
         return True
+    if words[-1] == "总部" and len(words) >= 3 and "".join(words[:-1]).endswith(_COMPANY_FORMS) and \
+            not is_sector_phrase(doc, start, end - 2) and \
+            not any(w in industry_words() or w in sector_words() or w in GENERIC_MODIFIERS for w in words[:-2]):
+        return True  # 远途科技|总部: a company's headquarters, however common its brand's word
     if words[-1] in _KIND_WORDS or words[0] in _KIND_WORDS:
         return False
     return len(core) >= 5 or rare
@@ -313,7 +319,13 @@ def recognize_projects(doc: Doc) -> None:
             continue
         # 调配糖浆生产、高档动物饲料母料生产项目: the head names every item before it.
         if not add_project(doc, start, m.end(), "project-head"):
-            continue
+            # 白鹭集团|总部项目: what follows a company's name is no project alone, but the
+            # company's headquarters is one; the name starts with the company's.
+            owner = next((e for e in doc.mentions_of("Enterprise") if e.end == start and e.rule == "legal-head"), None)
+            if owner is None or owner.name.endswith("公司") or \
+                    not add_project(doc, owner.start, m.end(), "project-head"):
+                continue
+            start = owner.start
         pos = start
         while pos > 0 and text[pos - 1] == "、":
             item_start = left_start(doc, pos - 1, 28, allow_digits=True, extra_stops=_DESCRIBED_BY)
