@@ -1599,3 +1599,15 @@ def test_a_companys_headquarters_is_a_project_whatever_its_brands_word() -> None
     assert names(text, "Project") == {"远途科技总部项目", "白鹭集团总部项目"}
     assert {("operatedBy", "远途科技总部项目", "远途科技"), ("operatedBy", "白鹭集团总部项目", "白鹭集团")} <= facts(text)
     assert names("园区积极引进智能科技总部项目。", "Project") == set()
+
+
+def test_a_list_of_projects_after_its_cue_may_end_in_a_bare_deng() -> None:
+    # 签约项目包括A、B、C等。: "and others", with no head after it; every item is a project.
+    text = "青岚经开区在京签约项目6个。签约项目包括远途科技智能装备制造基地、白鹭光电研发中心、青松生物医药产业园等。"
+    assert names(text, "Project") >= {"远途科技智能装备制造基地", "白鹭光电研发中心", "青松生物医药产业园"}
+
+
+def test_an_areas_character_glued_to_a_function_word_is_no_brand() -> None:
+    # 集聚|区以|食品加工: jieba glues the area's 区 to 以; 区以食品 is no company.
+    text = "青岚县产业集聚区是省级产业集聚区。集聚区以食品加工、装备制造为主导产业,主要企业有远途食品、白鹭机械等。"
+    assert names(text, "Enterprise") == {"远途食品", "白鹭机械"}

@@ -72,6 +72,7 @@ def _lone_name_char(token: str) -> bool:
 
 _DECIMAL = re.compile(r"\d+(?:\.\d+)+")
 _FACILITY_CHARS = frozenset("站港厂馆库仓楼")
+_AREA_CHARS = frozenset("区园县市镇乡村")
 
 
 def left_start(doc: Doc, head_start: int, max_chars: int, *, allow_digits: bool = False,
@@ -265,6 +266,8 @@ def is_rare_word(word: str) -> bool:
     """
     if word in industry_words() or word in stopwords() or not _IDEOGRAPHS.match(word) or word in places():
         return False
+    if len(word) == 2 and word[0] in _AREA_CHARS and word[1] in FUNCTION_CHARS:
+        return False  # 集聚|区以|食品: jieba glued an area's 区 to the 以 after it, no brand
     freq = word_frequency(word)
     if freq == 0:
         return True

@@ -289,6 +289,8 @@ def recognize_lists(doc: Doc) -> None:
         for m in _PROJECT_CUE_BEFORE.finditer(stext):
             s = sent.start + m.end()
             e = doc.clause_end(s, "，,。；;：:")
+            if text[e - 1:e] == "等":
+                e -= 1  # 签约项目包括A、B、C等。: "and others", with no head after it to type them
             if "、" not in text[s:e] or "等" in text[s:e] or any(x.type == "Project" and s <= x.start < e
                                                                and x.rule.startswith("list") for x in doc.mentions):
                 continue  # one name, or a list that ends in 等 (typed by its tail above)
