@@ -1611,3 +1611,15 @@ def test_an_areas_character_glued_to_a_function_word_is_no_brand() -> None:
     # 集聚|区以|食品加工: jieba glues the area's 区 to 以; 区以食品 is no company.
     text = "青岚县产业集聚区是省级产业集聚区。集聚区以食品加工、装备制造为主导产业,主要企业有远途食品、白鹭机械等。"
     assert names(text, "Enterprise") == {"远途食品", "白鹭机械"}
+
+
+def test_parks_opening_the_entries_of_a_numbered_list_of_zones_are_areas_of_their_own() -> None:
+    # 1.X高新区:… 2.Y工业园区:… 3.Z食品产业园:…: areas side by side, not parts of the first;
+    # the companies of an entry are its area's.
+    text = ("青岚市产业平台清单\n1.青岚高新技术产业开发区:主导产业为电子信息,规划面积12平方公里。\n"
+            "2.白鹭工业园区:主导产业为纺织鞋服,入驻企业86家。\n"
+            "3.青松食品产业园:主导产业为食品加工,龙头企业有远途食品、金禾面业。\n")
+    assert names(text, "Zone") == {"青岚高新技术产业开发区", "白鹭工业园区", "青松食品产业园"}
+    assert not names(text, "Park")
+    assert {("hosts", "青松食品产业园", "远途食品"), ("hosts", "青松食品产业园", "金禾面业")} <= facts(text)
+    assert names(text, "Enterprise") == {"远途食品", "金禾面业"}

@@ -60,8 +60,8 @@ _INDUSTRY = re.compile("|".join(sorted(INDUSTRY_HEADS, key=len, reverse=True)))
 _NOT_ENTERPRISE = re.compile(r"(大学|学院|学校|研究院|研究所|医院|管委会|委员会|政府|办公室|局|厅|部|协会|商会|银行分行)$")
 # (该|本|各|全 + a company are handled by is_generic_prefix, which tells 本公司 from 本田.)
 _GENERIC_COMPANY = re.compile(r"^(子|分|总|母|上市|国有|民营|外资|合资|龙头|骨干|重点|一家|多家|这家|那家)")
-# 龙头企业利通、…  老企业阳光电缆,  肉类企业双汇集团
-_DESCRIPTOR = re.compile(r"(?:企业|品牌|厂商|巨头|公司)(?P<name>[\u4e00-\u9fff]{2,8}?)"
+# 龙头企业利通、…  老企业阳光电缆,  肉类企业双汇集团  (龙头企业有|远途食品: the verb is not the name's)
+_DESCRIPTOR = re.compile(r"(?:企业|品牌|厂商|巨头|公司)(?:主要)?(?:有|为|是|如|包括)?(?P<name>[\u4e00-\u9fff]{2,8}?)"
                          r"(?=[、，,。；;]|在这里|等|为龙头|落户|入驻|进驻|签约)")
 
 

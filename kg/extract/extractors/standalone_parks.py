@@ -14,6 +14,7 @@ import re
 from collections import Counter
 
 from kg.extract.document import Doc, Mention
+from kg.extract.extractors.parks import PARK_HEAD
 from kg.extract.names import place_prefix
 from kg.extract.pipeline import RESOLVE, component
 
@@ -69,6 +70,26 @@ def _beside_zones(doc: Doc, m: Mention) -> bool:
     return len(openers) >= 2
 
 
+# A numbered entry that a place's name opens: 2.青松工业园区:主导产业为…; (3)白鹭产业园,…
+_ENTRY_NUMBER = re.compile(r"(?:^|\n)[ \t]*(?:[0-9]{1,3}[.．、]|[(（][0-9一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)[ \t]*$")
+_ENTRY_END = re.compile(r"[:：，,(（]|\n|$")
+
+
+def _opens_entry(doc: Doc, m: Mention) -> bool:
+    return _ENTRY_NUMBER.search(doc.text, max(m.start - 8, 0), m.start) is not None and \
+        _ENTRY_END.match(doc.text, m.end) is not None
+
+
+def _listed_areas(doc: Doc) -> set[str]:
+    """1.青岚高新区:…  2.白鹭工业园区:…  3.青松食品产业园:…: a numbered list whose entries a
+    zone opens lists areas side by side; a park (or a 产业园 read as a project) opening one
+    of its entries is an area of its own, not a part of the zone before it."""
+    openers = [m for m in doc.mentions if m.type in ("Zone", "Park", "Project") and _opens_entry(doc, m)]
+    if not any(m.type == "Zone" for m in openers) or len(openers) < 3:
+        return set()
+    return {m.name for m in openers if m.type == "Park" or (m.type == "Project" and PARK_HEAD.search(m.name))}
+
+
 def _as_zone(doc: Doc, m: Mention) -> Mention:
     # Named as written: 青松工业园区 (a park's name drops the 区, a zone's keeps it).
     return Mention("Zone", m.start, m.end, doc.text[m.start:m.end], m.rule + "+zone")
@@ -86,11 +107,17 @@ def _unnamed_zone(doc: Doc) -> bool:
 
 @component("standalone-parks", RESOLVE - 1)
 def promote_standalone_parks(doc: Doc) -> None:
+    listed = _listed_areas(doc)
+    if listed:
+        # (the company read at the head of a 产业园 taken for a project goes with it)
+        heads = {m.start for m in doc.mentions if m.type == "Project" and m.name in listed}
+        doc.mentions = [_as_zone(doc, m) if m.type == "Project" and m.name in listed else m for m in doc.mentions
+                        if not (m.type == "Enterprise" and m.rule == "project-brand" and m.start in heads)]
     parks = list(doc.mentions_of("Park"))
     if not parks:
         return
     promoted = {m.name for m in parks if _ADMINISTRATION.match(doc.text, m.end) or _placed_in_division(doc, m)
-                or _beside_zones(doc, m)}
+                or _beside_zones(doc, m) or m.name in listed}
     if not any(True for _ in doc.mentions_of("Zone")) and not promoted and not _unnamed_zone(doc):
         counts = Counter(m.name for m in parks)
         first = {}
