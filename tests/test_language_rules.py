@@ -1623,3 +1623,12 @@ def test_parks_opening_the_entries_of_a_numbered_list_of_zones_are_areas_of_thei
     assert not names(text, "Park")
     assert {("hosts", "青松食品产业园", "远途食品"), ("hosts", "青松食品产业园", "金禾面业")} <= facts(text)
     assert names(text, "Enterprise") == {"远途食品", "金禾面业"}
+
+
+def test_when_is_no_project_and_a_companys_x_ye_ending_is_its_own() -> None:
+    # 2021年第一季度项目: a date, not a project's name; 青松鞋业|智能化改造项目: 鞋业 ends the
+    # company's name (it names no product).
+    text = ("青岚台商投资区举行2021年第一季度项目集中开竣工活动。开工项目中,远途电子年产500万套汽车线束项目"
+            "总投资5亿元;竣工项目中,青松鞋业智能化改造项目总投资1.2亿元。")
+    assert names(text, "Project") == {"远途电子年产500万套汽车线束项目", "青松鞋业智能化改造项目"}
+    assert ("operatedBy", "青松鞋业智能化改造项目", "青松鞋业") in facts(text)

@@ -65,6 +65,8 @@ _INVESTED = re.compile(r"(?:总)?投资(?:约|达|超|近|逾)?(?:人民币)?[0-
 _GENERIC_PROJECT = re.compile(r"^(重点|重大|骨干|产业|建设|招商|签约|在建|新建|续建|新开工|开工|竣工|投产|计划|储备|前期|谋划|预备|"
                               r"亿元以上|省市|省|市|大|好|该|这些|各类|一批)+$")
 _BUILDS_BEFORE = re.compile(r"(?:投资建设|投资兴建|新建|兴建|建设|设立|打造|新上)")
+_WHEN = re.compile(r"(?:[0-9]{2,4}年|今年|去年|明年|当年|本年)?(?:度|第[一二三四]季度|[一二三四]季度|上半年|下半年|全年|年度|"
+                   r"[0-9一二三四五六七八九十]{1,2}月份?|春季|秋季)+(?:重点|重大|新开工|开工|签约|竣工|集中)*$")
 # (a profile's lines are often joined: the name ends at the next field's key)
 _NAMED_PROJECT = re.compile(r"项目名称[:：]\s*(?P<name>[^\s，,。；;:：、]{4,40}?)"
                             r"(?=(?:建设|投资|项目|业主|实施)(?:单位|主体|内容|地点|规模|性质|期限|年限)|总投资|投资额|计划投资|"
@@ -171,6 +173,8 @@ def add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
     core = doc.text[start:core_end]
     if len(core) < 2 or _GENERIC_PROJECT.match(core) or is_generic_prefix(core) or any(q in name for q in QUOTES):
         return False
+    if _WHEN.match(core) or (start > 0 and doc.text[start - 1].isdigit() and core[0] in "年月"):
+        return False  # 2021年第一季度项目, 今年上半年项目: when, not which
     if is_organisation(core):
         return False  # X研究院, X协会: a body, not a project
     if core.endswith("类"):
@@ -760,7 +764,10 @@ def _company_prefix(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
 # Where a project's name turns to its capacity: 年产2万吨, 100MW, 30万吨.
 _SPEC = re.compile(r"年产|年加工|年处理|年出栏|[0-9]")
 _BRAND_TAILS = ("科技", "电机", "电梯", "速递", "国际", "药业", "制药", "电气", "集团", "股份", "生物", "食品", "物流",
-                "汽车", "光电", "电子", "重工", "控股")
+                "汽车", "光电", "电子", "重工", "控股",
+                # X业 names a company, never what a plant makes: 青松鞋业|智能化改造项目
+                "鞋业", "纸业", "茶业", "木业", "竹业", "塑业", "乳业", "酒业", "米业", "面业", "糖业", "矿业", "铝业",
+                "铜业", "镁业", "锂业", "化工", "机械")
 
 
 def _opens_trade(text: str, pos: int, tail: str, end: int) -> bool:
