@@ -1632,3 +1632,9 @@ def test_when_is_no_project_and_a_companys_x_ye_ending_is_its_own() -> None:
             "总投资5亿元;竣工项目中,青松鞋业智能化改造项目总投资1.2亿元。")
     assert names(text, "Project") == {"远途电子年产500万套汽车线束项目", "青松鞋业智能化改造项目"}
     assert ("operatedBy", "青松鞋业智能化改造项目", "青松鞋业") in facts(text)
+
+
+def test_a_building_named_among_the_projects_after_their_cue_is_one() -> None:
+    # 开工项目分别为A、B和C总部大楼: a building ends a project's name as a base or a park does.
+    text = "青岚高新区3个重点项目集中开工。开工项目分别为远途数字科技园、白鹭智能制造基地和青松总部大楼。"
+    assert names(text, "Project") == {"远途数字科技园", "白鹭智能制造基地", "青松总部大楼"}

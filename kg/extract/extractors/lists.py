@@ -237,7 +237,7 @@ def _add_items(doc: Doc, spans: list[tuple[int, int]], type_: str, rule: str, ba
         doc.add_mention(item_type, s, e, strip_quotes(name), rule=rule)
 
 
-_PROJECT_ENDING = re.compile(r"(?:项目|" + FACILITY_HEAD.pattern + r"|园|城|综合体|[一二三四五六七八九十]期)$")
+_PROJECT_ENDING = re.compile(r"(?:项目|" + FACILITY_HEAD.pattern + r"|园|城|综合体|大楼|大厦|[一二三四五六七八九十]期)$")
 
 
 def _ends_in_verb(doc: Doc, start: int, end: int) -> bool:
