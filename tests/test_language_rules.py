@@ -1638,3 +1638,11 @@ def test_a_building_named_among_the_projects_after_their_cue_is_one() -> None:
     # 开工项目分别为A、B和C总部大楼: a building ends a project's name as a base or a park does.
     text = "青岚高新区3个重点项目集中开工。开工项目分别为远途数字科技园、白鹭智能制造基地和青松总部大楼。"
     assert names(text, "Project") == {"远途数字科技园", "白鹭智能制造基地", "青松总部大楼"}
+
+
+def test_a_park_a_company_named_before_it_builds_is_the_companys_project() -> None:
+    # X投资建设的Y产业园: one company builds it, so it is X's project, not a park of the zone.
+    text = "青岚经开区消息,远途集团投资建设的数字经济产业园开园。"
+    assert names(text, "Project") == {"数字经济产业园"}
+    assert not names(text, "Park")
+    assert ("operatedBy", "数字经济产业园", "远途集团") in facts(text)
