@@ -1646,3 +1646,11 @@ def test_a_park_a_company_named_before_it_builds_is_the_companys_project() -> No
     assert names(text, "Project") == {"数字经济产业园"}
     assert not names(text, "Park")
     assert ("operatedBy", "数字经济产业园", "远途集团") in facts(text)
+
+
+def test_a_park_that_signs_settles_or_breaks_ground_is_a_project() -> None:
+    # Y产业园签约落户, Y产业园开工建设: what happens to a project, never to an area.
+    text = "青岚经开区消息,数字经济产业园签约落户经开区,新能源汽车零部件产业园开工建设。"
+    assert names(text, "Project") == {"数字经济产业园", "新能源汽车零部件产业园"}
+    assert not names(text, "Park")
+    assert names("青岚经开区建有数字经济产业园,已入驻企业20家。", "Park") == {"数字经济产业园"}
