@@ -1654,3 +1654,9 @@ def test_a_park_that_signs_settles_or_breaks_ground_is_a_project() -> None:
     assert names(text, "Project") == {"数字经济产业园", "新能源汽车零部件产业园"}
     assert not names(text, "Park")
     assert names("青岚经开区建有数字经济产业园,已入驻企业20家。", "Park") == {"数字经济产业园"}
+
+
+def test_a_parks_relation_to_others_is_no_name() -> None:
+    # 飞地园区, 合作园区: what kind of relation, not which park.
+    text = "青岚经开区消息,经开区推进标准化产业园建设,打造飞地园区和合作园区。"
+    assert not names(text, "Park")

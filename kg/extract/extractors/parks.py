@@ -23,10 +23,16 @@ _COMPANY_AFTER = re.compile(r"有限|股份|公司|集团")
 
 # Words that rank or describe a park rather than name it.
 _DESCRIPTIVE = frozenset("老牌 综合性 代表 功能 重点 省级 市级 县级 国家级 特色 专业 示范 标准化 "
-                         "大型 小型 中小企业 新型 传统 各类 一批 若干 首批 利用 充分利用 外事 配套".split())
+                         "大型 小型 中小企业 新型 传统 各类 一批 若干 首批 利用 充分利用 外事 配套 "
+                         # what relation the park has to others: 飞地园区, 托管园区
+                         "飞地 托管 异地".split())
+# …alone before the head (合作园区, 共建园区); in a name they may stay (中德合作产业园).
+_RELATION_ALONE = frozenset("合作 共建 合作共建".split())
 
 
 def _describes(prefix: str) -> bool:
+    if prefix in _RELATION_ALONE:
+        return True
     words = words_of(prefix)
     return any(w in _DESCRIPTIVE for w in words) or (bool(words) and is_boundary_word(words[0])) or \
         any(prefix.startswith(w) for w in _DESCRIPTIVE if len(w) > 1)  # 省级重点 is one token
