@@ -1660,3 +1660,12 @@ def test_a_parks_relation_to_others_is_no_name() -> None:
     # 飞地园区, 合作园区: what kind of relation, not which park.
     text = "青岚经开区消息,经开区推进标准化产业园建设,打造飞地园区和合作园区。"
     assert not names(text, "Park")
+
+
+def test_a_science_city_and_a_chemicals_cluster_are_parks_not_companies() -> None:
+    # 青湾科技城, 白鹭化工集中区: areas that companies enter; 科技 and 化工 are not a company's
+    # ending there (but 远途科技|城市更新项目 is 远途科技's project).
+    text = "青岚经开区消息,经开区青湾科技城已入驻企业20家,白鹭化工集中区入驻企业30家。"
+    assert names(text, "Park") == {"青湾科技城", "白鹭化工集中区"}
+    assert not names(text, "Enterprise")
+    assert names("青岚经开区消息,远途科技城市更新项目开工。", "Enterprise") == {"远途科技"}

@@ -195,8 +195,9 @@ def recognize_enterprises(doc: Doc) -> None:
         if not words or sum(map(len, words)) < 2 or not (
                 is_rare_word(words[0]) or _LATIN_BRAND.fullmatch(words[0]) or _in_company_role(doc, start, m.end(), words)):
             continue
-        if _next_word(doc, m.end()) in _FACILITY_WORDS or _next_word(doc, m.end()) in industry_words():
-            continue  # 卫龙智能食品|产业园, 万邦国际|冷链: part of a park or project name
+        if _next_word(doc, m.end()) in _FACILITY_WORDS or _next_word(doc, m.end()) in industry_words() or \
+                _AREA_AFTER.match(text, m.end()):
+            continue  # 卫龙智能食品|产业园, 万邦国际|冷链, 青湾科技|城, 白鹭化工|集中区: part of a park or project name
         if any(w in ("国家", "国家级", "省级", "市级") for w in words[1:]):
             continue  # 杨凌|国家|农业科技园区: a level of government, never inside a brand
         if start in company_ends or company_starts.get(start, m.end()) < m.start():
@@ -279,6 +280,8 @@ def _in_company_role(doc: Doc, start: int, end: int, words: list[str]) -> bool:
     return clause_start and _ROLE_AFTER.match(text, end) is not None
 
 
+# An area's head right after the trade, whatever jieba glued to it (科技|城已入驻).
+_AREA_AFTER = re.compile(r"城(?![市乡镇际])|园(?![林艺])|集中区|集聚区|产业区|工业区|片区|基地|小镇")
 _FACILITY_WORDS = frozenset("产业园 工业园 科技园 物流园 产业园区 工业园区 园区 园 基地 产业基地 中心 区 大厦 行业 产业 装备 设备 项目 工程 平台 领域 板块 综合体 小镇 "
                             "港 陆港 空港 海港 港口 口岸 广场 社区 城".split())
 _RANKING = ("龙头", "领军", "骨干", "知名", "著名", "领先", "老", "重点", "明星", "标杆", "头部", "链主", "独角兽", "上市",

@@ -13,7 +13,7 @@ from kg.extract.lexicon import is_boundary_word, words_of
 from kg.extract.names import brand_prefix, is_generic_prefix, left_start, place_prefix, zone_localities
 from kg.extract.pipeline import RECOGNIZE, RESOLVE, component
 
-PARK_HEADS = "产业园区|工业园区|科技园区|产业园|工业园|科技园|物流园|孵化园|创业园|科创园|软件园|化工园|电商园|创意园|产业基地|园中园|区中园|泛在小镇|小镇|园区"
+PARK_HEADS = "产业园区|工业园区|科技园区|化工集中区|产业园|工业园|科技园|科技城(?!市)|物流园|孵化园|创业园|科创园|软件园|化工园|电商园|创意园|产业基地|园中园|区中园|泛在小镇|小镇|园区"
 PARK_HEAD = re.compile(rf"(?:{PARK_HEADS})$")
 _HEAD = re.compile(PARK_HEADS)
 _HEAD_ONLY = re.compile(rf"(?:科技|产业|工业)?(?:{PARK_HEADS})$")
