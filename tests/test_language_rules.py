@@ -1654,6 +1654,8 @@ def test_a_park_that_signs_settles_or_breaks_ground_is_a_project() -> None:
     assert names(text, "Project") == {"数字经济产业园", "新能源汽车零部件产业园"}
     assert not names(text, "Park")
     assert names("青岚经开区建有数字经济产业园,已入驻企业20家。", "Park") == {"数字经济产业园"}
+    # (a park that launches other projects is still a park)
+    assert names("青岚经开区消息,数字经济产业园开工白鹭光电模组项目。", "Park") == {"数字经济产业园"}
 
 
 def test_a_parks_relation_to_others_is_no_name() -> None:

@@ -62,6 +62,13 @@ def _only_a_place(prefix: str) -> bool:
 _BUILDS = re.compile(r"(?:投资建设|投资兴建|建设|兴建|打造|新建)")
 # What happens to a project, never to an area: Y产业园签约落户, Y产业园奠基, Y产业园开工建设.
 _PROJECT_EVENT = re.compile(r"(?:正式|成功|顺利|已|将)?(?:签约|落户|落地|奠基|开工)")
+# (the event itself, not the park doing it: 桑田产业园开工青松食品项目 launches other projects)
+_LAUNCHES_OTHERS = re.compile(r"[^，,。；;]{0,24}?(?:项目|[0-9一二三四五六七八九十两]+个|企业|家)")
+
+
+def _project_event(text: str, end: int) -> bool:
+    event = _PROJECT_EVENT.match(text, end)
+    return event is not None and _LAUNCHES_OTHERS.match(text, event.end()) is None
 _BUILT_BY_BEFORE = re.compile(r"(?:将|拟)?(?:投资建设|投资兴建|合作建设|建设|兴建|打造|开发)的$")
 
 
@@ -124,7 +131,7 @@ def recognize_parks(doc: Doc) -> None:
             doc.claimed[span] = "Project"
             doc.add_mention("Project", start, m.end(), rule="branded-park")
             continue
-        if _built_by_company(doc, start, m.end()) or _PROJECT_EVENT.match(text, m.end()):
+        if _built_by_company(doc, start, m.end()) or _project_event(text, m.end()):
             doc.claimed[span] = "Project"
             doc.add_mention("Project", start, m.end(), rule="park-a-company-builds")
             continue
