@@ -90,6 +90,16 @@ def _listed_areas(doc: Doc) -> set[str]:
     return {m.name for m in openers if m.type == "Park" or (m.type == "Project" and PARK_HEAD.search(m.name))}
 
 
+def _listed_with_zones(doc: Doc, m: Mention) -> bool:
+    """青岚经开区、临空经济区和桑田产业园: a park listed beside zones is one more of the areas."""
+    text = doc.text
+    zone_ends = {z.end for z in doc.mentions_of("Zone")}
+    zone_starts = {z.start for z in doc.mentions_of("Zone")}
+    before = next((m.start - len(j) for j in ("、", "和", "及", "与") if text.endswith(j, 0, m.start)), None)
+    after = next((m.end + len(j) for j in ("、", "和", "及", "与") if text.startswith(j, m.end)), None)
+    return (before is not None and before in zone_ends) or (after is not None and after in zone_starts)
+
+
 def _as_zone(doc: Doc, m: Mention) -> Mention:
     # Named as written: 青松工业园区 (a park's name drops the 区, a zone's keeps it).
     return Mention("Zone", m.start, m.end, doc.text[m.start:m.end], m.rule + "+zone")
@@ -117,7 +127,7 @@ def promote_standalone_parks(doc: Doc) -> None:
     if not parks:
         return
     promoted = {m.name for m in parks if _ADMINISTRATION.match(doc.text, m.end) or _placed_in_division(doc, m)
-                or _beside_zones(doc, m) or m.name in listed}
+                or _beside_zones(doc, m) or m.name in listed or _listed_with_zones(doc, m)}
     if not any(True for _ in doc.mentions_of("Zone")) and not promoted and not _unnamed_zone(doc):
         counts = Counter(m.name for m in parks)
         first = {}
