@@ -1678,3 +1678,12 @@ def test_a_park_listed_beside_zones_is_one_more_area() -> None:
     text = "青岚经开区、白鹭临空经济区和桑田产业园今年共开工项目30个。桑田产业园开工了青松食品加工项目。"
     assert names(text, "Zone") == {"青岚经开区", "白鹭临空经济区", "桑田产业园"}
     assert ("locatedIn", "青松食品加工项目", "桑田产业园") in facts(text)
+
+
+def test_lines_of_a_list_without_punctuation_keep_each_projects_amount() -> None:
+    # Entries on lines of their own, with no punctuation: the amount that ends one line is
+    # not the start of the next project's name.
+    text = "青岚经开区开工项目清单\n远途电子元件项目 投资5000万元\n白鹭食品加工项目 投资1.2亿元\n青松物流园项目 投资3亿元\n"
+    assert names(text, "Project") == {"远途电子元件项目", "白鹭食品加工项目", "青松物流园项目"}
+    assert {("invests", "远途电子元件项目", 50_000_000), ("invests", "白鹭食品加工项目", 120_000_000),
+            ("invests", "青松物流园项目", 300_000_000)} <= facts(text)

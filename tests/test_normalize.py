@@ -292,3 +292,8 @@ def test_lines_wrapped_before_a_closing_mark_a_quote_or_a_space_are_rejoined() -
     # (after a first line: a short first line is a title, which ends there)
     assert normalize("开发区消息。\n发动机4K\nM技改、50MW/\n100MWh储能").text == "开发区消息。\n发动机4KM技改、50MW/100MWh储能"
     assert normalize("开发区消息。\n配套项目 \n 5个,工业项目3个").text == "开发区消息。\n配套项目5个,工业项目3个"
+
+
+def test_a_lists_title_ends_its_line_however_long_the_first_entry() -> None:
+    src = "青湾经开区开工项目清单\n白桦电子元件项目投资5000万元"
+    assert normalize(src).text == src

@@ -154,14 +154,18 @@ _ENUMERATION = re.compile(r"[ \t]*(?:[0-9]{1,3}[.．、](?![0-9])|[(（][0-9一�
 _PUNCTUATION = re.compile(r"[，,。；;、！？!?()（）]")  # (a title may hold a colon or quotes: X：Y)
 
 
+_LIST_TITLE = re.compile(r"(?:清单|一览表?|名单|汇总表?|明细表?)$")
+
+
 def _headline(line: str, following: str) -> bool:
     """Whether the article's first line is its title, so that the line after it starts a
     sentence of its own: short, without punctuation, not ending in a word that joins
     (了, 和, 的 …), and much shorter than the paragraph after it (a line the layout broke
     is about as long as the next)."""
     line = line.strip()
+    # (a list's title ends there however long its first entry: …开工项目清单 | 青湾项目…)
     return 0 < len(line) <= 40 and not _PUNCTUATION.search(line) and line[-1] not in "了和与及的或并在将从对为把被" \
-        and len(following.strip()) > 1.5 * len(line)
+        and (len(following.strip()) > 1.5 * len(line) or _LIST_TITLE.search(line) is not None)
 
 
 def normalize(source: str) -> Normalized:

@@ -79,6 +79,7 @@ _COUNT_AFTER = re.compile(r"(?:有|共|达|共有|共计|合计|计)?[0-9一二�
 _PHASE = re.compile(r"[一二三四五六七八九十0-9]期(?:工程|项目)?")
 _BUILT_BY_BEFORE = re.compile(r"(?:投资|建设|投资建设|合作建设|承建|开发|运营)的$")
 _THE_COMPANYS = re.compile(r"(?:^|(?<=[，,。；;\n]))(?:该|这家)?公司(?:的)?$")
+_PAID_BEFORE_NAME = re.compile(r"(?:计划|预计)?(?:总)?投资(?:约|达|超|近|逾)?(?:人民币)?[0-9.]+(?:万|亿)?元(?:人民币)?")
 _THE_COMPANY = re.compile(r"(?:该|这家)?公司(?:的)?")
 _AMOUNT_OF = re.compile(r"投资(?:约|达|超|近|逾)?(?:人民币)?[0-9.]+(?:(?:万|亿)元(?:人民币)?|亿)的$")
 _DESCRIBES_COMPANY = re.compile(r"(?:园区|区内|开发区|入驻|落户|本地|当地|龙头|骨干|重点|外资|民营)?(?:企业|公司)")
@@ -165,6 +166,9 @@ def add_project(doc: Doc, start: int, end: int, rule: str) -> bool:
     row = _ROW_NUMBER.match(doc.text, start, end)
     if row:
         start = row.end()
+    paid = _PAID_BEFORE_NAME.match(doc.text, start, end)
+    if paid and end - paid.end() >= 4:
+        start = paid.end()  # 投资5000万元|白鹭食品加工项目: the amount, run into the name by a lost line break
     lead = _THE_COMPANY.match(doc.text, start, end)
     if lead and end - lead.end() >= 4:
         start = lead.end()  # 公司|制剂生产项目: the company's project, not one named 公司…
