@@ -1687,3 +1687,9 @@ def test_lines_of_a_list_without_punctuation_keep_each_projects_amount() -> None
     assert names(text, "Project") == {"远途电子元件项目", "白鹭食品加工项目", "青松物流园项目"}
     assert {("invests", "远途电子元件项目", 50_000_000), ("invests", "白鹭食品加工项目", 120_000_000),
             ("invests", "青松物流园项目", 300_000_000)} <= facts(text)
+
+
+def test_a_projects_owner_named_after_it_runs_it() -> None:
+    # P业主为X: the owner builds and runs the project.
+    text = "青岚经开区消息,青松轴承扩产项目业主为远途电子科技有限公司,计划年底投产。"
+    assert ("operatedBy", "青松轴承扩产项目", "远途电子科技有限公司") in facts(text)

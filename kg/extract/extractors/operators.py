@@ -27,7 +27,8 @@ _BUILDS = "(?:投资建设|建设运营|投资|建设|运营|开发|承建|打�
 _BY = re.compile(r"(?:[,，](?:项目)?(?:计划|预计)?总?投资(?:额)?(?:约|达|超|近)?(?:人民币)?[0-9.]+(?:(?:万|亿)?元(?:人民币)?|亿))?"
                  r"[:：,，]?由(?P<who>[^，,。；;]{2,30}?)(?:负责)?" + _BUILDS)
 # 建设单位为X, 投资主体:X — the builder named in a project's particulars.
-_BUILDER = re.compile(r"(?:建设|实施|投资|业主|承建|项目)(?:单位|主体|方|企业)(?:为|是|系|[:：])(?P<who>[^，,。；;]{2,40})")
+_BUILDER = re.compile(r"(?:(?:建设|实施|投资|业主|承建|项目)(?:单位|主体|方|企业)|业主)(?:为|是|系|[:：])"
+                      r"(?P<who>[^，,。；;]{2,40})")
 _BY_BEFORE = re.compile(r"由(?P<who>[^，,。；;]{2,30}?)(?:负责)?" + _BUILDS + "的$")
 # 该项目由X投资建设: the project the sentence refers back to (the last one named before it).
 _THIS_PROJECT_BY = re.compile(r"(?:(?:该|此|这一|这个|上述)项目|(?<=[。，,；;\n])项目)(?:(?:是)?由(?P<who>[^，,。；;]{2,40}?)"
@@ -120,7 +121,8 @@ def relate_operators(doc: Doc) -> None:
                 link_within(pk, bm.start("who"), bm.end("who"), sent.index, "profile-builder")
         # P…建设单位为X (in the project's own sentence, no other project in between)
         for bm in (_BUILDER.finditer(doc.text, p.end, sent.end) if "单位" in doc.text[p.end:sent.end] or
-                   "主体" in doc.text[p.end:sent.end] or "方" in doc.text[p.end:sent.end] else ()):
+                   "主体" in doc.text[p.end:sent.end] or "方" in doc.text[p.end:sent.end] or
+                   "业主" in doc.text[p.end:sent.end] else ()):
             if not any(q.start >= p.end and q.start < bm.start() for q in doc.mentions_of("Project")):
                 link_within(pk, bm.start("who"), bm.end("who"), sent.index, "builder")
             break
