@@ -76,7 +76,7 @@ def _built_by_company(doc: Doc, start: int, end: int) -> bool:
     """X有限公司将在园区建设集研发、展示于一体的文创产业园: a park a company builds, the object
     that ends the clause the company opens, is that company's project."""
     text = doc.text
-    # 远途集团投资建设的|数字经济产业园: a company named right before 建设的 builds it, wherever
+    # 远途集团投资建设的|数字内容产业园: a company named right before 建设的 builds it, wherever
     # the clause goes on.
     built = _BUILT_BY_BEFORE.search(text, max(start - 8, 0), start)
     if built is not None and any(e.end == built.start() for e in doc.mentions_of("Enterprise")):
