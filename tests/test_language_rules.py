@@ -1510,11 +1510,11 @@ def test_capital_brought_in_to_build_a_project_is_its_amount() -> None:
 def test_a_company_before_several_other_projects_is_also_a_project() -> None:
     # A等多个项目 names no count, as A、B等项目 does not: A is a project and its company; and
     # the list's head is the first 项目, not the 园区 further on.
-    text = "青岚经济开发区消息,远途新能源等多个项目今年落户产业园区。"
-    assert names(text, "Project") == {"远途新能源项目"}
+    text = "青岚经济开发区消息,远途光电等多个项目今年落户产业园区。"
+    assert names(text, "Project") == {"远途光电项目"}
     assert names(text, "Park") == set()
-    assert facts(text) >= {("operatedBy", "远途新能源项目", "远途新能源"),
-                           ("locatedIn", "远途新能源项目", "青岚经济开发区")}
+    assert facts(text) >= {("operatedBy", "远途光电项目", "远途光电"),
+                           ("locatedIn", "远途光电项目", "青岚经济开发区")}
 
 
 def test_an_amount_invested_then_what_it_builds_in_the_next_clause() -> None:
