@@ -60,6 +60,7 @@ def _only_a_place(prefix: str) -> bool:
 
 
 _BUILDS = re.compile(r"(?:投资建设|投资兴建|建设|兴建|打造|新建)")
+_BUILT_BY_BEFORE = re.compile(r"(?:将|拟)?(?:投资建设|投资兴建|合作建设|建设|兴建|打造|开发)的$")
 # What happens to a project, never to an area: Y产业园签约落户, Y产业园奠基, Y产业园开工建设.
 _PROJECT_EVENT = re.compile(r"(?:正式|成功|顺利|已|将)?(?:签约|落户|落地|奠基|开工)")
 # (the event itself, not the park doing it: 桑田产业园开工青松食品项目 launches other projects)
@@ -69,7 +70,6 @@ _LAUNCHES_OTHERS = re.compile(r"[^，,。；;]{0,24}?(?:项目|[0-9一二三四�
 def _project_event(text: str, end: int) -> bool:
     event = _PROJECT_EVENT.match(text, end)
     return event is not None and _LAUNCHES_OTHERS.match(text, event.end()) is None
-_BUILT_BY_BEFORE = re.compile(r"(?:将|拟)?(?:投资建设|投资兴建|合作建设|建设|兴建|打造|开发)的$")
 
 
 def _built_by_company(doc: Doc, start: int, end: int) -> bool:
@@ -131,9 +131,13 @@ def recognize_parks(doc: Doc) -> None:
             doc.claimed[span] = "Project"
             doc.add_mention("Project", start, m.end(), rule="branded-park")
             continue
-        if _built_by_company(doc, start, m.end()) or _project_event(text, m.end()):
+        if _built_by_company(doc, start, m.end()):
             doc.claimed[span] = "Project"
             doc.add_mention("Project", start, m.end(), rule="park-a-company-builds")
+            continue
+        if _project_event(text, m.end()):
+            doc.claimed[span] = "Project"
+            doc.add_mention("Project", start, m.end(), rule="park-event")
             continue
         doc.add_mention("Park", start, m.end(), canonical_park_name(text[start:m.end()]), rule="park-head")
 
