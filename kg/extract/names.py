@@ -72,6 +72,8 @@ def _lone_name_char(token: str) -> bool:
 
 _DECIMAL = re.compile(r"\d+(?:\.\d+)+")
 _FACILITY_CHARS = frozenset("站港厂馆库仓楼")
+# What a project is built of, counted (12个单体建筑, 3个标段): a count of these is no count of projects.
+PROJECT_PARTS = "单体|建筑|子项|厂房|车间|标段|楼"
 _AREA_CHARS = frozenset("区园县市镇乡村")
 
 

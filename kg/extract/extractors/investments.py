@@ -13,11 +13,12 @@ import re
 
 from kg.extract.document import Doc
 from kg.extract.money import INVESTED_OF, find_amounts
+from kg.extract.names import PROJECT_PARTS
 from kg.extract.pipeline import RELATE, component
 
 _OF = re.compile(INVESTED_OF)
 # (a count of the project's own parts is no sum: P12个单体建筑完工,项目投资…)
-_SUM = re.compile(r"[0-9一二三四五六七八九十两几]+个(?!单体|建筑|子项|厂房|车间|标段|楼)|累计|合计|共计|总计|共有|分别|全区|等")
+_SUM = re.compile(r"[0-9一二三四五六七八九十两几]+个(?!" + PROJECT_PARTS + r")|累计|合计|共计|总计|共有|分别|全区|等")
 # The project is the first item of a list (A、B两个项目, A、B等项目).
 _LIST_AFTER = re.compile(r"[、和及与][^，,。；;]{1,40}?(?:等|[0-9一二三四五六七八九十两几]+个)")
 _THIS_PROJECT = re.compile(r"(?:该|此|这一|这个|上述)项目")
@@ -49,8 +50,9 @@ def relate_investments(doc: Doc) -> None:
 
     for sent in doc.sentences:
         stext = doc.sentence_text(sent)
-        amounts = [a for a in find_amounts(stext, sent.start) if _INVEST_WORD.search(text[max(a.start - 6, 0):a.start])]
-        for a in find_amounts(stext, sent.start):
+        found = find_amounts(stext, sent.start)
+        amounts = [a for a in found if _INVEST_WORD.search(text[max(a.start - 6, 0):a.start])]
+        for a in found:
             of = _OF.match(text, a.end)
             if of and of.end() in starts and _BROUGHT_IN.search(text[max(a.start - 4, 0):a.start]):
                 add(starts[of.end()], a, sent.index, "amount-before")

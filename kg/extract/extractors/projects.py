@@ -33,6 +33,7 @@ from kg.extract.names import (
     FACILITY_HEAD,
     FUNCTION_CHARS,
     GENERIC_MODIFIERS,
+    PROJECT_PARTS,
     PROVINCE_SHORTS,
     QUOTES,
     after_park,
@@ -51,10 +52,10 @@ from kg.extract.pipeline import RECOGNIZE, component
 
 # 建设项目, 改造项目: the verb belongs to the head (…生产线建设项目), not to the clause.
 _PROJECT_HEAD = re.compile(r"(?:建设|扩建|改扩建|改造|新建|技改|升级)?项目|综合体")
-# A project head after one of these words names a kind of project, not a project:
-# 招商引资项目, 技改项目, 配套住宅项目, 企业总部项目.
 # Endings that make the words before them a company's name (远途科技, 白鹭集团).
 _COMPANY_FORMS = ("科技", "集团", "股份", "控股", "实业", "电子", "电气", "光电", "药业", "生物", "智能", "新材料", "能源")
+# A project head after one of these words names a kind of project, not a project:
+# 招商引资项目, 技改项目, 配套住宅项目, 企业总部项目.
 _KIND_WORDS = frozenset("招商引资 招商 引资 技改 改造 文化 配套 住宅 总部 产业 基础设施 中心 包装 建设 重点 重大 "
                         "骨干 民生 工业 服务业 商业 科研 科研类 生产性 投资 签约 在建 新建 好 大".split())
 # Buildings and estates carry a landlord's or developer's name, not an operator's brand.
@@ -75,12 +76,15 @@ _NUMBERED_ITEM = re.compile(r"(?m)^[ \t]*(?:[0-9]{1,3}[.．、]|[(（][0-9一二
                             r"(?P<name>[^：:，,。；;、\n]{4,40}?)[：:，,][ \t]*(?:项目)?(?:计划|预计)?总投资")
 # (not a count of the project's own parts: P12个单体建筑完工, P3个标段)
 _COUNT_AFTER = re.compile(r"(?:有|共|达|共有|共计|合计|计)?[0-9一二三四五六七八九十两百几]+(?:个|项|宗)"
-                          r"(?!单体|建筑|子项|厂房|车间|标段|楼)")
+                          r"(?!" + PROJECT_PARTS + ")")
 _PHASE = re.compile(r"[一二三四五六七八九十0-9]期(?:工程|项目)?")
 _BUILT_BY_BEFORE = re.compile(r"(?:投资|建设|投资建设|合作建设|承建|开发|运营)的$")
-_THE_COMPANYS = re.compile(r"(?:^|(?<=[，,。；;\n]))(?:该|这家)?公司(?:的)?$")
+# 公司(的): the company just named (…有限公司…。公司|制剂生产项目), before a project or at its start.
+_THE_COMPANY_WORDS = r"(?:该|这家)?公司(?:的)?"
+_THE_COMPANYS = re.compile(r"(?:^|(?<=[，,。；;\n]))" + _THE_COMPANY_WORDS + "$")
+_THE_COMPANY = re.compile(_THE_COMPANY_WORDS)
+# An amount invested at the start of what reads as a name (a lost line break ran it in).
 _PAID_BEFORE_NAME = re.compile(r"(?:计划|预计)?(?:总)?投资(?:约|达|超|近|逾)?(?:人民币)?[0-9.]+(?:万|亿)?元(?:人民币)?")
-_THE_COMPANY = re.compile(r"(?:该|这家)?公司(?:的)?")
 _AMOUNT_OF = re.compile(r"投资(?:约|达|超|近|逾)?(?:人民币)?[0-9.]+(?:(?:万|亿)元(?:人民币)?|亿)的$")
 _DESCRIBES_COMPANY = re.compile(r"(?:园区|区内|开发区|入驻|落户|本地|当地|龙头|骨干|重点|外资|民营)?(?:企业|公司)")
 _RANKING = re.compile(r"(?:[0-9]+|[十百千]+)强")
